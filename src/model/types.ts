@@ -1,0 +1,108 @@
+// What the model says the world looks like at one point of a trace.
+// Panels read only this (plus the trace events themselves); they never interpret raw events.
+
+import type { KernelEvent, Program, Role, TcpState } from '../trace/types.ts';
+
+export type ProcessStatus =
+  /** stopped at a gate before `pendingCall` */
+  | 'at-gate'
+  /** asleep in the kernel inside `pendingCall` (accept, read …) */
+  | 'blocked'
+  | 'running'
+  /** exited, waiting for its parent to reap it */
+  | 'zombie'
+  /** exited and reaped (or its parent is not a lab process, so it is gone) */
+  | 'exited';
+
+export interface PendingCall {
+  fn: string;
+  file: string;
+  line: number;
+}
+
+export interface ModelProcess {
+  pid: number;
+  ppid: number;
+  role: Role;
+  program: Program;
+  status: ProcessStatus;
+  /** The call the process is stopped before or blocked in; null when running or exited. */
+  pendingCall: PendingCall | null;
+  /** The source line to mark: the pending call's line, else the last call's line. */
+  line: number | null;
+  file: string | null;
+  /** The descriptor table, ascending by fd. */
+  fds: { fd: number; fileId: string }[];
+  exitStatus: number | null;
+}
+
+/** An entry of the system-wide open-file table. Released (and absent here) when refCount reaches 0. */
+export interface ModelOpenFile {
+  id: string;
+  endpointId: string;
+  refCount: number;
+  /** Who holds it: refCount === holders.length. */
+  holders: { pid: number; fd: number }[];
+}
+
+export type EndpointKind = 'listener' | 'server-conn' | 'client';
+
+export interface ModelEndpoint {
+  /** 'ep#1' … stable for the whole trace. */
+  id: string;
+  kind: EndpointKind;
+  state: TcpState;
+  /** States passed through during the last step, oldest first, ending with `state` (e.g. SYN_SENT, ESTABLISHED). */
+  path: TcpState[];
+  local: string | null;
+  remote: string | null;
+  /** The connected peer's endpoint, when the model knows it. */
+  peerId: string | null;
+  /** The open file that refers to this socket; null while in the accept queue or after the last close. */
+  fileId: string | null;
+  /** For a connection not yet accepted: the listener whose accept queue holds it. */
+  queuedOn: string | null;
+}
+
+export type SegmentFlag = 'SYN' | 'ACK' | 'FIN' | 'RST' | 'PSH';
+
+/** A TCP segment the model says was sent. Sequence numbers are relative (each side's ISN is 0). */
+export interface ModelSegment {
+  index: number;
+  step: number;
+  from: string;
+  to: string;
+  flags: SegmentFlag[];
+  seq: number;
+  ack: number | null;
+  len: number;
+  data?: string;
+}
+
+/** One fact on which the model and a kernel snapshot differ. */
+export interface Disagreement {
+  /** What the fact is about, for people: "parent fd 4", "socket 127.0.0.1:9877 ↔ 127.0.0.1:40112", "pid 1234". */
+  subject: string;
+  /** Which fact: 'refCount', 'tcpState', 'processState', 'holders', 'presence'. */
+  fact: string;
+  model: string;
+  kernel: string;
+}
+
+export interface ModelSnapshot {
+  /** Step number: how many kernel snapshots precede (and end) this point. */
+  step: number;
+  /** Index into trace events of the last event applied; -1 before any. */
+  eventIndex: number;
+  /** Schedule entry id of this step ('start' for step 0). */
+  label: string;
+  processes: ModelProcess[];
+  openFiles: ModelOpenFile[];
+  endpoints: ModelEndpoint[];
+  /** Every segment so far, oldest first. */
+  segments: ModelSegment[];
+  /** The kernel snapshot that ended this step, if any. */
+  kernel: KernelEvent | null;
+  /** Differences between the model and `kernel`; empty when they agree. */
+  disagreements: Disagreement[];
+}

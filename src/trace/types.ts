@@ -1,0 +1,194 @@
+// The trace is the contract between the lab, the model and the panels.
+// One JSON object per line (JSON Lines): a header, then events with seq 0, 1, 2 …
+// docs/trace-format.md is the prose version of this file; keep them together.
+
+export const TRACE_FORMAT = 'forkscope-trace';
+export const TRACE_VERSION = 1;
+
+/** RFC 9293 state names, spelled with underscores. The kernel's SYN_RECV is SYN_RECEIVED, FIN_WAIT1 is FIN_WAIT_1. */
+export const TCP_STATES = [
+  'CLOSED',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RECEIVED',
+  'ESTABLISHED',
+  'FIN_WAIT_1',
+  'FIN_WAIT_2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+] as const;
+export type TcpState = (typeof TCP_STATES)[number];
+
+/** States that last only a round trip on loopback; snapshots rarely catch them, the model shows them. */
+export const TRANSIENT_TCP_STATES: readonly TcpState[] = ['SYN_SENT', 'SYN_RECEIVED', 'FIN_WAIT_1', 'CLOSING', 'LAST_ACK'];
+
+/** 'parent', 'child#1', 'client#1' … */
+export type Role = string;
+export type Program = 'server' | 'client';
+
+/** Argument and extra-field values in call/return events. Addresses are "a.b.c.d:port". */
+export type Scalar = string | number | boolean | null;
+
+export interface TraceHeader {
+  kind: 'header';
+  format: typeof TRACE_FORMAT;
+  version: typeof TRACE_VERSION;
+  scenario: {
+    id: string;
+    title: string;
+    /** The server's port for this run. */
+    port: number;
+    /** The server program's knobs, as the runner passed them. */
+    knobs: Record<string, Scalar>;
+  };
+  platform: { os: string; release: string };
+  recordedAt: string;
+  /** Unit of every event's `t`: nanoseconds of a monotonic clock, origin arbitrary. */
+  clock: 'monotonic-ns';
+}
+
+interface EventBase {
+  seq: number;
+  t: number;
+}
+
+/** The runner started a lab program. It stops at its first gate. */
+export interface SpawnEvent extends EventBase {
+  kind: 'spawn';
+  pid: number;
+  ppid: number;
+  role: Role;
+  program: Program;
+  argv: string[];
+}
+
+/** A process is about to make a system call (and, when stepping, waits at a gate before it). */
+export interface CallEvent extends EventBase {
+  kind: 'call';
+  pid: number;
+  role: Role;
+  fn: string;
+  args: Record<string, Scalar>;
+  file: string;
+  line: number;
+}
+
+/**
+ * A process blocked in the kernel was woken: the call can now complete, and the process
+ * waits at a gate before completing it. Used by accept, so that a connection can be seen
+ * waiting in the accept queue (Figure 4.14) before accept takes it.
+ */
+export interface ReadyEvent extends EventBase {
+  kind: 'ready';
+  pid: number;
+  role: Role;
+  fn: string;
+  fd: number;
+}
+
+/** A system call returned. Extra fields depend on fn: accept has local and peer, connect has local, read has data, fork in the child has ppid. */
+export interface ReturnEvent extends EventBase {
+  kind: 'return';
+  pid: number;
+  role: Role;
+  fn: string;
+  ret: number;
+  /** errno name such as 'EINTR', or null on success. */
+  errno: string | null;
+  local?: string;
+  peer?: string;
+  data?: string;
+  ppid?: number;
+}
+
+/** A process ended. status is the exit status (null when killed); signal names the killing signal. */
+export interface ExitEvent extends EventBase {
+  kind: 'exit';
+  pid: number;
+  role: Role;
+  status: number | null;
+  signal: string | null;
+}
+
+/** Text a lab program printed for people (not an event line). */
+export interface OutputEvent extends EventBase {
+  kind: 'output';
+  pid: number;
+  role: Role;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export type ProcessPlace =
+  /** stopped at a gate, before the call in `blockedIn` */
+  | 'gate'
+  /** asleep in the kernel inside the call in `blockedIn` (accept, read …) */
+  | 'kernel'
+  | 'running'
+  /** exited, not yet reaped by its parent (state Z) */
+  | 'zombie';
+
+export interface KernelProcess {
+  pid: number;
+  ppid: number;
+  role: Role;
+  /** The one-letter state of /proc/<pid>/stat: R, S, D, T, t, Z … */
+  state: string;
+  place: ProcessPlace;
+  /** The call the process is stopped before or blocked in; null if neither. */
+  blockedIn: string | null;
+}
+
+export interface SocketHolder {
+  pid: number;
+  fd: number;
+}
+
+export interface KernelSocket {
+  /** 0 when no descriptor names the socket (in the accept queue, orphaned while closing, TIME_WAIT). */
+  inode: number;
+  state: TcpState;
+  /** "address:port"; "0.0.0.0:0" when not yet bound. */
+  local: string;
+  remote: string;
+  /** Every (pid, fd) of a lab process that names this socket. holders.length is the observed reference count. */
+  holders: SocketHolder[];
+  /** A running kernel timer, when the kernel reports one (TIME_WAIT's 2MSL, retransmission …). */
+  timer?: { kind: 'retransmit' | 'keepalive' | 'timewait' | 'probe'; remainingMs: number };
+}
+
+/** What the kernel showed after a step had settled. The step-th snapshot ends step `step`. */
+export interface KernelEvent extends EventBase {
+  kind: 'kernel';
+  step: number;
+  /** Id of the schedule entry this step carried out; 'start' for step 0. */
+  label: string;
+  processes: KernelProcess[];
+  sockets: KernelSocket[];
+}
+
+/** The run is over. */
+export interface EndEvent extends EventBase {
+  kind: 'end';
+  reason: 'completed' | 'stopped' | 'error';
+  message?: string;
+}
+
+export type TraceEvent =
+  | SpawnEvent
+  | CallEvent
+  | ReadyEvent
+  | ReturnEvent
+  | ExitEvent
+  | OutputEvent
+  | KernelEvent
+  | EndEvent;
+
+export type TraceRecord = TraceHeader | TraceEvent;
+
+export interface Trace {
+  header: TraceHeader;
+  events: TraceEvent[];
+}
