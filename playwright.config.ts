@@ -1,0 +1,47 @@
+import { defineConfig } from '@playwright/test';
+import { findChromium } from './tests/e2e/browser.ts';
+
+// The companion (real C lab, real kernel) and, to test the fallback, the same build served
+// statically with no companion at all.
+const COMPANION_PORT = Number(process.env.FORKSCOPE_E2E_PORT ?? 4913);
+const STATIC_PORT = COMPANION_PORT + 1;
+process.env.FORKSCOPE_E2E_COMPANION = `http://127.0.0.1:${COMPANION_PORT}`;
+process.env.FORKSCOPE_E2E_STATIC = `http://127.0.0.1:${STATIC_PORT}`;
+
+const browser = findChromium();
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://127.0.0.1:${COMPANION_PORT}`,
+    viewport: { width: 1280, height: 720 },
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: browser.executablePath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    },
+  },
+  webServer: [
+    {
+      command: `node --import tsx src/server/main.ts --port ${COMPANION_PORT}`,
+      url: `http://127.0.0.1:${COMPANION_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx vite preview --host 127.0.0.1 --port ${STATIC_PORT} --strictPort`,
+      url: `http://127.0.0.1:${STATIC_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});

@@ -1,0 +1,131 @@
+// The companion: one loopback HTTP server that serves the web app and, at /ws, the
+// WebSocket that runs live lessons. Upgrades are checked (Host, Origin, token) before ws sees them.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerMessage } from '../protocol/messages.ts';
+import { SCENARIOS } from '../scenarios/index.ts';
+import { allowedHostNames, checkHttpHost, checkUpgrade, type GuardConfig } from './guard.ts';
+import { RunSlots, Session, type SessionLimits } from './session.ts';
+import { createStaticHandler } from './static.ts';
+
+export interface CompanionOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  distDir: string;
+  live: { live: boolean; reason: string | null };
+  limits?: Partial<SessionLimits>;
+  token?: string;
+}
+
+export interface Companion {
+  server: Server;
+  url: string;
+  port: number;
+  token: string;
+  /** End every session (killing its lab processes) and stop listening. */
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly host: string, readonly port: number) {
+    super(`port ${port} on ${host} is in use`);
+  }
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const text = status === 400 ? 'Bad Request' : 'Forbidden';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
+}
+
+export async function startCompanion(options: CompanionOptions): Promise<Companion> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const limits: SessionLimits = { maxProcesses: 16, maxRuns: 4, ...options.limits };
+  const slots = new RunSlots(limits.maxRuns);
+  const sessions = new Set<Session>();
+  const guard: GuardConfig = { port: options.port, hostNames: allowedHostNames(options.host), token };
+  const serveStatic = createStaticHandler(options.distDir, token);
+
+  const server = createServer((req, res) => {
+    if (!checkHttpHost(req.headers.host, guard)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Host "${req.headers.host ?? ''}" is not this companion\n`);
+      return;
+    }
+    serveStatic(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(`server error: ${err instanceof Error ? err.message : String(err)}\n`);
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  const hello: ServerMessage = {
+    type: 'hello',
+    protocol: PROTOCOL_VERSION,
+    live: options.live.live,
+    reason: options.live.reason,
+    scenarios: SCENARIOS.map((s) => ({ id: s.id, title: s.title, steps: s.schedule.length + 1 })),
+  };
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const verdict = checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin }, guard);
+    if (!verdict.ok) {
+      refuse(socket, verdict.status, verdict.reason);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = new Session(ws, limits, slots, options.live);
+      sessions.add(session);
+      ws.on('error', () => ws.terminate());
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) {
+          ws.send(JSON.stringify({ type: 'error', code: 'bad-message', message: 'binary messages are not accepted' }));
+          return;
+        }
+        session.receive(data.toString());
+      });
+      ws.on('close', () => {
+        sessions.delete(session);
+        void session.close();
+      });
+      ws.send(JSON.stringify(hello));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(options.host, options.port) : err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(options.port, options.host);
+  });
+  server.on('error', (err) => console.error(`forkscope: server error: ${err.message}`));
+
+  const port = (server.address() as AddressInfo).port;
+  guard.port = port;
+  const hostForUrl = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}/`;
+
+  return {
+    server,
+    url,
+    port,
+    token,
+    async close() {
+      await Promise.all([...sessions].map((s) => s.close()));
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// One browser connection = one session = at most one lab run at a time.
+// Messages are handled one after another, so a fast key-repeat cannot race two steps.
+
+import type { WebSocket } from 'ws';
+import { parseClientMessage, type ClientMessage, type ErrorCode, type ServerMessage } from '../protocol/messages.ts';
+import { findScenario } from '../scenarios/index.ts';
+import type { TraceRecord } from '../trace/types.ts';
+import { LabError, LabRun } from './lab/run.ts';
+
+export interface SessionLimits {
+  /** Lab processes one run may have alive at once. */
+  maxProcesses: number;
+  /** Live runs the whole companion may have at once. */
+  maxRuns: number;
+}
+
+/** Counts live runs across every session of one companion. */
+export class RunSlots {
+  private used = 0;
+  constructor(readonly max: number) {}
+  take(): boolean {
+    if (this.used >= this.max) return false;
+    this.used += 1;
+    return true;
+  }
+  give(): void {
+    this.used = Math.max(0, this.used - 1);
+  }
+}
+
+export class Session {
+  private run: LabRun | null = null;
+  private pending: TraceRecord[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly limits: SessionLimits,
+    private readonly slots: RunSlots,
+    private readonly live: { live: boolean; reason: string | null },
+  ) {}
+
+  /** Queue one raw message; invalid ones are answered with an error and otherwise ignored. */
+  receive(raw: string): void {
+    const parsed = parseClientMessage(raw);
+    if (!parsed.ok) {
+      this.send({ type: 'error', code: 'bad-message', message: parsed.error });
+      return;
+    }
+    this.queue = this.queue.then(() => this.handle(parsed.value)).catch((err: unknown) => this.fail(err));
+  }
+
+  /** The browser went away: end the run and kill its processes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+    await this.endRun('stopped', null);
+  }
+
+  private async handle(msg: ClientMessage): Promise<void> {
+    if (this.closed) return;
+    switch (msg.type) {
+      case 'start':
+        return this.start(msg.scenario, msg.toStep);
+      case 'step':
+        return this.step();
+      case 'stop':
+        return this.endRun('stopped', null);
+    }
+  }
+
+  private async start(scenarioId: string, toStep: number): Promise<void> {
+    await this.endRun('stopped', null);
+    if (!this.live.live) {
+      return this.error('lab-unavailable', this.live.reason ?? 'live runs are not available here');
+    }
+    const scenario = findScenario(scenarioId);
+    if (!scenario) return this.error('unknown-scenario', `no scenario "${scenarioId}"`);
+    if (!this.slots.take()) {
+      return this.error('busy', `the companion already runs ${this.slots.max} live lessons; close another tab and reload`);
+    }
+    try {
+      this.run = await LabRun.start({
+        scenario,
+        maxProcesses: this.limits.maxProcesses,
+        onRecord: (record) => this.pending.push(record),
+      });
+    } catch (err) {
+      this.slots.give();
+      throw err;
+    }
+    this.flush();
+    this.send({ type: 'stepped', step: 0, done: this.run.done });
+    const target = Math.min(toStep, this.run.stepCount);
+    while (this.run && !this.closed && this.run.step < target) await this.step();
+  }
+
+  private async step(): Promise<void> {
+    const run = this.run;
+    if (!run) return this.error('no-run', 'no live run: send "start" first');
+    if (run.done) {
+      this.send({ type: 'stepped', step: run.step, done: true });
+      return;
+    }
+    const result = await run.next();
+    this.flush();
+    this.send({ type: 'stepped', step: result.step, done: result.done });
+    if (result.done) await this.endRun('completed', null);
+  }
+
+  private async endRun(reason: 'completed' | 'stopped' | 'error', message: string | null): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    this.run = null;
+    try {
+      await run.stop(reason, message ?? undefined);
+    } finally {
+      this.slots.give();
+      this.flush();
+      this.send({ type: 'ended', reason, message });
+    }
+  }
+
+  private async fail(err: unknown): Promise<void> {
+    const code: ErrorCode = err instanceof LabError ? err.code : 'lab-failed';
+    const message = err instanceof Error ? err.message : String(err);
+    this.error(code, message);
+    await this.endRun('error', message).catch(() => undefined);
+  }
+
+  private error(code: ErrorCode, message: string): void {
+    this.send({ type: 'error', code, message });
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const records = this.pending;
+    this.pending = [];
+    this.send({ type: 'records', records });
+  }
+
+  private send(msg: ServerMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(msg));
+  }
+}
