@@ -1,0 +1,210 @@
+// The companion end to end over a real WebSocket, with the real lab behind it.
+
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { ServerMessage } from '../../src/protocol/messages.ts';
+import { startCompanion, type Companion } from '../../src/server/app.ts';
+import { labAvailability } from '../../src/server/lab/availability.ts';
+import type { KernelEvent, SpawnEvent, TraceRecord } from '../../src/trace/types.ts';
+
+let companion: Companion;
+let origin: string;
+
+beforeAll(async () => {
+  const dist = mkdtempSync(join(tmpdir(), 'forkscope-dist-'));
+  writeFileSync(join(dist, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>');
+  companion = await startCompanion({ host: '127.0.0.1', port: 0, distDir: dist, live: labAvailability(), limits: { maxRuns: 2 } });
+  origin = `http://127.0.0.1:${companion.port}`;
+});
+
+afterAll(async () => {
+  await companion?.close();
+});
+
+/** A WebSocket client that queues every message, so none is missed between awaits. */
+class Client {
+  readonly ws: WebSocket;
+  private readonly inbox: ServerMessage[] = [];
+  private waiter: (() => void) | null = null;
+  readonly opened: Promise<void>;
+  readonly records: TraceRecord[] = [];
+
+  constructor(headers: Record<string, string> = { Origin: origin }, token = companion.token) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${companion.port}/ws?token=${encodeURIComponent(token)}`, { headers });
+    this.ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString()) as ServerMessage;
+      if (msg.type === 'records') this.records.push(...msg.records);
+      this.inbox.push(msg);
+      this.waiter?.();
+    });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+  }
+
+  /** The next message of this type (earlier ones of other types are skipped). */
+  async next<T extends ServerMessage['type']>(type: T, timeoutMs = 20_000): Promise<Extract<ServerMessage, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.inbox.findIndex((m) => m.type === type || m.type === 'error');
+      if (index >= 0) {
+        const [msg] = this.inbox.splice(index, 1);
+        if (msg!.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(msg)}`);
+        return msg as Extract<ServerMessage, { type: T }>;
+      }
+      if (Date.now() > deadline) throw new Error(`no "${type}" message within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  send(value: unknown): void {
+    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+function labPids(records: TraceRecord[]): number[] {
+  const pids = new Set<number>();
+  for (const r of records) if ('pid' in r && typeof r.pid === 'number') pids.add(r.pid);
+  return [...pids];
+}
+
+async function gone(pids: number[], timeoutMs = 5000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (pids.every((pid) => !existsSync(`/proc/${pid}`))) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+function rejectedStatus(client: Client): Promise<number> {
+  return new Promise((resolve) => {
+    client.ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    client.ws.once('error', () => undefined);
+  });
+}
+
+describe('the page', () => {
+  it('carries this run’s token', async () => {
+    const html = await (await fetch(`${origin}/`)).text();
+    expect(html).toContain(`<meta name="forkscope-token" content="${companion.token}"`);
+  });
+
+  it('refuses a request for another host name', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve) => {
+      request({ host: '127.0.0.1', port: companion.port, path: '/', headers: { Host: 'attacker.example' } }, (res) => resolve(res.statusCode ?? 0)).end();
+    });
+    expect(status).toBe(403);
+  });
+});
+
+describe('opening the WebSocket', () => {
+  it('refuses a page from another origin', async () => {
+    const client = new Client({ Origin: 'http://attacker.example' });
+    expect(await rejectedStatus(client)).toBe(403);
+  });
+
+  it('refuses a wrong token', async () => {
+    const client = new Client({ Origin: origin }, 'not-the-token');
+    expect(await rejectedStatus(client)).toBe(403);
+  });
+
+  it('says hello with the scenarios and whether live runs work', async () => {
+    const client = new Client();
+    await client.opened;
+    const hello = await client.next('hello');
+    expect(hello.live).toBe(true);
+    expect(hello.scenarios.map((s) => s.id)).toContain('concurrent');
+    client.close();
+  });
+});
+
+describe('bad input', () => {
+  it('answers a malformed message with an error and keeps the connection', async () => {
+    const client = new Client();
+    await client.opened;
+    await client.next('hello');
+    client.send('{not json');
+    const err = await client.next('error').catch((e: Error) => e);
+    expect(String((err as Error).message ?? '')).toContain('bad-message');
+    client.send({ type: 'start', scenario: 'no-such-scenario' });
+    const unknown = await client.next('error').catch((e: Error) => e);
+    expect(String((unknown as Error).message)).toContain('unknown-scenario');
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    client.close();
+  });
+
+  it('closes the connection on an oversized message', async () => {
+    const client = new Client();
+    await client.opened;
+    const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
+    client.send('x'.repeat(10_000));
+    expect(await closed).toBe(1009);
+  });
+});
+
+describe('a live run', () => {
+  it('runs to the requested step, then steps to the end with the client in TIME_WAIT', async () => {
+    const client = new Client();
+    await client.opened;
+    await client.next('hello');
+    client.send({ type: 'start', scenario: 'concurrent', toStep: 3 });
+    let stepped = await client.next('stepped');
+    while (stepped.step < 3) stepped = await client.next('stepped');
+    expect(stepped.step).toBe(3);
+    expect(client.records[0]).toMatchObject({ kind: 'header', format: 'forkscope-trace', version: 1 });
+
+    while (!stepped.done) {
+      client.send({ type: 'step' });
+      stepped = await client.next('stepped');
+    }
+    const ended = await client.next('ended');
+    expect(ended.reason).toBe('completed');
+    const kernels = client.records.filter((r): r is KernelEvent => r.kind === 'kernel');
+    const last = kernels.at(-1)!;
+    const clientPort = (client.records.find((r) => r.kind === 'return' && r.fn === 'connect') as { local?: string } | undefined)?.local;
+    expect(last.sockets.find((s) => s.local === clientPort)?.state).toBe('TIME_WAIT');
+    expect(await gone(labPids(client.records))).toBe(true);
+    client.close();
+  });
+
+  it('kills the lab when the browser goes away mid-run', async () => {
+    const client = new Client();
+    await client.opened;
+    await client.next('hello');
+    client.send({ type: 'start', scenario: 'concurrent', toStep: 10 });
+    let stepped = await client.next('stepped');
+    while (stepped.step < 10) stepped = await client.next('stepped');
+    const spawned = client.records.filter((r): r is SpawnEvent => r.kind === 'spawn');
+    expect(spawned.length).toBeGreaterThan(0);
+    const pids = labPids(client.records);
+    expect(pids.some((pid) => existsSync(`/proc/${pid}`))).toBe(true);
+    client.close();
+    expect(await gone(pids)).toBe(true);
+  });
+
+  it('caps how many live runs the companion has at once', async () => {
+    const clients = [new Client(), new Client(), new Client()];
+    await Promise.all(clients.map((c) => c.opened));
+    await Promise.all(clients.map((c) => c.next('hello')));
+    for (const c of clients) c.send({ type: 'start', scenario: 'concurrent', toStep: 1 });
+    const results = await Promise.all(clients.map((c) => c.next('stepped').then(() => 'ran', (e: Error) => e.message)));
+    expect(results.filter((r) => r === 'ran')).toHaveLength(2);
+    expect(results.find((r) => r !== 'ran')).toContain('busy');
+    const pids = clients.flatMap((c) => labPids(c.records));
+    for (const c of clients) c.close();
+    expect(await gone(pids)).toBe(true);
+  });
+});
