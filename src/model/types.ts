@@ -34,6 +34,10 @@ export interface ModelProcess {
   /** The descriptor table, ascending by fd. */
   fds: { fd: number; fileId: string }[];
   exitStatus: number | null;
+  /** The signal that killed it, when one did. */
+  exitSignal?: string | null;
+  /** What this process does with SIGCHLD: 'default' (children stay zombies until waited for), 'ignore', 'handler'. */
+  sigchld?: 'default' | 'ignore' | 'handler';
 }
 
 /** An entry of the system-wide open-file table. Released (and absent here) when refCount reaches 0. */
@@ -52,7 +56,9 @@ export interface ModelEndpoint {
   id: string;
   kind: EndpointKind;
   state: TcpState;
-  /** States passed through during the last step, oldest first, ending with `state` (e.g. SYN_SENT, ESTABLISHED). */
+  /** States passed through during the last step, oldest first, ending with `state` (e.g. SYN_SENT, ESTABLISHED).
+   *  It starts with the state the endpoint had when the step began (CLOSED, SYN_SENT, ESTABLISHED for a connect),
+   *  or with its first state if it was created during the step; [state] when the step did not move it. */
   path: TcpState[];
   local: string | null;
   remote: string | null;
@@ -62,6 +68,17 @@ export interface ModelEndpoint {
   fileId: string | null;
   /** For a connection not yet accepted: the listener whose accept queue holds it. */
   queuedOn: string | null;
+  /** Payload bytes sent and received so far. */
+  bytesSent?: number;
+  bytesReceived?: number;
+  /** Received bytes the application has not read yet (closing with unread bytes sends RST). */
+  unread?: number;
+  /** The peer's FIN has arrived: once `unread` is 0, read returns 0. */
+  eof?: boolean;
+  /** Trace time (the header's clock) at which TIME_WAIT began; 2MSL (60 s on Linux) later it closes. */
+  timeWaitSince?: number | null;
+  /** How the connection failed, if it did: 'refused' (RST to a SYN), 'reset' (RST later). */
+  error?: string | null;
 }
 
 export type SegmentFlag = 'SYN' | 'ACK' | 'FIN' | 'RST' | 'PSH';
@@ -70,6 +87,8 @@ export type SegmentFlag = 'SYN' | 'ACK' | 'FIN' | 'RST' | 'PSH';
 export interface ModelSegment {
   index: number;
   step: number;
+  /** Endpoint ids. A SYN to a listener names the new connection endpoint it creates; a segment to or from
+   *  a port where nothing listens (a refused connect) names that "address:port" instead. */
   from: string;
   to: string;
   flags: SegmentFlag[];
@@ -105,4 +124,6 @@ export interface ModelSnapshot {
   kernel: KernelEvent | null;
   /** Differences between the model and `kernel`; empty when they agree. */
   disagreements: Disagreement[];
+  /** Things in the trace the model could not explain (e.g. an accept of a connection it never saw), oldest first. */
+  notes?: readonly string[];
 }

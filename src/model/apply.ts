@@ -1,0 +1,853 @@
+// Pure helpers of the system model: each takes a context and a trace event and returns the
+// next context (src/model/state.ts), never changing its input. The XState machine in system.ts
+// calls them from its `assign` actions.
+//
+// Semantics (UNP §4.8; RFC 9293 for TCP):
+// - processes: spawn, call (at the gate), ready (woken, at the gate again), return (running),
+//   exit (every descriptor closed; zombie while a live parent has SIGCHLD at default).
+// - open files: socket/accept create one (refCount 1); fork raises every shared file's count;
+//   close lowers it; only at 0 is the socket closed (FIN, or RST with SO_LINGER 0 or unread data).
+// - TCP: every endpoint is driven by the machine in tcp.ts. Segments travel on loopback, so each
+//   is delivered at once, in the order sent, and the receiver's machine answers.
+
+import type {
+  CallEvent,
+  ExitEvent,
+  KernelEvent,
+  ReadyEvent,
+  ReturnEvent,
+  Scalar,
+  SpawnEvent,
+  TraceEvent,
+  TraceHeader,
+} from '../trace/types.ts';
+import type { EndpointKind, ModelSegment, SegmentFlag } from './types.ts';
+import type { EndpointState, FileState, ProcState, SigchldDisposition, SystemContext } from './state.ts';
+import { isSynchronized, tcpInitial, tcpTransition, type TcpEvent } from './tcp.ts';
+
+/** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN): its 2MSL. Event times are nanoseconds. */
+export const TIME_WAIT_NS = 60_000_000_000;
+/** Guard against a segment storm (cannot happen with a correct machine; a bug must not hang a page). */
+const MAX_DELIVERIES_PER_EVENT = 10_000;
+
+export function initialContext(header?: Pick<TraceHeader, 'scenario'> | null): SystemContext {
+  return {
+    eventIndex: -1,
+    step: 0,
+    kernelCount: 0,
+    label: 'start',
+    now: 0,
+    serverPort: header?.scenario.port ?? null,
+    knobs: header?.scenario.knobs ?? {},
+    processes: {},
+    files: {},
+    endpoints: {},
+    segments: null,
+    segmentCount: 0,
+    nextFile: 1,
+    nextEndpoint: 1,
+    nextProcessOrder: 0,
+    nextQueueOrder: 0,
+    nextTimerAt: null,
+    prunedStep: 0,
+    notes: [],
+  };
+}
+
+/** The step an event belongs to when applied to `ctx`: the kernel snapshot that will end it. */
+export function stepOf(ctx: SystemContext): number {
+  return ctx.kernelCount;
+}
+
+/** A copy-on-write view of a context: reads see changes, writes copy only what they touch. */
+class Draft {
+  private procs: Record<number, ProcState> | null = null;
+  private files: Record<string, FileState> | null = null;
+  private eps: Record<string, EndpointState> | null = null;
+  private readonly ownProcs = new Set<number>();
+  private readonly ownEps = new Set<string>();
+  ctx: SystemContext;
+  readonly step: number;
+  private readonly queue: ModelSegment[] = [];
+
+  constructor(base: SystemContext, eventIndex: number, now: number) {
+    this.step = stepOf(base);
+    this.ctx = { ...base, eventIndex, step: this.step, now: Math.max(base.now, now) };
+  }
+
+  // ── processes ──
+  getProc(pid: number): ProcState | undefined {
+    return (this.procs ?? this.ctx.processes)[pid];
+  }
+  allProcs(): ProcState[] {
+    return Object.values(this.procs ?? this.ctx.processes);
+  }
+  /** A mutable copy of process `pid` (which must exist). */
+  proc(pid: number): ProcState {
+    if (!this.procs) this.procs = { ...this.ctx.processes };
+    const p = this.procs[pid]!;
+    if (this.ownProcs.has(pid)) return p;
+    const copy = { ...p };
+    this.procs[pid] = copy;
+    this.ownProcs.add(pid);
+    return copy;
+  }
+  putProc(p: ProcState): void {
+    if (!this.procs) this.procs = { ...this.ctx.processes };
+    this.procs[p.pid] = p;
+    this.ownProcs.add(p.pid);
+  }
+
+  // ── open files (small objects: replaced whole) ──
+  getFile(id: string): FileState | undefined {
+    return (this.files ?? this.ctx.files)[id];
+  }
+  putFile(f: FileState): void {
+    if (!this.files) this.files = { ...this.ctx.files };
+    this.files[f.id] = f;
+  }
+  deleteFile(id: string): void {
+    if (!this.files) this.files = { ...this.ctx.files };
+    delete this.files[id];
+  }
+
+  // ── endpoints ──
+  getEp(id: string): EndpointState | undefined {
+    return (this.eps ?? this.ctx.endpoints)[id];
+  }
+  allEps(): EndpointState[] {
+    return Object.values(this.eps ?? this.ctx.endpoints);
+  }
+  ep(id: string): EndpointState {
+    if (!this.eps) this.eps = { ...this.ctx.endpoints };
+    const e = this.eps[id]!;
+    if (this.ownEps.has(id)) return e;
+    const copy = { ...e };
+    this.eps[id] = copy;
+    this.ownEps.add(id);
+    return copy;
+  }
+  putEp(e: EndpointState): void {
+    if (!this.eps) this.eps = { ...this.ctx.endpoints };
+    this.eps[e.id] = e;
+    this.ownEps.add(e.id);
+  }
+  deleteEp(id: string): void {
+    if (!this.eps) this.eps = { ...this.ctx.endpoints };
+    delete this.eps[id];
+    this.ownEps.delete(id);
+  }
+
+  note(text: string): void {
+    this.ctx = { ...this.ctx, notes: [...this.ctx.notes, `event ${this.ctx.eventIndex}: ${text}`] };
+  }
+
+  // ── segments ──
+  record(seg: Omit<ModelSegment, 'index' | 'step'>): ModelSegment {
+    const segment: ModelSegment = { index: this.ctx.segmentCount, step: this.step, ...seg };
+    this.ctx = {
+      ...this.ctx,
+      segments: { segment, prev: this.ctx.segments },
+      segmentCount: this.ctx.segmentCount + 1,
+    };
+    return segment;
+  }
+  enqueue(seg: ModelSegment): void {
+    this.queue.push(seg);
+  }
+  dequeue(): ModelSegment | undefined {
+    return this.queue.shift();
+  }
+
+  finish(): SystemContext {
+    return {
+      ...this.ctx,
+      processes: this.procs ?? this.ctx.processes,
+      files: this.files ?? this.ctx.files,
+      endpoints: this.eps ?? this.ctx.endpoints,
+    };
+  }
+}
+
+// ───────────────────────── helpers ─────────────────────────
+
+function num(v: Scalar | undefined): number | null {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
+  return null;
+}
+
+function str(v: Scalar | undefined): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** The descriptor argument of a call: fd, sockfd, listenfd, connfd … whichever the lab names it. */
+export function fdArg(args: Readonly<Record<string, Scalar>>): number | null {
+  for (const k of ['fd', 'sockfd', 'listenfd', 'connfd', 's']) {
+    const n = num(args[k]);
+    if (n !== null) return n;
+  }
+  return null;
+}
+
+/** The address argument of bind/connect ("a.b.c.d:port"). */
+export function addrArg(args: Readonly<Record<string, Scalar>>): string | null {
+  for (const k of ['addr', 'address', 'servaddr', 'sockaddr']) {
+    const s = str(args[k]);
+    if (s !== null) return s;
+  }
+  return null;
+}
+
+export function portOf(address: string): number | null {
+  const m = /:(\d+)$/.exec(address);
+  return m ? Number(m[1]) : null;
+}
+
+export function hostOf(address: string): string {
+  return address.replace(/:\d+$/, '');
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '*', '[::]', '::']);
+
+function isLive(p: ProcState | undefined): p is ProcState {
+  return p !== undefined && p.status !== 'zombie' && p.status !== 'exited';
+}
+
+function sigchldFromKnobs(knobs: Readonly<Record<string, Scalar>>): SigchldDisposition {
+  const v = knobs.sigchld ?? knobs.SIGCHLD;
+  if (v === 'ignore' || v === 'SIG_IGN') return 'ignore';
+  if (v === 'handler' || v === 'waitpid' || v === 'wait') return 'handler';
+  return 'default';
+}
+
+function newProcess(d: Draft, fields: Pick<ProcState, 'pid' | 'ppid' | 'role' | 'program'> & Partial<ProcState>): ProcState {
+  const p: ProcState = {
+    status: 'running',
+    pendingCall: null,
+    callArgs: {},
+    line: null,
+    file: null,
+    fds: {},
+    exitStatus: null,
+    exitSignal: null,
+    sigchld: 'default',
+    forks: 0,
+    order: d.ctx.nextProcessOrder,
+    ...fields,
+  };
+  d.ctx = { ...d.ctx, nextProcessOrder: d.ctx.nextProcessOrder + 1 };
+  d.putProc(p);
+  return p;
+}
+
+/** The process of an event; one the model has not seen (its fork was not traced) is created, with a note. */
+function ensureProc(d: Draft, pid: number, role: string): ProcState {
+  const existing = d.getProc(pid);
+  if (existing) return d.proc(pid);
+  d.note(`pid ${pid} (${role}) appears without spawn or fork`);
+  const program = role.startsWith('client') ? 'client' : 'server';
+  return newProcess(d, { pid, ppid: 0, role, program });
+}
+
+function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<EndpointState> = {}): EndpointState {
+  const id = `ep#${d.ctx.nextEndpoint}`;
+  d.ctx = { ...d.ctx, nextEndpoint: d.ctx.nextEndpoint + 1 };
+  const tcp = fields.tcp ?? tcpInitial();
+  const e: EndpointState = {
+    id,
+    kind,
+    tcp,
+    path: [tcp.state],
+    pathStep: d.step,
+    local: null,
+    remote: null,
+    peerId: null,
+    fileId: null,
+    queuedOn: null,
+    queueOrder: 0,
+    sndNxt: 0,
+    rcvNxt: 0,
+    finSeq: null,
+    bytesSent: 0,
+    bytesReceived: 0,
+    unread: 0,
+    eof: false,
+    lingerZero: false,
+    shutWr: false,
+    timeWaitSince: null,
+    closedStep: null,
+    error: null,
+    ...fields,
+  };
+  d.putEp(e);
+  return e;
+}
+
+function newFile(d: Draft, endpointId: string, holder: { pid: number; fd: number }): FileState {
+  const f: FileState = { id: `file#${d.ctx.nextFile}`, endpointId, holders: [holder] };
+  d.ctx = { ...d.ctx, nextFile: d.ctx.nextFile + 1 };
+  d.putFile(f);
+  return f;
+}
+
+function installFd(d: Draft, pid: number, fd: number, fileId: string): void {
+  const p = d.proc(pid);
+  if (p.fds[fd] !== undefined) {
+    // The kernel never hands out an fd in use: the model missed a close. Release the old one.
+    d.note(`${p.role} fd ${fd} was reused while the model still had it open`);
+    closeFd(d, pid, fd);
+  }
+  const q = d.proc(pid);
+  q.fds = { ...q.fds, [fd]: fileId };
+}
+
+/** The endpoint behind a process's descriptor, if it is a socket the model knows. */
+function endpointOfFd(d: Draft, pid: number, fd: number | null): EndpointState | undefined {
+  if (fd === null) return undefined;
+  const fileId = d.getProc(pid)?.fds[fd];
+  if (fileId === undefined) return undefined;
+  const file = d.getFile(fileId);
+  return file ? d.getEp(file.endpointId) : undefined;
+}
+
+// ───────────────────────── TCP ─────────────────────────
+
+/** Move an endpoint's machine, keep its path for this step, perform the actions it returns. */
+function fire(d: Draft, epId: string, event: TcpEvent): void {
+  const before = d.getEp(epId);
+  if (!before) return;
+  const result = tcpTransition(before.tcp, event);
+  const e = d.ep(epId);
+  const basePath = e.pathStep === d.step ? e.path : [e.tcp.state];
+  e.pathStep = d.step;
+  e.path = result.state !== e.tcp.state ? [...basePath, result.state] : basePath;
+  e.tcp = { state: result.state, passive: result.passive };
+  if (result.state !== 'TIME_WAIT') e.timeWaitSince = null;
+  if (result.state === 'CLOSED' && e.fileId === null) e.closedStep = d.step;
+  for (const action of result.actions) {
+    switch (action) {
+      case 'sendSyn':
+        send(d, epId, ['SYN'], 0);
+        break;
+      case 'sendSynAck':
+        send(d, epId, ['SYN', 'ACK'], 0);
+        break;
+      case 'sendAck':
+        send(d, epId, ['ACK'], 0);
+        break;
+      case 'sendFin':
+        send(d, epId, ['FIN', 'ACK'], 0);
+        break;
+      case 'sendRst':
+        send(d, epId, isSynchronized(before.tcp.state) || before.tcp.state === 'SYN_RECEIVED' ? ['RST', 'ACK'] : ['RST'], 0);
+        break;
+      case 'startTimeWait':
+      case 'restartTimeWait': {
+        const w = d.ep(epId);
+        w.timeWaitSince = d.ctx.now;
+        const at = d.ctx.now + TIME_WAIT_NS;
+        d.ctx = { ...d.ctx, nextTimerAt: d.ctx.nextTimerAt === null ? at : Math.min(d.ctx.nextTimerAt, at) };
+        break;
+      }
+      case 'deliverEof':
+        d.ep(epId).eof = true;
+        break;
+      case 'connectionRefused':
+        d.ep(epId).error = 'refused';
+        break;
+      case 'connectionReset':
+        d.ep(epId).error = 'reset';
+        break;
+      // createTcb, deleteTcb, sendData, deliverData: the endpoint record is the TCB; data is
+      // sent by write() (sendData needs the byte count) and counted on arrival.
+      default:
+        break;
+    }
+  }
+}
+
+/** Put a segment on the wire from endpoint `fromId` to its peer (or to whatever address it was sent). */
+function send(d: Draft, fromId: string, flags: SegmentFlag[], len: number, data?: string, toOverride?: string): void {
+  const from = d.ep(fromId);
+  const to = toOverride ?? from.peerId ?? from.remote;
+  if (to === null) return;
+  const ackNo = flags.includes('ACK') ? from.rcvNxt : null;
+  const seq = from.sndNxt;
+  const segment = d.record({
+    from: fromId,
+    to,
+    flags,
+    seq,
+    ack: ackNo,
+    len,
+    ...(data !== undefined ? { data } : {}),
+  });
+  let consumed = len;
+  if (flags.includes('SYN')) consumed++;
+  if (flags.includes('FIN')) {
+    from.finSeq = seq + len;
+    consumed++;
+  }
+  from.sndNxt = seq + consumed;
+  from.bytesSent += len;
+  d.enqueue(segment);
+}
+
+/** Deliver every queued segment (loopback: at once, in order) and the answers they cause. */
+function flush(d: Draft): void {
+  for (let n = 0; n < MAX_DELIVERIES_PER_EVENT; n++) {
+    const seg = d.dequeue();
+    if (!seg) return;
+    deliver(d, seg);
+  }
+  d.note('segment delivery did not settle');
+}
+
+function deliver(d: Draft, seg: ModelSegment): void {
+  const receiver = d.getEp(seg.to);
+  if (!receiver) {
+    // Sent to an address with no endpoint (a closed port): the kernel answers with RST.
+    if (!seg.flags.includes('RST')) {
+      const rst = d.record({
+        from: seg.to,
+        to: seg.from,
+        flags: seg.flags.includes('ACK') ? ['RST'] : ['RST', 'ACK'],
+        seq: seg.ack ?? 0,
+        ack: seg.flags.includes('ACK') ? null : seg.seq + seg.len + (seg.flags.includes('SYN') ? 1 : 0),
+        len: 0,
+      });
+      d.enqueue(rst);
+    }
+    return;
+  }
+  const flags = seg.flags;
+  const acksFin = receiver.finSeq !== null && seg.ack === receiver.finSeq + 1;
+  if (flags.includes('RST')) {
+    fire(d, receiver.id, { type: 'RCV_RST' });
+    return;
+  }
+  if (flags.includes('SYN')) {
+    const e = d.ep(receiver.id);
+    e.rcvNxt = seg.seq + 1;
+    if (e.peerId === null && d.getEp(seg.from)) e.peerId = seg.from;
+    fire(d, receiver.id, flags.includes('ACK') ? { type: 'RCV_SYN_ACK' } : { type: 'RCV_SYN' });
+    return;
+  }
+  if (seg.len > 0) {
+    const state = receiver.tcp.state;
+    if (state === 'ESTABLISHED' || state === 'FIN_WAIT_1' || state === 'FIN_WAIT_2') {
+      const e = d.ep(receiver.id);
+      e.rcvNxt = seg.seq + seg.len;
+      e.bytesReceived += seg.len;
+      e.unread += seg.len;
+    }
+    fire(d, receiver.id, { type: 'RCV_DATA' });
+  }
+  if (flags.includes('FIN')) {
+    if (receiver.tcp.state !== 'CLOSED') d.ep(receiver.id).rcvNxt = seg.seq + seg.len + 1;
+    fire(d, receiver.id, { type: 'RCV_FIN', acksFin });
+    return;
+  }
+  if (seg.len === 0 && flags.includes('ACK')) fire(d, receiver.id, { type: 'RCV_ACK', acksFin });
+}
+
+/** A listener for a connection to `addr`: same address, or the wildcard address with the same port. */
+function findListener(d: Draft, addr: string): EndpointState | undefined {
+  const port = portOf(addr);
+  let wildcard: EndpointState | undefined;
+  for (const e of d.allEps()) {
+    if (e.tcp.state !== 'LISTEN' || e.local === null) continue;
+    if (e.local === addr) return e;
+    if (WILDCARD_HOSTS.has(hostOf(e.local)) && portOf(e.local) === port) wildcard ??= e;
+  }
+  return wildcard;
+}
+
+/** connect(): the active open and the whole three-way handshake on loopback. */
+function activeOpen(d: Draft, clientId: string, addr: string): void {
+  const client = d.ep(clientId);
+  client.kind = 'client';
+  client.remote = addr;
+  const listener = findListener(d, addr);
+  if (listener) {
+    // The listener answers the SYN with a new socket of its own (Figure 4.14: in the accept queue).
+    const conn = newEndpoint(d, 'server-conn', {
+      tcp: listener.tcp,
+      path: [],
+      local: addr,
+      remote: client.local,
+      peerId: clientId,
+      queuedOn: listener.id,
+      queueOrder: d.ctx.nextQueueOrder,
+    });
+    d.ctx = { ...d.ctx, nextQueueOrder: d.ctx.nextQueueOrder + 1 };
+    d.ep(clientId).peerId = conn.id;
+  } else {
+    d.ep(clientId).peerId = null;
+  }
+  fire(d, clientId, { type: 'ACTIVE_OPEN' });
+  flush(d);
+}
+
+/** The socket's last descriptor is gone: close it (FIN), or abort it (RST). */
+function releaseSocket(d: Draft, epId: string): void {
+  const e = d.ep(epId);
+  e.fileId = null;
+  const state = e.tcp.state;
+  if (state === 'CLOSED') {
+    e.closedStep = d.step;
+    return;
+  }
+  if (state === 'LISTEN') {
+    // Connections still in the accept queue are reset (Linux inet_csk_listen_stop).
+    for (const q of d.allEps()) {
+      if (q.queuedOn === epId) {
+        d.ep(q.id).queuedOn = null;
+        fire(d, q.id, { type: 'ABORT' });
+      }
+    }
+  }
+  // Linux: closing with unread data, or with SO_LINGER 0, aborts the connection (RST).
+  const abort = e.lingerZero || (e.unread > 0 && isSynchronized(state));
+  fire(d, epId, abort ? { type: 'ABORT' } : { type: 'CLOSE' });
+  flush(d);
+  const after = d.getEp(epId);
+  if (after && after.tcp.state === 'CLOSED') d.ep(epId).closedStep = d.step;
+}
+
+/** close(fd) by process `pid`: the descriptor goes; the open file's count drops; at 0, the socket closes. */
+function closeFd(d: Draft, pid: number, fd: number): void {
+  const p = d.getProc(pid);
+  const fileId = p?.fds[fd];
+  if (!p || fileId === undefined) return;
+  const q = d.proc(pid);
+  const fds = { ...q.fds };
+  delete fds[fd];
+  q.fds = fds;
+  const file = d.getFile(fileId);
+  if (!file) return;
+  const holders = file.holders.filter((h) => !(h.pid === pid && h.fd === fd));
+  if (holders.length > 0) {
+    d.putFile({ ...file, holders });
+    return;
+  }
+  d.deleteFile(fileId);
+  releaseSocket(d, file.endpointId);
+}
+
+function forkChild(d: Draft, parentPid: number, childPid: number, childRole: string | null): void {
+  if (d.getProc(childPid) && isLive(d.getProc(childPid))) return; // the other half of fork came first
+  const parent = d.getProc(parentPid);
+  if (!parent) {
+    d.note(`fork: parent pid ${parentPid} is unknown`);
+    newProcess(d, { pid: childPid, ppid: parentPid, role: childRole ?? `child of ${parentPid}`, program: 'server' });
+    return;
+  }
+  const n = parent.forks + 1;
+  d.proc(parentPid).forks = n;
+  newProcess(d, {
+    pid: childPid,
+    ppid: parentPid,
+    role: childRole ?? `child#${n}`,
+    program: parent.program,
+    line: parent.line,
+    file: parent.file,
+    sigchld: parent.sigchld,
+    fds: { ...parent.fds },
+  });
+  // Every open file the parent holds gains a holder: its reference count rises (Figure 4.16).
+  for (const [fdText, fileId] of Object.entries(parent.fds)) {
+    const file = d.getFile(fileId);
+    if (file) d.putFile({ ...file, holders: [...file.holders, { pid: childPid, fd: Number(fdText) }] });
+  }
+}
+
+/** fork returned 0 in the child: if the child is new to the model, it starts as a copy of its parent. */
+function forkedChildFirst(d: Draft, ev: ReturnEvent): void {
+  if (isLive(d.getProc(ev.pid))) return; // the parent's half came first
+  if (ev.ppid === undefined) {
+    d.note(`fork returned 0 in pid ${ev.pid} without "ppid": its descriptors are unknown`);
+    return;
+  }
+  forkChild(d, ev.ppid, ev.pid, ev.role);
+}
+
+function reap(d: Draft, pid: number): void {
+  const p = d.getProc(pid);
+  if (p && p.status === 'zombie') d.proc(pid).status = 'exited';
+}
+
+// ───────────────────────── events ─────────────────────────
+
+function applySpawn(d: Draft, ev: SpawnEvent): void {
+  const existing = d.getProc(ev.pid);
+  newProcess(d, {
+    pid: ev.pid,
+    ppid: ev.ppid,
+    role: ev.role,
+    program: ev.program,
+    sigchld: ev.program === 'server' ? sigchldFromKnobs(d.ctx.knobs) : 'default',
+    ...(existing ? { order: existing.order } : {}),
+  });
+}
+
+function applyCall(d: Draft, ev: CallEvent): void {
+  const p = ensureProc(d, ev.pid, ev.role);
+  const q = d.proc(p.pid);
+  q.role = ev.role;
+  q.status = 'at-gate';
+  q.pendingCall = { fn: ev.fn, file: ev.file, line: ev.line };
+  q.callArgs = ev.args;
+  q.line = ev.line;
+  q.file = ev.file;
+}
+
+function applyReady(d: Draft, ev: ReadyEvent): void {
+  const p = ensureProc(d, ev.pid, ev.role);
+  const q = d.proc(p.pid);
+  q.status = 'at-gate';
+  if (q.pendingCall === null || q.pendingCall.fn !== ev.fn) {
+    q.pendingCall = { fn: ev.fn, file: q.file ?? '', line: q.line ?? 0 };
+  }
+}
+
+function applyReturn(d: Draft, ev: ReturnEvent): void {
+  if (ev.fn === 'fork' && ev.ret === 0 && ev.errno === null) forkedChildFirst(d, ev);
+  ensureProc(d, ev.pid, ev.role);
+  const pid = ev.pid;
+  const p = d.proc(pid);
+  p.role = ev.role;
+  p.status = 'running';
+  p.pendingCall = null;
+  const args = p.callArgs;
+  const ok = ev.errno === null && ev.ret >= 0;
+  const fd = fdArg(args);
+  switch (ev.fn) {
+    case 'socket': {
+      if (!ok) break;
+      const e = newEndpoint(d, p.program === 'client' ? 'client' : 'listener');
+      const f = newFile(d, e.id, { pid, fd: ev.ret });
+      d.ep(e.id).fileId = f.id;
+      installFd(d, pid, ev.ret, f.id);
+      break;
+    }
+    case 'bind': {
+      const e = endpointOfFd(d, pid, fd);
+      const addr = addrArg(args);
+      if (ok && e && addr !== null) d.ep(e.id).local = addr;
+      break;
+    }
+    case 'listen': {
+      const e = endpointOfFd(d, pid, fd);
+      if (ok && e) {
+        d.ep(e.id).kind = 'listener';
+        fire(d, e.id, { type: 'PASSIVE_OPEN' });
+      }
+      break;
+    }
+    case 'connect': {
+      const e = endpointOfFd(d, pid, fd);
+      const addr = addrArg(args);
+      if (!e || addr === null) break;
+      if (ev.local !== undefined) d.ep(e.id).local = ev.local;
+      if (e.tcp.state !== 'CLOSED') break;
+      activeOpen(d, e.id, addr);
+      const after = d.getEp(e.id)!;
+      if (ok && after.tcp.state !== 'ESTABLISHED') d.note(`connect succeeded but the model has no listener at ${addr}`);
+      if (!ok && after.tcp.state === 'ESTABLISHED') d.note(`connect failed (${ev.errno}) but the model connected`);
+      break;
+    }
+    case 'accept': {
+      if (!ok) break;
+      const listener = endpointOfFd(d, pid, fd);
+      const queue = d
+        .allEps()
+        .filter((e) => listener !== undefined && e.queuedOn === listener.id && e.tcp.state !== 'SYN_RECEIVED')
+        .sort((a, b) => a.queueOrder - b.queueOrder);
+      let conn = (ev.peer !== undefined ? queue.find((e) => e.remote === ev.peer) : undefined) ?? queue[0];
+      if (!conn) {
+        d.note(`accept returned a connection the model has not seen (${ev.peer ?? 'unknown peer'})`);
+        conn = newEndpoint(d, 'server-conn', {
+          tcp: { state: 'ESTABLISHED', passive: true },
+          local: ev.local ?? listener?.local ?? null,
+          remote: ev.peer ?? null,
+        });
+      }
+      const f = newFile(d, conn.id, { pid, fd: ev.ret });
+      const c = d.ep(conn.id);
+      c.fileId = f.id;
+      c.queuedOn = null;
+      if (ev.local !== undefined) c.local = ev.local;
+      if (ev.peer !== undefined) c.remote = ev.peer;
+      installFd(d, pid, ev.ret, f.id);
+      break;
+    }
+    case 'fork': {
+      if (!ok) break;
+      if (ev.ret > 0) forkChild(d, pid, ev.ret, null);
+      // The child's half (ret 0) was handled before: see forkedChildFirst.
+      break;
+    }
+    case 'close': {
+      if (fd !== null && ev.errno !== 'EBADF') closeFd(d, pid, fd);
+      break;
+    }
+    case 'shutdown': {
+      const e = endpointOfFd(d, pid, fd);
+      const how = args.how;
+      const writeSide = how === 'SHUT_WR' || how === 'SHUT_RDWR' || how === 1 || how === 2;
+      if (ok && e && writeSide && !e.shutWr) {
+        d.ep(e.id).shutWr = true;
+        fire(d, e.id, { type: 'CLOSE' });
+        flush(d);
+      }
+      break;
+    }
+    case 'setsockopt': {
+      const e = endpointOfFd(d, pid, fd);
+      const opt = args.optname ?? args.opt ?? args.option;
+      if (ok && e && opt === 'SO_LINGER') {
+        const onoff = num(args.l_onoff ?? args.onoff ?? 1);
+        const linger = num(args.l_linger ?? args.linger);
+        d.ep(e.id).lingerZero = onoff !== 0 && linger === 0;
+      }
+      break;
+    }
+    case 'write':
+    case 'send':
+    case 'writen': {
+      const e = endpointOfFd(d, pid, fd);
+      if (!ok || !e || ev.ret === 0) break;
+      const state = e.tcp.state;
+      if (state !== 'ESTABLISHED' && state !== 'CLOSE_WAIT') break;
+      const text = str(args.data ?? args.buf ?? null);
+      const result = tcpTransition(e.tcp, { type: 'SEND' });
+      if (result.actions.includes('sendData')) {
+        send(d, e.id, ['PSH', 'ACK'], ev.ret, text === null ? undefined : text.slice(0, ev.ret));
+        flush(d);
+      }
+      break;
+    }
+    case 'read':
+    case 'recv':
+    case 'readline': {
+      const e = endpointOfFd(d, pid, fd);
+      if (!ok || !e) break;
+      if (ev.ret > 0) d.ep(e.id).unread = Math.max(0, e.unread - ev.ret);
+      break;
+    }
+    case 'dup':
+    case 'dup2': {
+      const oldFd = num(args.oldfd ?? args.fd ?? null);
+      const fileId = oldFd === null ? undefined : d.getProc(pid)?.fds[oldFd];
+      if (!ok || fileId === undefined || ev.ret === oldFd) break;
+      if (d.getProc(pid)?.fds[ev.ret] !== undefined) closeFd(d, pid, ev.ret);
+      const file = d.getFile(fileId);
+      if (!file) break;
+      d.putFile({ ...file, holders: [...file.holders, { pid, fd: ev.ret }] });
+      installFd(d, pid, ev.ret, fileId);
+      break;
+    }
+    case 'wait':
+    case 'waitpid': {
+      if (ok && ev.ret > 0) reap(d, ev.ret);
+      break;
+    }
+    case 'signal':
+    case 'sigaction': {
+      const sig = args.sig ?? args.signo ?? args.signal;
+      if (!ok || (sig !== 'SIGCHLD' && sig !== 17)) break;
+      const handler = args.handler ?? args.disposition;
+      d.proc(pid).sigchld = handler === 'SIG_IGN' ? 'ignore' : handler === 'SIG_DFL' ? 'default' : 'handler';
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function applyExit(d: Draft, ev: ExitEvent): void {
+  const p = ensureProc(d, ev.pid, ev.role);
+  const fds = Object.keys(p.fds)
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const fd of fds) closeFd(d, ev.pid, fd);
+  const parent = d.getProc(p.ppid);
+  const q = d.proc(ev.pid);
+  q.pendingCall = null;
+  q.exitStatus = ev.status;
+  q.exitSignal = ev.signal;
+  // SIGCHLD at default and a live parent: a zombie until waited for. Otherwise gone.
+  q.status = isLive(parent) && parent.sigchld !== 'ignore' ? 'zombie' : 'exited';
+  // Its own zombies are inherited by init, which reaps them.
+  for (const c of d.allProcs()) if (c.ppid === ev.pid && c.status === 'zombie') d.proc(c.pid).status = 'exited';
+}
+
+function applyKernel(d: Draft, ev: KernelEvent): void {
+  // A released call with no return yet: the kernel says whether the process sleeps inside it.
+  for (const kp of ev.processes) {
+    const p = d.getProc(kp.pid);
+    if (!p || p.pendingCall === null) continue;
+    if (kp.place === 'kernel' && (kp.blockedIn === null || kp.blockedIn === p.pendingCall.fn)) {
+      d.proc(kp.pid).status = 'blocked';
+    }
+  }
+  d.ctx = { ...d.ctx, kernelCount: d.ctx.kernelCount + 1, label: ev.label };
+}
+
+/** 2MSL timers that ran out by trace time `now`, and endpoints that closed in an earlier step. */
+function housekeeping(d: Draft): void {
+  const at = d.ctx.nextTimerAt;
+  if (at !== null && d.ctx.now >= at) {
+    let next: number | null = null;
+    for (const e of d.allEps()) {
+      if (e.tcp.state !== 'TIME_WAIT' || e.timeWaitSince === null) continue;
+      const due = e.timeWaitSince + TIME_WAIT_NS;
+      if (d.ctx.now >= due) fire(d, e.id, { type: 'TIMEOUT_2MSL' });
+      else next = next === null ? due : Math.min(next, due);
+    }
+    d.ctx = { ...d.ctx, nextTimerAt: next };
+  }
+  if (d.ctx.prunedStep < d.step) {
+    // A socket shown CLOSED in the step it closed is gone from the picture after that step.
+    for (const e of d.allEps()) {
+      if (e.fileId === null && e.tcp.state === 'CLOSED' && e.closedStep !== null && e.closedStep < d.step) {
+        d.deleteEp(e.id);
+      }
+    }
+    d.ctx = { ...d.ctx, prunedStep: d.step };
+  }
+}
+
+/** Apply one trace event: the single entry point of the model's semantics. Pure. */
+export function applyTraceEvent(ctx: SystemContext, ev: TraceEvent, index: number): SystemContext {
+  const d = new Draft(ctx, index, ev.t);
+  housekeeping(d);
+  switch (ev.kind) {
+    case 'spawn':
+      applySpawn(d, ev);
+      break;
+    case 'call':
+      applyCall(d, ev);
+      break;
+    case 'ready':
+      applyReady(d, ev);
+      break;
+    case 'return':
+      applyReturn(d, ev);
+      break;
+    case 'exit':
+      applyExit(d, ev);
+      break;
+    case 'kernel':
+      applyKernel(d, ev);
+      break;
+    case 'output':
+    case 'end':
+      break;
+  }
+  flush(d);
+  return d.finish();
+}
+

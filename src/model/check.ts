@@ -1,0 +1,149 @@
+// The kernel check: compare the model with one kernel snapshot and name, for people, every fact
+// on which they differ. Pure. The kernel reports after the step has settled, so every fact
+// compared here is a settled one: process presence and zombies, which descriptors name which
+// socket (reference counts), and TCP states.
+
+import type { KernelEvent, KernelSocket } from '../trace/types.ts';
+import type { Disagreement, ModelEndpoint, ModelSnapshot } from './types.ts';
+
+/** What the check reads from the model. */
+export type CheckedModel = Pick<ModelSnapshot, 'processes' | 'openFiles' | 'endpoints'>;
+
+export type DisagreementFact = 'refCount' | 'tcpState' | 'holders' | 'processState' | 'presence' | 'address';
+
+/** The address a socket has before bind/connect, as /proc shows it. */
+export const UNBOUND = '0.0.0.0:0';
+
+function isUnspecified(address: string | null): boolean {
+  return address === null || address === UNBOUND || address === '[::]:0' || address === '*:*';
+}
+
+/** "socket 127.0.0.1:9877 ↔ 127.0.0.1:40112", "socket 0.0.0.0:9877" for a listener, "socket (unbound)". */
+export function socketSubject(local: string | null, remote: string | null): string {
+  if (isUnspecified(local) && isUnspecified(remote)) return 'socket (unbound)';
+  if (isUnspecified(remote)) return `socket ${local}`;
+  return `socket ${local ?? '?'} ↔ ${remote}`;
+}
+
+const holderKey = (pid: number, fd: number): string => `${pid}:${fd}`;
+
+export function checkKernel(model: CheckedModel, kernel: KernelEvent): Disagreement[] {
+  const out: Disagreement[] = [];
+  const push = (subject: string, fact: DisagreementFact, modelValue: string, kernelValue: string): void => {
+    out.push({ subject, fact, model: modelValue, kernel: kernelValue });
+  };
+
+  // ── processes: zombie ↔ Z, exited ↔ absent, any other status ↔ present and not Z ──
+  const roles = new Map<number, string>();
+  for (const kp of kernel.processes) roles.set(kp.pid, kp.role);
+  for (const p of model.processes) roles.set(p.pid, p.role);
+  const kernelProcs = new Map(kernel.processes.map((kp) => [kp.pid, kp]));
+  const procSubject = (pid: number): string => `pid ${pid} (${roles.get(pid) ?? 'unknown'})`;
+  const holderSubject = (pid: number, fd: number): string => `${roles.get(pid) ?? `pid ${pid}`} fd ${fd}`;
+
+  for (const p of model.processes) {
+    const kp = kernelProcs.get(p.pid);
+    const kernelSays = kp === undefined ? 'absent' : kp.state === 'Z' ? 'zombie' : `alive (${kp.state})`;
+    if (p.status === 'exited') {
+      if (kp === undefined) continue;
+      push(procSubject(p.pid), kp.state === 'Z' ? 'processState' : 'presence', 'exited', kernelSays);
+    } else if (p.status === 'zombie') {
+      if (kp?.state === 'Z') continue;
+      push(procSubject(p.pid), kp === undefined ? 'presence' : 'processState', 'zombie', kernelSays);
+    } else {
+      if (kp !== undefined && kp.state !== 'Z') continue;
+      push(procSubject(p.pid), kp === undefined ? 'presence' : 'processState', p.status, kernelSays);
+    }
+  }
+  const modelPids = new Set(model.processes.map((p) => p.pid));
+  for (const kp of kernel.processes) {
+    if (!modelPids.has(kp.pid)) push(procSubject(kp.pid), 'presence', 'absent', kp.state === 'Z' ? 'zombie' : `alive (${kp.state})`);
+  }
+
+  // ── sockets ──
+  const fileOfHolder = new Map<string, string>();
+  for (const p of model.processes) for (const { fd, fileId } of p.fds) fileOfHolder.set(holderKey(p.pid, fd), fileId);
+  const files = new Map(model.openFiles.map((f) => [f.id, f]));
+  const endpoints = new Map(model.endpoints.map((e) => [e.id, e]));
+  const matched = new Set<string>();
+
+  const subjectOf = (ks: KernelSocket | null, ep: ModelEndpoint | null): string => {
+    if (ks && !(isUnspecified(ks.local) && isUnspecified(ks.remote))) return socketSubject(ks.local, ks.remote);
+    if (ep) return socketSubject(ep.local, ep.remote);
+    return 'socket (unbound)';
+  };
+  const modelHolderText = (ep: ModelEndpoint): string => {
+    const file = ep.fileId === null ? undefined : files.get(ep.fileId);
+    if (!file || file.holders.length === 0) return 'no descriptor';
+    return file.holders.map((h) => holderSubject(h.pid, h.fd)).join(', ');
+  };
+
+  const compareSocket = (ks: KernelSocket, ep: ModelEndpoint): void => {
+    const subject = subjectOf(ks, ep);
+    const fresh = ks.state === 'CLOSED' && isUnspecified(ks.local) && isUnspecified(ks.remote);
+    if (ep.state !== ks.state) push(subject, 'tcpState', ep.state, fresh ? 'CLOSED (fresh or bound socket)' : ks.state);
+    if (!fresh) {
+      if (!isUnspecified(ks.local) && ep.local !== null && !isUnspecified(ep.local) && ep.local !== ks.local) {
+        push(subject, 'address', `local ${ep.local}`, `local ${ks.local}`);
+      }
+      if (!isUnspecified(ks.remote) && ep.remote !== null && ep.remote !== ks.remote) {
+        push(subject, 'address', `remote ${ep.remote}`, `remote ${ks.remote}`);
+      }
+    }
+  };
+
+  for (const ks of kernel.sockets) {
+    if (ks.holders.length > 0) {
+      const kernelHolders = new Set(ks.holders.map((h) => holderKey(h.pid, h.fd)));
+      const fileIds: string[] = [];
+      for (const h of ks.holders) {
+        const fileId = fileOfHolder.get(holderKey(h.pid, h.fd));
+        if (fileId === undefined) {
+          push(holderSubject(h.pid, h.fd), 'holders', 'not open', `names ${subjectOf(ks, null)}`);
+        } else if (!fileIds.includes(fileId)) {
+          fileIds.push(fileId);
+        }
+      }
+      for (const fileId of fileIds) {
+        const file = files.get(fileId);
+        const ep = file ? endpoints.get(file.endpointId) : undefined;
+        if (!file || !ep) continue;
+        matched.add(ep.id);
+        const first = file.holders[0] ?? ks.holders[0]!;
+        if (file.refCount !== ks.holders.length) {
+          push(holderSubject(first.pid, first.fd), 'refCount', String(file.refCount), String(ks.holders.length));
+        }
+        for (const h of file.holders) {
+          if (!kernelHolders.has(holderKey(h.pid, h.fd))) {
+            push(holderSubject(h.pid, h.fd), 'holders', `names ${subjectOf(ks, ep)}`, 'does not name it');
+          }
+        }
+        compareSocket(ks, ep);
+      }
+      continue;
+    }
+    // No descriptor names it: in an accept queue, orphaned while closing, or in TIME_WAIT.
+    const sameAddresses = (e: ModelEndpoint): boolean => !matched.has(e.id) && e.local === ks.local && e.remote === ks.remote;
+    const unheld = model.endpoints.find((e) => e.fileId === null && sameAddresses(e));
+    if (unheld) {
+      matched.add(unheld.id);
+      compareSocket(ks, unheld);
+      continue;
+    }
+    const held = model.endpoints.find(sameAddresses);
+    if (held) {
+      matched.add(held.id);
+      push(subjectOf(ks, held), 'holders', modelHolderText(held), 'no descriptor');
+      compareSocket(ks, held);
+      continue;
+    }
+    push(subjectOf(ks, null), 'presence', 'absent', ks.state);
+  }
+
+  for (const ep of model.endpoints) {
+    if (matched.has(ep.id)) continue;
+    if (ep.state === 'CLOSED' && ep.fileId === null) continue; // gone from the kernel, as expected
+    push(subjectOf(null, ep), 'presence', ep.fileId === null ? ep.state : `${ep.state}, ${modelHolderText(ep)}`, 'absent');
+  }
+  return out;
+}

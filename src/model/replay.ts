@@ -1,0 +1,207 @@
+// Replay: the model at any step or event of a trace. The model is pure and deterministic, so
+// stepping back is replaying; checkpoints (the machine snapshot every CHECKPOINT_EVERY events)
+// bound a seek to at most that many transitions. The trace is processed lazily, as far as asked.
+
+import { TraceFormatError, TraceSequence, parseRecord } from '../trace/parse.ts';
+import type { KernelEvent, Trace, TraceEvent } from '../trace/types.ts';
+import { checkKernel } from './check.ts';
+import { toModelSnapshot } from './snapshot.ts';
+import { systemInitial, systemStep, type SystemSnapshot } from './system.ts';
+import type { Disagreement, ModelSegment, ModelSnapshot } from './types.ts';
+
+/** Events between checkpoints: a seek applies at most this many. */
+export const CHECKPOINT_EVERY = 128;
+/** Snapshots kept ready (the same index gives the same object while it stays cached). */
+const SNAPSHOT_CACHE_SIZE = 16;
+
+export interface Replay {
+  readonly trace: Trace;
+  /** Number of kernel events; steps are 0 … stepCount − 1. */
+  readonly stepCount: number;
+  /** The model after the step-th kernel event, checked against it. */
+  atStep(step: number): ModelSnapshot;
+  /** The model after event `index` (−1: before any event); kernel and disagreements of the latest kernel event at or before it. */
+  atEvent(index: number): ModelSnapshot;
+  /** The step an event belongs to: that of the first kernel event at or after it (stepCount if none yet). */
+  stepOfEvent(index: number): number;
+  /** First and last event index of a step; the last is the step's kernel event. */
+  eventRangeOfStep(step: number): [first: number, last: number];
+  /** Disagreements over every kernel snapshot of the trace. */
+  disagreementCount(): number;
+  /** Add events of a live run (validated, numbered in sequence). */
+  append(events: TraceEvent[]): void;
+}
+
+class TraceReplay implements Replay {
+  readonly trace: Trace;
+  private readonly events: TraceEvent[];
+  /** Event index of each kernel event, in order. */
+  private readonly kernelIndices: number[] = [];
+  /** checkpoints[k] = snapshot after event k·CHECKPOINT_EVERY − 1 (checkpoints[0] = initial). */
+  private readonly checkpoints: SystemSnapshot[] = [];
+  /** How far the forward pass has gone: the snapshot after event `frontierIndex`. */
+  private frontier: SystemSnapshot;
+  private frontierIndex = -1;
+  /** Every segment the model sends, in order (deterministic: a context's segments are a prefix). */
+  private readonly segmentLog: ModelSegment[] = [];
+  private readonly disagreements = new Map<number, Disagreement[]>();
+  private readonly cache = new Map<number, ModelSnapshot>();
+  private readonly sequence: TraceSequence;
+
+  constructor(trace: Trace) {
+    this.events = [...trace.events];
+    this.trace = { header: trace.header, events: this.events };
+    this.events.forEach((e, i) => {
+      if (e.kind === 'kernel') this.kernelIndices.push(i);
+    });
+    const last = this.events[this.events.length - 1];
+    this.sequence = new TraceSequence(last ? last.seq + 1 : 0, this.kernelIndices.length);
+    this.frontier = systemInitial(trace.header);
+    this.checkpoints.push(this.frontier);
+  }
+
+  get stepCount(): number {
+    return this.kernelIndices.length;
+  }
+
+  atStep(step: number): ModelSnapshot {
+    const index = this.kernelIndices[this.checkStep(step)]!;
+    return this.atEvent(index);
+  }
+
+  atEvent(index: number): ModelSnapshot {
+    if (!Number.isInteger(index) || index < -1 || index >= this.events.length) {
+      throw new RangeError(`event ${index} is outside the trace (−1 … ${this.events.length - 1})`);
+    }
+    const cached = this.cache.get(index);
+    if (cached) {
+      // Refresh its place in the LRU order.
+      this.cache.delete(index);
+      this.cache.set(index, cached);
+      return cached;
+    }
+    const state = this.stateAfter(index);
+    const step = this.stepOfEvent(Math.max(index, 0));
+    const kernelStep = this.latestKernelStepAtOrBefore(index);
+    const kernel = kernelStep === null ? null : (this.events[this.kernelIndices[kernelStep]!] as KernelEvent);
+    const disagreements = kernelStep === null ? [] : this.disagreementsOf(kernelStep);
+    const ctx = state.context;
+    const snapshot = toModelSnapshot(ctx, {
+      kernel,
+      disagreements,
+      segments: this.segmentLog.slice(0, ctx.segmentCount),
+    });
+    // The label of the step being carried out, once its kernel snapshot is known.
+    const stepKernel = this.kernelIndices[step];
+    snapshot.label = stepKernel !== undefined ? (this.events[stepKernel] as KernelEvent).label : snapshot.label;
+    this.cache.set(index, snapshot);
+    if (this.cache.size > SNAPSHOT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    return snapshot;
+  }
+
+  stepOfEvent(index: number): number {
+    if (!Number.isInteger(index) || index < 0 || index >= this.events.length) {
+      throw new RangeError(`event ${index} is outside the trace (0 … ${this.events.length - 1})`);
+    }
+    // First kernel index ≥ index (binary search).
+    let lo = 0;
+    let hi = this.kernelIndices.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.kernelIndices[mid]! < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  eventRangeOfStep(step: number): [first: number, last: number] {
+    this.checkStep(step);
+    const first = step === 0 ? 0 : this.kernelIndices[step - 1]! + 1;
+    return [first, this.kernelIndices[step]!];
+  }
+
+  disagreementCount(): number {
+    let n = 0;
+    for (let s = 0; s < this.kernelIndices.length; s++) n += this.disagreementsOf(s).length;
+    return n;
+  }
+
+  append(events: TraceEvent[]): void {
+    // Validate all before changing anything: a bad batch leaves the replay as it was.
+    const checker = this.sequence.clone();
+    const base = this.events.length;
+    events.forEach((e, i) => {
+      const line = base + i + 2; // line 1 is the header
+      const record = parseRecord(e, line);
+      if (record.kind === 'header') throw new TraceFormatError(line, 'a header cannot be appended to a trace');
+      checker.check(record, line);
+    });
+    this.sequence.adopt(checker);
+    for (const e of events) {
+      if (e.kind === 'kernel') this.kernelIndices.push(this.events.length);
+      this.events.push(e);
+    }
+    // A snapshot of a step still in progress takes its label from the step's kernel event,
+    // which may just have arrived: drop the cache (the model itself is unchanged).
+    this.cache.clear();
+  }
+
+  // ── internals ──
+
+  private checkStep(step: number): number {
+    if (!Number.isInteger(step) || step < 0 || step >= this.kernelIndices.length) {
+      throw new RangeError(`step ${step} is outside the trace (0 … ${this.kernelIndices.length - 1})`);
+    }
+    return step;
+  }
+
+  private latestKernelStepAtOrBefore(index: number): number | null {
+    if (index < 0) return null;
+    const s = this.stepOfEvent(index);
+    if (this.kernelIndices[s] === index) return s;
+    return s === 0 ? null : s - 1;
+  }
+
+  /** Advance the forward pass to event `index`, saving checkpoints and segments on the way. */
+  private advanceTo(index: number): void {
+    while (this.frontierIndex < index) {
+      const i = this.frontierIndex + 1;
+      this.frontier = systemStep(this.frontier, this.events[i]!, i);
+      this.frontierIndex = i;
+      const ctx = this.frontier.context;
+      if (ctx.segmentCount > this.segmentLog.length) {
+        const fresh: ModelSegment[] = [];
+        for (let n = ctx.segments; n !== null && n.segment.index >= this.segmentLog.length; n = n.prev) fresh.push(n.segment);
+        for (let j = fresh.length - 1; j >= 0; j--) this.segmentLog.push(fresh[j]!);
+      }
+      if ((i + 1) % CHECKPOINT_EVERY === 0) this.checkpoints[(i + 1) / CHECKPOINT_EVERY] = this.frontier;
+    }
+  }
+
+  /** The machine snapshot after event `index`: from the nearest checkpoint at or before it. */
+  private stateAfter(index: number): SystemSnapshot {
+    if (index >= this.frontierIndex) {
+      this.advanceTo(index);
+      return this.frontier;
+    }
+    const k = Math.floor((index + 1) / CHECKPOINT_EVERY);
+    let state = this.checkpoints[k]!;
+    for (let i = k * CHECKPOINT_EVERY; i <= index; i++) state = systemStep(state, this.events[i]!, i);
+    return state;
+  }
+
+  private disagreementsOf(step: number): Disagreement[] {
+    const hit = this.disagreements.get(step);
+    if (hit) return hit;
+    const index = this.kernelIndices[step]!;
+    const ctx = this.stateAfter(index).context;
+    const model = toModelSnapshot(ctx, { kernel: null, disagreements: [], segments: [] });
+    const found = checkKernel(model, this.events[index] as KernelEvent);
+    this.disagreements.set(step, found);
+    return found;
+  }
+}
+
+export function createReplay(trace: Trace): Replay {
+  return new TraceReplay(trace);
+}

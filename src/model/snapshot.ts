@@ -1,0 +1,95 @@
+// From the system model's context to the ModelSnapshot the panels read (src/model/types.ts).
+
+import type { KernelEvent } from '../trace/types.ts';
+import type { SegmentNode, SystemContext } from './state.ts';
+import type {
+  Disagreement,
+  ModelEndpoint,
+  ModelOpenFile,
+  ModelProcess,
+  ModelSegment,
+  ModelSnapshot,
+} from './types.ts';
+
+function idNumber(id: string): number {
+  const m = /#(\d+)$/.exec(id);
+  return m ? Number(m[1]) : 0;
+}
+
+const byId = (a: { id: string }, b: { id: string }): number => idNumber(a.id) - idNumber(b.id);
+
+/** Every segment of a persistent list, oldest first. */
+export function segmentsOf(node: SegmentNode | null, count: number): ModelSegment[] {
+  const out = new Array<ModelSegment>(count);
+  let i = count - 1;
+  for (let n = node; n !== null && i >= 0; n = n.prev) out[i--] = n.segment;
+  return out;
+}
+
+/** The step that the last event applied to `ctx` belongs to. */
+export function snapshotStep(ctx: SystemContext): number {
+  return ctx.step;
+}
+
+export interface SnapshotExtras {
+  kernel: KernelEvent | null;
+  disagreements: Disagreement[];
+  /** The segments, when the caller keeps them already (Replay does); else read from the context. */
+  segments?: ModelSegment[];
+}
+
+export function toModelSnapshot(ctx: SystemContext, extras: SnapshotExtras): ModelSnapshot {
+  const step = snapshotStep(ctx);
+  const processes: ModelProcess[] = Object.values(ctx.processes)
+    .sort((a, b) => a.order - b.order)
+    .map((p) => ({
+      pid: p.pid,
+      ppid: p.ppid,
+      role: p.role,
+      program: p.program,
+      status: p.status,
+      pendingCall: p.pendingCall,
+      line: p.pendingCall?.line ?? p.line,
+      file: p.pendingCall?.file ?? p.file,
+      fds: Object.entries(p.fds)
+        .map(([fd, fileId]) => ({ fd: Number(fd), fileId }))
+        .sort((a, b) => a.fd - b.fd),
+      exitStatus: p.exitStatus,
+      exitSignal: p.exitSignal,
+      sigchld: p.sigchld,
+    }));
+  const openFiles: ModelOpenFile[] = Object.values(ctx.files)
+    .map((f) => ({ id: f.id, endpointId: f.endpointId, refCount: f.holders.length, holders: [...f.holders] }))
+    .sort(byId);
+  const endpoints: ModelEndpoint[] = Object.values(ctx.endpoints)
+    .map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      state: e.tcp.state,
+      path: e.pathStep === step ? [...e.path] : [e.tcp.state],
+      local: e.local,
+      remote: e.remote,
+      peerId: e.peerId,
+      fileId: e.fileId,
+      queuedOn: e.queuedOn,
+      bytesSent: e.bytesSent,
+      bytesReceived: e.bytesReceived,
+      unread: e.unread,
+      eof: e.eof,
+      timeWaitSince: e.timeWaitSince,
+      error: e.error,
+    }))
+    .sort(byId);
+  return {
+    step,
+    eventIndex: ctx.eventIndex,
+    label: ctx.label,
+    processes,
+    openFiles,
+    endpoints,
+    segments: extras.segments ?? segmentsOf(ctx.segments, ctx.segmentCount),
+    kernel: extras.kernel,
+    disagreements: extras.disagreements,
+    notes: ctx.notes,
+  };
+}

@@ -1,0 +1,112 @@
+// The system model's context: plain, immutable data. Every update makes new objects for what
+// changed and shares the rest, so a context can be kept as a checkpoint and replayed from.
+
+import type { Program, Role, Scalar, TcpState } from '../trace/types.ts';
+import type { EndpointKind, ModelSegment, PendingCall, ProcessStatus } from './types.ts';
+import type { TcpMachineState } from './tcp.ts';
+
+export type SigchldDisposition = 'default' | 'ignore' | 'handler';
+
+export interface ProcState {
+  pid: number;
+  ppid: number;
+  role: Role;
+  program: Program;
+  status: ProcessStatus;
+  pendingCall: PendingCall | null;
+  /** Arguments of the last call (the return event does not repeat them). */
+  callArgs: Readonly<Record<string, Scalar>>;
+  line: number | null;
+  file: string | null;
+  /** fd → open-file id. */
+  fds: Readonly<Record<number, string>>;
+  exitStatus: number | null;
+  exitSignal: string | null;
+  /** What happens when a child of this process exits (SIGCHLD default → zombie until waited for). */
+  sigchld: SigchldDisposition;
+  /** Children this process has forked (for naming them child#1, child#2 …). */
+  forks: number;
+  /** Order of appearance, for listing. */
+  order: number;
+}
+
+export interface FileState {
+  id: string;
+  endpointId: string;
+  /** Holders in the order they got the descriptor. refCount = holders.length. */
+  holders: readonly { pid: number; fd: number }[];
+}
+
+export interface EndpointState {
+  id: string;
+  kind: EndpointKind;
+  tcp: TcpMachineState;
+  /** States during step `pathStep`, oldest first, ending with the current state. */
+  path: readonly TcpState[];
+  pathStep: number;
+  local: string | null;
+  remote: string | null;
+  peerId: string | null;
+  fileId: string | null;
+  queuedOn: string | null;
+  /** Order of arrival in the listener's queue (FIFO accept). */
+  queueOrder: number;
+  /** Relative sequence numbers: next to send, next expected. ISN 0. */
+  sndNxt: number;
+  rcvNxt: number;
+  /** Set once our FIN is sent: its sequence number. */
+  finSeq: number | null;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Received but not yet read by the application. */
+  unread: number;
+  /** The peer's FIN has arrived: a read returns 0 once unread is 0. */
+  eof: boolean;
+  /** SO_LINGER with l_linger 0: the last close aborts (RST). */
+  lingerZero: boolean;
+  /** shutdown(SHUT_WR) has sent our FIN while descriptors remain. */
+  shutWr: boolean;
+  /** Trace time (ns) at which TIME_WAIT began; 2MSL later the endpoint closes. */
+  timeWaitSince: number | null;
+  /** The step in which the endpoint reached CLOSED without a file (pruned after that step). */
+  closedStep: number | null;
+  /** Why the connection ended badly, when it did ('refused', 'reset'). */
+  error: string | null;
+}
+
+/** Segments are appended only: a persistent list (newest first) shares every older node. */
+export interface SegmentNode {
+  readonly segment: ModelSegment;
+  readonly prev: SegmentNode | null;
+}
+
+export interface SystemContext {
+  /** Index of the last event applied; -1 before any. */
+  eventIndex: number;
+  /** The step the last event applied belongs to: the kernel snapshot of step N ends step N. 0 before any event. */
+  step: number;
+  /** Kernel snapshots applied so far; events being applied belong to step `kernelCount` (or the kernel's own). */
+  kernelCount: number;
+  /** Label of the last kernel snapshot applied; 'start' before any. */
+  label: string;
+  /** Trace time of the last event. */
+  now: number;
+  serverPort: number | null;
+  /** The server's knobs, for dispositions the trace does not state as calls. */
+  knobs: Readonly<Record<string, Scalar>>;
+  processes: Readonly<Record<number, ProcState>>;
+  files: Readonly<Record<string, FileState>>;
+  endpoints: Readonly<Record<string, EndpointState>>;
+  segments: SegmentNode | null;
+  segmentCount: number;
+  nextFile: number;
+  nextEndpoint: number;
+  nextProcessOrder: number;
+  nextQueueOrder: number;
+  /** Earliest trace time at which a TIME_WAIT endpoint's 2MSL runs out; null when none waits. */
+  nextTimerAt: number | null;
+  /** The step whose start last pruned endpoints that had closed in an earlier step. */
+  prunedStep: number;
+  /** Things the model could not explain (an accept with no connection to take …), for people. */
+  notes: readonly string[];
+}

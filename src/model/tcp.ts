@@ -1,0 +1,292 @@
+// One TCP endpoint: the eleven states of RFC 9293 and every transition of its state diagram
+// (RFC 9293 §3.3.2, Figure 5), plus the ones the figure leaves out in its notes:
+//   note 1 — SYN-RECEIVED goes back to LISTEN on RST only if it got there by a passive OPEN;
+//   note 2 — FIN-WAIT-1 goes straight to TIME-WAIT on a FIN that also acknowledges our FIN;
+//   note 3 — receiving a RST in any synchronized state leads to CLOSED.
+// Abortive close (the ABORT call, §3.10.5: SO_LINGER 0, or close with unread data on Linux) sends
+// a RST from any synchronized state and enters CLOSED.
+//
+// The machine is driven with xstate's pure `initialTransition`/`transition`: it never runs
+// anything itself. The actions it returns ('sendSyn', 'sendSynAck', 'sendAck', 'sendFin',
+// 'sendRst', 'sendData', 'deliverData', 'startTimeWait' …) tell the system model which segments
+// to put on the wire and what to do with received bytes.
+
+import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
+import type { TcpState } from '../trace/types.ts';
+
+export interface TcpContext {
+  /** Reached SYN-RECEIVED from LISTEN (passive OPEN): a RST there returns to LISTEN (note 1). */
+  passive: boolean;
+}
+
+export type TcpEvent =
+  // Calls of the application (RFC 9293 §3.10 user calls).
+  | { type: 'PASSIVE_OPEN' } // listen()
+  | { type: 'ACTIVE_OPEN' } // connect()
+  | { type: 'SEND' } // write(); in LISTEN it turns the listener into an active open
+  | { type: 'CLOSE' } // the last close() of the socket, or shutdown(SHUT_WR)
+  | { type: 'ABORT' } // abortive close: SO_LINGER 0, or close with unread data
+  // Segments arriving (the system model classifies each received segment).
+  | { type: 'RCV_SYN' }
+  | { type: 'RCV_SYN_ACK' }
+  /** A segment with ACK and no SYN/FIN/RST/data. `acksFin`: its ack number covers the FIN we sent. */
+  | { type: 'RCV_ACK'; acksFin?: boolean }
+  | { type: 'RCV_DATA' }
+  /** A FIN. `acksFin`: it also acknowledges the FIN we sent (RFC 9293 Figure 5, note 2). */
+  | { type: 'RCV_FIN'; acksFin?: boolean }
+  | { type: 'RCV_RST' }
+  // Timers.
+  | { type: 'TIMEOUT_2MSL' };
+
+export type TcpEventType = TcpEvent['type'];
+
+/** Names of the actions the machine asks for, in the order it asks. */
+export type TcpAction =
+  | 'createTcb'
+  | 'deleteTcb'
+  | 'sendSyn'
+  | 'sendSynAck'
+  | 'sendAck'
+  | 'sendFin'
+  | 'sendRst'
+  | 'sendData'
+  | 'deliverData'
+  | 'deliverEof'
+  | 'startTimeWait'
+  | 'restartTimeWait'
+  | 'connectionRefused'
+  | 'connectionReset';
+
+export const TCP_ACTIONS: readonly TcpAction[] = [
+  'createTcb',
+  'deleteTcb',
+  'sendSyn',
+  'sendSynAck',
+  'sendAck',
+  'sendFin',
+  'sendRst',
+  'sendData',
+  'deliverData',
+  'deliverEof',
+  'startTimeWait',
+  'restartTimeWait',
+  'connectionRefused',
+  'connectionReset',
+];
+
+// Every action is a named placeholder: the system model performs it from the returned list.
+const named = () => {};
+
+export const tcpMachine = setup({
+  types: {
+    context: {} as TcpContext,
+    events: {} as TcpEvent,
+  },
+  actions: {
+    createTcb: named,
+    deleteTcb: named,
+    sendSyn: named,
+    sendSynAck: named,
+    sendAck: named,
+    sendFin: named,
+    sendRst: named,
+    sendData: named,
+    deliverData: named,
+    deliverEof: named,
+    startTimeWait: named,
+    restartTimeWait: named,
+    connectionRefused: named,
+    connectionReset: named,
+    markPassive: assign({ passive: true }),
+    clearPassive: assign({ passive: false }),
+  },
+  guards: {
+    passivelyOpened: ({ context }) => context.passive,
+    acksOurFin: ({ event }) => (event.type === 'RCV_FIN' || event.type === 'RCV_ACK') && event.acksFin === true,
+  },
+}).createMachine({
+    id: 'tcp',
+    context: { passive: false },
+    initial: 'CLOSED',
+    states: {
+      CLOSED: {
+        on: {
+          PASSIVE_OPEN: { target: 'LISTEN', actions: ['createTcb'] },
+          ACTIVE_OPEN: { target: 'SYN_SENT', actions: ['clearPassive', 'createTcb', 'sendSyn'] },
+          // A segment for a connection that does not exist is answered with RST (§3.10.7.1);
+          // a RST is never answered.
+          RCV_SYN: { actions: ['sendRst'] },
+          RCV_SYN_ACK: { actions: ['sendRst'] },
+          RCV_ACK: { actions: ['sendRst'] },
+          RCV_DATA: { actions: ['sendRst'] },
+          RCV_FIN: { actions: ['sendRst'] },
+        },
+      },
+      LISTEN: {
+        on: {
+          RCV_SYN: { target: 'SYN_RECEIVED', actions: ['markPassive', 'sendSynAck'] },
+          SEND: { target: 'SYN_SENT', actions: ['clearPassive', 'sendSyn'] },
+          CLOSE: { target: 'CLOSED', actions: ['deleteTcb'] },
+          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+          // A RST in LISTEN is ignored (§3.10.7.2).
+        },
+      },
+      SYN_SENT: {
+        on: {
+          RCV_SYN_ACK: { target: 'ESTABLISHED', actions: ['sendAck'] },
+          // Simultaneous open.
+          RCV_SYN: { target: 'SYN_RECEIVED', actions: ['sendSynAck'] },
+          CLOSE: { target: 'CLOSED', actions: ['deleteTcb'] },
+          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+          RCV_RST: { target: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
+        },
+      },
+      SYN_RECEIVED: {
+        on: {
+          RCV_ACK: { target: 'ESTABLISHED' }, // ACK of SYN
+          CLOSE: { target: 'FIN_WAIT_1', actions: ['sendFin'] },
+          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+          RCV_RST: [
+            { guard: 'passivelyOpened', target: 'LISTEN' },
+            { target: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
+          ],
+        },
+      },
+      ESTABLISHED: {
+        on: {
+          SEND: { actions: ['sendData'] },
+          RCV_DATA: { actions: ['deliverData', 'sendAck'] },
+          RCV_ACK: {},
+          CLOSE: { target: 'FIN_WAIT_1', actions: ['sendFin'] },
+          RCV_FIN: { target: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
+          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+          RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+        },
+      },
+      FIN_WAIT_1: {
+        on: {
+          RCV_ACK: [{ guard: 'acksOurFin', target: 'FIN_WAIT_2' }, {}],
+          RCV_DATA: { actions: ['deliverData', 'sendAck'] },
+          RCV_FIN: [
+            // Note 2: the FIN also acknowledges ours.
+            { guard: 'acksOurFin', target: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
+            // Simultaneous close.
+            { target: 'CLOSING', actions: ['deliverEof', 'sendAck'] },
+          ],
+          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+          RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+        },
+      },
+      FIN_WAIT_2: {
+        on: {
+          RCV_ACK: {},
+          RCV_DATA: { actions: ['deliverData', 'sendAck'] },
+          RCV_FIN: { target: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
+          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+          RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+        },
+      },
+      CLOSE_WAIT: {
+        on: {
+          SEND: { actions: ['sendData'] },
+          RCV_ACK: {},
+          CLOSE: { target: 'LAST_ACK', actions: ['sendFin'] },
+          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+          RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+        },
+      },
+      CLOSING: {
+        on: {
+          RCV_ACK: [{ guard: 'acksOurFin', target: 'TIME_WAIT', actions: ['startTimeWait'] }, {}],
+          // ABORT in CLOSING, LAST-ACK, TIME-WAIT: "respond ok, delete TCB, enter CLOSED" (no RST).
+          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+          RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
+        },
+      },
+      LAST_ACK: {
+        on: {
+          RCV_ACK: [{ guard: 'acksOurFin', target: 'CLOSED', actions: ['deleteTcb'] }, {}],
+          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+          RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
+        },
+      },
+      TIME_WAIT: {
+        on: {
+          TIMEOUT_2MSL: { target: 'CLOSED', actions: ['deleteTcb'] },
+          // A retransmitted FIN is acknowledged again and restarts the 2MSL timer (§3.10.7.4).
+          RCV_FIN: { actions: ['sendAck', 'restartTimeWait'] },
+          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+          RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
+        },
+      },
+    },
+  });
+
+export type TcpSnapshot = SnapshotFrom<typeof tcpMachine>;
+
+/** An endpoint's TCP machine, as plain data the system model can keep in its context. */
+export interface TcpMachineState {
+  state: TcpState;
+  passive: boolean;
+}
+
+export interface TcpStepResult extends TcpMachineState {
+  /** The actions to perform, in order. */
+  actions: TcpAction[];
+  /** false when the event has no transition in this state (the segment or call is ignored). */
+  handled: boolean;
+}
+
+const ACTION_SET: ReadonlySet<string> = new Set(TCP_ACTIONS);
+
+function fromSnapshot(snapshot: TcpSnapshot): TcpMachineState {
+  return { state: snapshot.value as TcpState, passive: snapshot.context.passive };
+}
+
+/** The machine's initial state (CLOSED): xstate's pure initialTransition. */
+export function tcpInitial(): TcpMachineState {
+  const [snapshot] = initialTransition(tcpMachine);
+  return fromSnapshot(snapshot);
+}
+
+/** Same (state, passive, event) → same result: memoized, the machine is pure. */
+const memo = new Map<string, TcpStepResult>();
+
+function memoKey(from: TcpMachineState, event: TcpEvent): string {
+  const acks = 'acksFin' in event && event.acksFin ? '+' : '';
+  return `${from.state}|${from.passive ? 'p' : 'a'}|${event.type}${acks}`;
+}
+
+/** Apply one event with xstate's pure `transition`; returns the next state and the actions to perform. */
+export function tcpTransition(from: TcpMachineState, event: TcpEvent): TcpStepResult {
+  const key = memoKey(from, event);
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const snapshot = tcpMachine.resolveState({ value: from.state, context: { passive: from.passive } });
+  const handled = snapshot.can(event);
+  const [next, actions] = transition(tcpMachine, snapshot, event);
+  const state = next.value as TcpState;
+  const result: TcpStepResult = {
+    state,
+    passive: next.context.passive,
+    actions: actions.map((a) => a.type).filter((t): t is TcpAction => ACTION_SET.has(t)),
+    handled,
+  };
+  memo.set(key, Object.freeze(result) as TcpStepResult);
+  return result;
+}
+
+/** States in which the connection is synchronized (RFC 9293 §3.5: after the handshake). */
+export const SYNCHRONIZED_STATES: readonly TcpState[] = [
+  'ESTABLISHED',
+  'FIN_WAIT_1',
+  'FIN_WAIT_2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+];
+
+export function isSynchronized(state: TcpState): boolean {
+  return SYNCHRONIZED_STATES.includes(state);
+}

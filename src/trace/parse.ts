@@ -1,0 +1,430 @@
+// Validation of trace records (src/trace/types.ts). Every line of a trace is checked;
+// a broken line is reported with its 1-based line number and what is wrong with it.
+// Unknown extra fields are allowed (the format grows by adding fields and kinds);
+// an unknown kind is an error, and so is a version other than TRACE_VERSION.
+// Pure: no DOM, no Node APIs.
+
+import {
+  TCP_STATES,
+  TRACE_FORMAT,
+  TRACE_VERSION,
+  type KernelProcess,
+  type KernelSocket,
+  type ProcessPlace,
+  type Scalar,
+  type SocketHolder,
+  type TcpState,
+  type Trace,
+  type TraceEvent,
+  type TraceHeader,
+  type TraceRecord,
+} from './types.ts';
+
+export class TraceFormatError extends Error {
+  /** 1-based line number of the broken record. */
+  readonly line: number;
+  /** What is wrong, without the "line N: " prefix. */
+  readonly detail: string;
+  constructor(line: number, detail: string) {
+    super(`line ${line}: ${detail}`);
+    this.name = 'TraceFormatError';
+    this.line = line;
+    this.detail = detail;
+  }
+}
+
+export interface TraceParseError {
+  line: number;
+  message: string;
+}
+
+export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors: TraceParseError[] };
+
+export const EVENT_KINDS = ['spawn', 'call', 'ready', 'return', 'exit', 'output', 'kernel', 'end'] as const;
+const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
+const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
+/** parseTrace stops collecting after this many errors (a wrong file would otherwise produce one per line). */
+export const MAX_REPORTED_ERRORS = 100;
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number') return `${v}`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Field checks for one record; `where` names the record for messages ('in a "call" event'). */
+class Checker {
+  constructor(
+    readonly line: number,
+    readonly where: string,
+  ) {}
+
+  fail(field: string, expectation: string, value: unknown): never {
+    throw new TraceFormatError(this.line, `"${field}" must be ${expectation} ${this.where} (got ${describe(value)})`);
+  }
+
+  string(o: Obj, field: string, path = field): string {
+    const v = o[field];
+    if (typeof v !== 'string') this.fail(path, 'a string', v);
+    return v;
+  }
+
+  nonEmptyString(o: Obj, field: string, path = field): string {
+    const v = o[field];
+    if (typeof v !== 'string' || v.length === 0) this.fail(path, 'a non-empty string', v);
+    return v;
+  }
+
+  stringOrNull(o: Obj, field: string, path = field): string | null {
+    const v = o[field];
+    if (v !== null && typeof v !== 'string') this.fail(path, 'a string or null', v);
+    return v;
+  }
+
+  optionalString(o: Obj, field: string, path = field): void {
+    const v = o[field];
+    if (v !== undefined && typeof v !== 'string') this.fail(path, 'a string when present', v);
+  }
+
+  int(o: Obj, field: string, min: number, path = field): number {
+    const v = o[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      const what = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`;
+      this.fail(path, what, v);
+    }
+    return v;
+  }
+
+  intOrNull(o: Obj, field: string, path = field): number | null {
+    const v = o[field];
+    if (v !== null && (typeof v !== 'number' || !Number.isInteger(v))) this.fail(path, 'an integer or null', v);
+    return v;
+  }
+
+  optionalInt(o: Obj, field: string, min: number, path = field): void {
+    if (o[field] !== undefined) this.int(o, field, min, path);
+  }
+
+  finite(o: Obj, field: string, path = field): number {
+    const v = o[field];
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, 'a finite number', v);
+    return v;
+  }
+
+  oneOf<T extends string>(o: Obj, field: string, allowed: readonly T[], path = field): T {
+    const v = o[field];
+    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+      this.fail(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, v);
+    }
+    return v as T;
+  }
+
+  object(o: Obj, field: string, path = field): Obj {
+    const v = o[field];
+    if (!isObject(v)) this.fail(path, 'an object', v);
+    return v;
+  }
+
+  array(o: Obj, field: string, path = field): unknown[] {
+    const v = o[field];
+    if (!Array.isArray(v)) this.fail(path, 'an array', v);
+    return v;
+  }
+
+  scalars(o: Obj, field: string, path = field): Record<string, Scalar> {
+    const rec = this.object(o, field, path);
+    for (const [k, v] of Object.entries(rec)) {
+      if (v !== null && typeof v !== 'string' && typeof v !== 'boolean' && (typeof v !== 'number' || !Number.isFinite(v))) {
+        this.fail(`${path}.${k}`, 'a string, number, boolean or null', v);
+      }
+    }
+    return rec as Record<string, Scalar>;
+  }
+
+  address(o: Obj, field: string, path = field): string {
+    const v = o[field];
+    if (typeof v !== 'string' || !ADDRESS.test(v)) this.fail(path, 'an address "a.b.c.d:port"', v);
+    return v;
+  }
+
+  optionalAddress(o: Obj, field: string, path = field): void {
+    if (o[field] !== undefined) this.address(o, field, path);
+  }
+}
+
+/** "127.0.0.1:9877", "[::1]:9877", "::ffff:127.0.0.1:9877" — something, a colon, a port. */
+const ADDRESS = /^\S+:\d{1,5}$/;
+
+function parseHeader(o: Obj, line: number): TraceHeader {
+  const c = new Checker(line, 'in the header');
+  if (o.format !== TRACE_FORMAT) c.fail('format', `"${TRACE_FORMAT}"`, o.format);
+  if (o.version !== TRACE_VERSION) {
+    throw new TraceFormatError(
+      line,
+      `unsupported trace version ${describe(o.version)}: this build reads version ${TRACE_VERSION}`,
+    );
+  }
+  const scenario = c.object(o, 'scenario');
+  c.nonEmptyString(scenario, 'id', 'scenario.id');
+  c.string(scenario, 'title', 'scenario.title');
+  const port = c.int(scenario, 'port', 0, 'scenario.port');
+  if (port > 65535) c.fail('scenario.port', 'a port number (0–65535)', port);
+  c.scalars(scenario, 'knobs', 'scenario.knobs');
+  const platform = c.object(o, 'platform');
+  c.string(platform, 'os', 'platform.os');
+  c.string(platform, 'release', 'platform.release');
+  c.string(o, 'recordedAt');
+  c.oneOf(o, 'clock', ['monotonic-ns'] as const);
+  return o as unknown as TraceHeader;
+}
+
+function parseKernelProcess(c: Checker, v: unknown, i: number): KernelProcess {
+  const p = `processes[${i}]`;
+  if (!isObject(v)) c.fail(p, 'an object', v);
+  c.int(v, 'pid', 1, `${p}.pid`);
+  c.int(v, 'ppid', 0, `${p}.ppid`);
+  c.nonEmptyString(v, 'role', `${p}.role`);
+  c.nonEmptyString(v, 'state', `${p}.state`);
+  c.oneOf(v, 'place', PLACES, `${p}.place`);
+  c.stringOrNull(v, 'blockedIn', `${p}.blockedIn`);
+  return v as unknown as KernelProcess;
+}
+
+function parseKernelSocket(c: Checker, v: unknown, i: number): KernelSocket {
+  const p = `sockets[${i}]`;
+  if (!isObject(v)) c.fail(p, 'an object', v);
+  c.int(v, 'inode', 0, `${p}.inode`);
+  c.oneOf<TcpState>(v, 'state', TCP_STATES, `${p}.state`);
+  c.address(v, 'local', `${p}.local`);
+  c.address(v, 'remote', `${p}.remote`);
+  const holders = c.array(v, 'holders', `${p}.holders`);
+  holders.forEach((h, j): SocketHolder => {
+    const hp = `${p}.holders[${j}]`;
+    if (!isObject(h)) c.fail(hp, 'an object', h);
+    c.int(h, 'pid', 1, `${hp}.pid`);
+    c.int(h, 'fd', 0, `${hp}.fd`);
+    return h as unknown as SocketHolder;
+  });
+  if (v.timer !== undefined) {
+    const timer = c.object(v, 'timer', `${p}.timer`);
+    c.oneOf(timer, 'kind', TIMER_KINDS, `${p}.timer.kind`);
+    c.finite(timer, 'remainingMs', `${p}.timer.remainingMs`);
+  }
+  return v as unknown as KernelSocket;
+}
+
+function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
+  const c = new Checker(line, `in a "${kind}" event`);
+  c.int(o, 'seq', 0);
+  c.finite(o, 't');
+  switch (kind) {
+    case 'spawn': {
+      c.int(o, 'pid', 1);
+      c.int(o, 'ppid', 0);
+      c.nonEmptyString(o, 'role');
+      c.oneOf(o, 'program', ['server', 'client'] as const);
+      const argv = c.array(o, 'argv');
+      argv.forEach((a, i) => {
+        if (typeof a !== 'string') c.fail(`argv[${i}]`, 'a string', a);
+      });
+      break;
+    }
+    case 'call':
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.nonEmptyString(o, 'fn');
+      c.scalars(o, 'args');
+      c.string(o, 'file');
+      c.int(o, 'line', 1);
+      break;
+    case 'ready':
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.nonEmptyString(o, 'fn');
+      c.int(o, 'fd', 0);
+      break;
+    case 'return':
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.nonEmptyString(o, 'fn');
+      {
+        const ret = o.ret;
+        if (typeof ret !== 'number' || !Number.isInteger(ret)) c.fail('ret', 'an integer', ret);
+      }
+      c.stringOrNull(o, 'errno');
+      c.optionalAddress(o, 'local');
+      c.optionalAddress(o, 'peer');
+      c.optionalString(o, 'data');
+      c.optionalInt(o, 'ppid', 0);
+      break;
+    case 'exit':
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.intOrNull(o, 'status');
+      c.stringOrNull(o, 'signal');
+      if (o.status === null && o.signal === null) {
+        throw new TraceFormatError(line, `an "exit" event needs a "status" or a "signal" (both are null)`);
+      }
+      break;
+    case 'output':
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.oneOf(o, 'stream', ['stdout', 'stderr'] as const);
+      c.string(o, 'text');
+      break;
+    case 'kernel': {
+      c.int(o, 'step', 0);
+      c.nonEmptyString(o, 'label');
+      c.array(o, 'processes').forEach((p, i) => parseKernelProcess(c, p, i));
+      c.array(o, 'sockets').forEach((s, i) => parseKernelSocket(c, s, i));
+      break;
+    }
+    case 'end':
+      c.oneOf(o, 'reason', ['completed', 'stopped', 'error'] as const);
+      c.optionalString(o, 'message');
+      break;
+    default:
+      throw new TraceFormatError(line, `unknown event kind ${JSON.stringify(kind)}`);
+  }
+  return o as unknown as TraceEvent;
+}
+
+/**
+ * Validate one parsed JSON value as a trace record (header or event). Throws TraceFormatError
+ * naming `line`. Extra fields are kept; the returned object is the value itself.
+ */
+export function parseRecord(value: unknown, line: number): TraceRecord {
+  if (!isObject(value)) throw new TraceFormatError(line, `a record must be a JSON object (got ${describe(value)})`);
+  const kind = value.kind;
+  if (typeof kind !== 'string') throw new TraceFormatError(line, `"kind" must be a string (got ${describe(kind)})`);
+  if (kind === 'header') return parseHeader(value, line);
+  return parseEvent(value, kind, line);
+}
+
+/** Parse one line of JSON Lines text into a record. Throws TraceFormatError. */
+export function parseLine(text: string, line: number): TraceRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new TraceFormatError(line, `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return parseRecord(value, line);
+}
+
+/**
+ * Checks that span records: events are numbered 0, 1, 2 … and kernel snapshots 0, 1, 2 ….
+ * Feed events in order; `check` throws TraceFormatError. Used by parseTrace and by live appends.
+ */
+export class TraceSequence {
+  private nextSeq = 0;
+  private nextStep = 0;
+  constructor(startSeq = 0, startStep = 0) {
+    this.nextSeq = startSeq;
+    this.nextStep = startStep;
+  }
+  clone(): TraceSequence {
+    return new TraceSequence(this.nextSeq, this.nextStep);
+  }
+  /** Take over the position of another sequence (after a batch checked on a clone). */
+  adopt(other: TraceSequence): void {
+    this.nextSeq = other.nextSeq;
+    this.nextStep = other.nextStep;
+  }
+  /** After a broken line: continue from the numbers it carried, so one bad line is one error. */
+  resync(raw: string): void {
+    try {
+      const v: unknown = JSON.parse(raw);
+      if (!isObject(v)) return;
+      if (typeof v.seq === 'number' && Number.isInteger(v.seq) && v.seq >= this.nextSeq) this.nextSeq = v.seq + 1;
+      if (v.kind === 'kernel' && typeof v.step === 'number' && Number.isInteger(v.step) && v.step >= this.nextStep) {
+        this.nextStep = v.step + 1;
+      }
+    } catch {
+      // Not JSON: nothing to resync from.
+    }
+  }
+  check(event: TraceEvent, line: number): void {
+    if (event.seq !== this.nextSeq) {
+      throw new TraceFormatError(line, `"seq" is ${event.seq}, expected ${this.nextSeq} (events are numbered 0, 1, 2 …)`);
+    }
+    this.nextSeq++;
+    if (event.kind === 'kernel') {
+      if (event.step !== this.nextStep) {
+        throw new TraceFormatError(
+          line,
+          `"step" is ${event.step}, expected ${this.nextStep} (kernel snapshots are numbered 0, 1, 2 …)`,
+        );
+      }
+      this.nextStep++;
+    }
+  }
+}
+
+/**
+ * Parse a whole trace (JSON Lines). Every line is validated; blank lines are skipped (they still
+ * count for line numbers). The first record must be the header. Never throws.
+ */
+export function parseTrace(text: string): ParseTraceResult {
+  const errors: TraceParseError[] = [];
+  const report = (e: unknown, line: number): void => {
+    if (errors.length >= MAX_REPORTED_ERRORS) return;
+    if (e instanceof TraceFormatError) errors.push({ line: e.line, message: e.message });
+    else errors.push({ line, message: `line ${line}: ${e instanceof Error ? e.message : String(e)}` });
+  };
+  const lines = text.split('\n');
+  let header: TraceHeader | null = null;
+  let sawFirst = false;
+  const events: TraceEvent[] = [];
+  const sequence = new TraceSequence();
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const raw = lines[i]!.replace(/\r$/, '');
+    if (raw.trim() === '') continue;
+    let record: TraceRecord;
+    try {
+      record = parseLine(raw, lineNo);
+    } catch (e) {
+      report(e, lineNo);
+      if (sawFirst) sequence.resync(raw);
+      // A broken first line is taken to be the header (still check the other lines).
+      sawFirst = true;
+      continue;
+    }
+    if (!sawFirst) {
+      sawFirst = true;
+      if (record.kind !== 'header') {
+        report(new TraceFormatError(lineNo, `the first record must be the header (got a "${record.kind}" event)`), lineNo);
+      } else {
+        header = record;
+        continue;
+      }
+    } else if (record.kind === 'header') {
+      report(new TraceFormatError(lineNo, 'a second header (the header must come once, first)'), lineNo);
+      continue;
+    }
+    try {
+      sequence.check(record, lineNo);
+    } catch (e) {
+      report(e, lineNo);
+      continue;
+    }
+    events.push(record);
+  }
+  if (!sawFirst) return { ok: false, errors: [{ line: 1, message: 'line 1: the trace is empty (expected a header)' }] };
+  if (errors.length > 0 || header === null) {
+    if (errors.length === 0) errors.push({ line: 1, message: 'line 1: missing header' });
+    return { ok: false, errors };
+  }
+  return { ok: true, trace: { header, events } };
+}
