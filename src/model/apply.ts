@@ -92,6 +92,11 @@ class Draft {
     this.ownProcs.add(pid);
     return copy;
   }
+  deleteProc(pid: number): void {
+    if (!this.procs) this.procs = { ...this.ctx.processes };
+    delete this.procs[pid];
+    this.ownProcs.delete(pid);
+  }
   putProc(p: ProcState): void {
     if (!this.procs) this.procs = { ...this.ctx.processes };
     this.procs[p.pid] = p;
@@ -231,6 +236,7 @@ function newProcess(d: Draft, fields: Pick<ProcState, 'pid' | 'ppid' | 'role' | 
     fds: {},
     exitStatus: null,
     exitSignal: null,
+    goneStep: null,
     sigchld: 'default',
     forks: 0,
     order: d.ctx.nextProcessOrder,
@@ -318,6 +324,7 @@ function fire(d: Draft, epId: string, event: TcpEvent): void {
   const before = d.getEp(epId);
   if (!before) return;
   const result = tcpTransition(before.tcp, event);
+  const fromState = before.tcp.state; // `before` may be the draft's own copy, changed below
   const e = d.ep(epId);
   const basePath = e.pathStep === d.step ? e.path : [e.tcp.state];
   e.pathStep = d.step;
@@ -340,7 +347,7 @@ function fire(d: Draft, epId: string, event: TcpEvent): void {
         send(d, epId, ['FIN', 'ACK'], 0);
         break;
       case 'sendRst':
-        send(d, epId, isSynchronized(before.tcp.state) || before.tcp.state === 'SYN_RECEIVED' ? ['RST', 'ACK'] : ['RST'], 0);
+        send(d, epId, isSynchronized(fromState) || fromState === 'SYN_RECEIVED' ? ['RST', 'ACK'] : ['RST'], 0);
         break;
       case 'startTimeWait':
       case 'restartTimeWait': {
@@ -573,9 +580,16 @@ function forkedChildFirst(d: Draft, ev: ReturnEvent): void {
   forkChild(d, ev.ppid, ev.pid, ev.role);
 }
 
+function markGone(d: Draft, pid: number): void {
+  const p = d.proc(pid);
+  p.status = 'exited';
+  p.pendingCall = null;
+  p.goneStep = d.step;
+}
+
 function reap(d: Draft, pid: number): void {
   const p = d.getProc(pid);
-  if (p && p.status === 'zombie') d.proc(pid).status = 'exited';
+  if (p && p.status === 'zombie') markGone(d, pid);
 }
 
 // ───────────────────────── events ─────────────────────────
@@ -778,10 +792,11 @@ function applyExit(d: Draft, ev: ExitEvent): void {
   q.pendingCall = null;
   q.exitStatus = ev.status;
   q.exitSignal = ev.signal;
-  // SIGCHLD at default and a live parent: a zombie until waited for. Otherwise gone.
-  q.status = isLive(parent) && parent.sigchld !== 'ignore' ? 'zombie' : 'exited';
+  // SIGCHLD not ignored and a live parent: a zombie until waited for. Otherwise gone.
+  if (isLive(parent) && parent.sigchld !== 'ignore') q.status = 'zombie';
+  else markGone(d, ev.pid);
   // Its own zombies are inherited by init, which reaps them.
-  for (const c of d.allProcs()) if (c.ppid === ev.pid && c.status === 'zombie') d.proc(c.pid).status = 'exited';
+  for (const c of d.allProcs()) if (c.ppid === ev.pid && c.status === 'zombie') markGone(d, c.pid);
 }
 
 function applyKernel(d: Draft, ev: KernelEvent): void {
@@ -815,6 +830,10 @@ function housekeeping(d: Draft): void {
       if (e.fileId === null && e.tcp.state === 'CLOSED' && e.closedStep !== null && e.closedStep < d.step) {
         d.deleteEp(e.id);
       }
+    }
+    // So is a process that exited (or was reaped) in an earlier step.
+    for (const p of d.allProcs()) {
+      if (p.status === 'exited' && p.goneStep !== null && p.goneStep < d.step) d.deleteProc(p.pid);
     }
     d.ctx = { ...d.ctx, prunedStep: d.step };
   }

@@ -22,6 +22,8 @@ export interface ProcState {
   fds: Readonly<Record<number, string>>;
   exitStatus: number | null;
   exitSignal: string | null;
+  /** The step in which it became 'exited' (it leaves the picture after that step). */
+  goneStep: number | null;
   /** What happens when a child of this process exits (SIGCHLD default → zombie until waited for). */
   sigchld: SigchldDisposition;
   /** Children this process has forked (for naming them child#1, child#2 …). */

@@ -323,7 +323,8 @@ export function parseLine(text: string, line: number): TraceRecord {
 }
 
 /**
- * Checks that span records: events are numbered 0, 1, 2 … and kernel snapshots 0, 1, 2 ….
+ * Checks that span records: events' seq increase (0, 1, 2 … in the order the runner received
+ * them), and kernel snapshots are numbered 0, 1, 2 … (the step-th kernel event ends step `step`).
  * Feed events in order; `check` throws TraceFormatError. Used by parseTrace and by live appends.
  */
 export class TraceSequence {
@@ -347,6 +348,7 @@ export class TraceSequence {
       const v: unknown = JSON.parse(raw);
       if (!isObject(v)) return;
       if (typeof v.seq === 'number' && Number.isInteger(v.seq) && v.seq >= this.nextSeq) this.nextSeq = v.seq + 1;
+      else this.nextSeq++;
       if (v.kind === 'kernel' && typeof v.step === 'number' && Number.isInteger(v.step) && v.step >= this.nextStep) {
         this.nextStep = v.step + 1;
       }
@@ -355,10 +357,15 @@ export class TraceSequence {
     }
   }
   check(event: TraceEvent, line: number): void {
-    if (event.seq !== this.nextSeq) {
-      throw new TraceFormatError(line, `"seq" is ${event.seq}, expected ${this.nextSeq} (events are numbered 0, 1, 2 …)`);
+    if (event.seq < this.nextSeq) {
+      throw new TraceFormatError(
+        line,
+        this.nextSeq === 0
+          ? `"seq" is ${event.seq}, expected 0 or more`
+          : `"seq" is ${event.seq}, but the event before had ${this.nextSeq - 1} (seq must increase: 0, 1, 2 …)`,
+      );
     }
-    this.nextSeq++;
+    this.nextSeq = event.seq + 1;
     if (event.kind === 'kernel') {
       if (event.step !== this.nextStep) {
         throw new TraceFormatError(

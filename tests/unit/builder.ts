@@ -96,3 +96,115 @@ export function kproc(pid: number, role: string, state = 'S', place: KernelProce
 export function ksock(state: KernelSocket['state'], local: string, remote: string, holders: [number, number][], inode = 1000): KernelSocket {
   return { inode: holders.length ? inode : 0, state, local, remote, holders: holders.map(([pid, fd]) => ({ pid, fd })) };
 }
+
+// ───────── The flagship scenario (src/scenarios/concurrent.ts), as the lab writes it ─────────
+
+export const PARENT = 100;
+export const CHILD = 101;
+export const CLIENT = 200;
+export const RUNNER = 50;
+export const CLI = '127.0.0.1:40112';
+const UNB = '0.0.0.0:0';
+
+/** Schedule ids in order; step N (N ≥ 1) carries out entry N − 1. */
+export const CONCURRENT_STEPS = [
+  'start',
+  'parent-socket',
+  'parent-bind',
+  'parent-listen',
+  'parent-accept-blocks',
+  'client-start',
+  'client-socket',
+  'client-connect',
+  'parent-accept-returns',
+  'parent-fork',
+  'parent-close-connfd',
+  'child-close-listenfd',
+  'parent-accept-again',
+  'child-read-blocks',
+  'client-write',
+  'child-write',
+  'client-read',
+  'child-read-again',
+  'client-close',
+  'child-close-connfd',
+  'child-exit',
+  'client-exit',
+] as const;
+
+export function stepOf(label: (typeof CONCURRENT_STEPS)[number]): number {
+  return CONCURRENT_STEPS.indexOf(label);
+}
+
+/**
+ * Figure 4.13's server and one client, one system call per step, with kernel snapshots that say
+ * what Linux shows after each step. `tamper` may change a snapshot (to test the check).
+ */
+export function concurrentTrace(tamper?: (step: number, k: { processes: KernelProcess[]; sockets: KernelSocket[] }) => void): TraceBuilder {
+  const b = new TraceBuilder(header({ id: 'concurrent' }));
+  const msg = 'hello, world\n';
+  const echo = 'HELLO, WORLD\n';
+  let step = 0;
+  const P = (place: KernelProcess['place'], call: string | null) => kproc(PARENT, 'parent', 'S', place, call, RUNNER);
+  const K = (place: KernelProcess['place'], call: string | null) => kproc(CHILD, 'child#1', 'S', place, call, PARENT);
+  const C = (place: KernelProcess['place'], call: string | null) => kproc(CLIENT, 'client#1', 'S', place, call, RUNNER);
+  const snap = (processes: KernelProcess[], sockets: KernelSocket[]) => {
+    const k = { processes, sockets };
+    tamper?.(step, k);
+    b.kernel(k.processes, k.sockets, CONCURRENT_STEPS[step]);
+    step++;
+  };
+  const listen = (...holders: [number, number][]) => ksock('LISTEN', ANY, UNB, holders, 5001);
+  const client = (state: KernelSocket['state'], holders: [number, number][] = [[CLIENT, 3]]) => ksock(state, CLI, SERV, holders, 5002);
+  const conn = (state: KernelSocket['state'], ...holders: [number, number][]) => ksock(state, SERV, CLI, holders, 5003);
+
+  b.spawn(PARENT, 'parent', 'server', RUNNER).call(PARENT, 'socket', { domain: 'AF_INET', type: 'SOCK_STREAM', protocol: 0 });
+  snap([P('gate', 'socket')], []); // 0 start
+  b.ret(PARENT, 'socket', 3).call(PARENT, 'bind', { fd: 3, addr: ANY });
+  snap([P('gate', 'bind')], [ksock('CLOSED', UNB, UNB, [[PARENT, 3]], 5001)]); // 1
+  b.ret(PARENT, 'bind', 0).call(PARENT, 'listen', { fd: 3, backlog: 1024 });
+  snap([P('gate', 'listen')], [ksock('CLOSED', UNB, UNB, [[PARENT, 3]], 5001)]); // 2
+  b.ret(PARENT, 'listen', 0).call(PARENT, 'accept', { fd: 3 });
+  snap([P('gate', 'accept')], [listen([PARENT, 3])]); // 3
+  snap([P('kernel', 'accept')], [listen([PARENT, 3])]); // 4 parent-accept-blocks
+  b.spawn(CLIENT, 'client#1', 'client', RUNNER).call(CLIENT, 'socket', { domain: 'AF_INET', type: 'SOCK_STREAM', protocol: 0 });
+  snap([P('kernel', 'accept'), C('gate', 'socket')], [listen([PARENT, 3])]); // 5 client-start
+  b.ret(CLIENT, 'socket', 3).call(CLIENT, 'connect', { fd: 3, addr: SERV });
+  snap([P('kernel', 'accept'), C('gate', 'connect')], [listen([PARENT, 3]), ksock('CLOSED', UNB, UNB, [[CLIENT, 3]], 5002)]); // 6
+  b.ret(CLIENT, 'connect', 0, { local: CLI }).ready(PARENT, 'accept', 3).call(CLIENT, 'write', { fd: 3, count: 13, data: msg });
+  snap([P('gate', 'accept'), C('gate', 'write')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED')]); // 7 Figure 4.14
+  b.ret(PARENT, 'accept', 4, { local: SERV, peer: CLI }).call(PARENT, 'fork');
+  snap([P('gate', 'fork'), C('gate', 'write')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [PARENT, 4])]); // 8 Figure 4.15
+  b.ret(PARENT, 'fork', CHILD).forkChild(CHILD, 'child#1', PARENT).call(PARENT, 'close', { fd: 4 }).call(CHILD, 'close', { fd: 3 });
+  snap(
+    [P('gate', 'close'), C('gate', 'write'), K('gate', 'close')],
+    [listen([PARENT, 3], [CHILD, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [PARENT, 4], [CHILD, 4])],
+  ); // 9 Figure 4.16
+  b.ret(PARENT, 'close', 0).call(PARENT, 'accept', { fd: 3 });
+  snap(
+    [P('gate', 'accept'), C('gate', 'write'), K('gate', 'close')],
+    [listen([PARENT, 3], [CHILD, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [CHILD, 4])],
+  ); // 10
+  b.ret(CHILD, 'close', 0).call(CHILD, 'read', { fd: 4, count: 4096 });
+  snap([P('gate', 'accept'), C('gate', 'write'), K('gate', 'read')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [CHILD, 4])]); // 11 Figure 4.17
+  snap([P('kernel', 'accept'), C('gate', 'write'), K('gate', 'read')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [CHILD, 4])]); // 12
+  snap([P('kernel', 'accept'), C('gate', 'write'), K('kernel', 'read')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [CHILD, 4])]); // 13
+  b.ret(CLIENT, 'write', 13).ret(CHILD, 'read', 13, { data: msg }).call(CHILD, 'write', { fd: 4, count: 13, data: echo });
+  b.call(CLIENT, 'read', { fd: 3, count: 4096 });
+  snap([P('kernel', 'accept'), C('gate', 'read'), K('gate', 'write')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [CHILD, 4])]); // 14
+  b.ret(CHILD, 'write', 13).call(CHILD, 'read', { fd: 4, count: 4096 });
+  snap([P('kernel', 'accept'), C('gate', 'read'), K('gate', 'read')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [CHILD, 4])]); // 15
+  b.ret(CLIENT, 'read', 13, { data: echo }).call(CLIENT, 'close', { fd: 3 });
+  snap([P('kernel', 'accept'), C('gate', 'close'), K('gate', 'read')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [CHILD, 4])]); // 16
+  snap([P('kernel', 'accept'), C('gate', 'close'), K('kernel', 'read')], [listen([PARENT, 3]), client('ESTABLISHED'), conn('ESTABLISHED', [CHILD, 4])]); // 17
+  b.ret(CLIENT, 'close', 0).ret(CHILD, 'read', 0, { data: '' }).call(CHILD, 'close', { fd: 4 }).call(CLIENT, 'exit', { status: 0 });
+  snap([P('kernel', 'accept'), C('gate', 'exit'), K('gate', 'close')], [listen([PARENT, 3]), client('FIN_WAIT_2', []), conn('CLOSE_WAIT', [CHILD, 4])]); // 18
+  b.ret(CHILD, 'close', 0).call(CHILD, 'exit', { status: 0 });
+  snap([P('kernel', 'accept'), C('gate', 'exit'), K('gate', 'exit')], [listen([PARENT, 3]), client('TIME_WAIT', [])]); // 19
+  b.exit(CHILD, 0);
+  snap([P('kernel', 'accept'), C('gate', 'exit'), kproc(CHILD, 'child#1', 'Z', 'zombie', null, PARENT)], [listen([PARENT, 3]), client('TIME_WAIT', [])]); // 20
+  b.exit(CLIENT, 0);
+  snap([P('kernel', 'accept'), kproc(CHILD, 'child#1', 'Z', 'zombie', null, PARENT)], [listen([PARENT, 3]), client('TIME_WAIT', [])]); // 21
+  b.end();
+  return b;
+}
