@@ -1,0 +1,184 @@
+/*
+ * wrapsock.c — socket wrappers, after Stevens' lib/wrapsock.c.
+ *
+ * Each wrapper: `call` event -> gate -> the system call -> `return` event.
+ * An error is reported once, here, and ends the process (err_sys), after the
+ * return event has shown its errno.
+ */
+#include "unp.h"
+
+#include <poll.h>
+
+static const char *
+family_name(int family)
+{
+	switch (family) {
+	case AF_INET:  return "AF_INET";
+	case AF_INET6: return "AF_INET6";
+	case AF_UNIX:  return "AF_UNIX";
+	default:       return "AF_?";
+	}
+}
+
+static const char *
+type_name(int type)
+{
+	switch (type) {
+	case SOCK_STREAM: return "SOCK_STREAM";
+	case SOCK_DGRAM:  return "SOCK_DGRAM";
+	default:          return "SOCK_?";
+	}
+}
+
+int
+lab_Socket(const char *file, int line, int family, int type, int protocol)
+{
+	struct ev e;
+	int n, err;
+
+	ev_call(&e, "socket", file, line);
+	ev_key_str(&e, "domain", family_name(family));
+	ev_key_str(&e, "type", type_name(type));
+	ev_key_int(&e, "protocol", protocol);
+	ev_call_send(&e);
+	gate_wait();
+
+	n = socket(family, type, protocol);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "socket", n, err);
+	ev_send(&e);
+	if (n < 0)
+		err_sys_at(file, line, "socket error", err);
+	return n;
+}
+
+void
+lab_Bind(const char *file, int line, int fd, const SA *sa, socklen_t salen)
+{
+	struct ev e;
+	char addr[64];
+	int n, err;
+
+	ev_call(&e, "bind", file, line);
+	ev_key_int(&e, "fd", fd);
+	ev_key_str(&e, "addr", sock_ntop(sa, salen, addr, sizeof(addr)));
+	ev_call_send(&e);
+	gate_wait();
+
+	n = bind(fd, sa, salen);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "bind", n, err);
+	ev_send(&e);
+	if (n < 0)
+		err_sys_at(file, line, "bind error", err);
+}
+
+void
+lab_Listen(const char *file, int line, int fd, int backlog)
+{
+	struct ev e;
+	int n, err;
+
+	ev_call(&e, "listen", file, line);
+	ev_key_int(&e, "fd", fd);
+	ev_key_int(&e, "backlog", backlog);
+	ev_call_send(&e);
+	gate_wait();
+
+	n = listen(fd, backlog);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "listen", n, err);
+	ev_send(&e);
+	if (n < 0)
+		err_sys_at(file, line, "listen error", err);
+}
+
+/*
+ * accept() in two halves, so that Figure 4.14 can be seen for real.
+ *
+ * First we sleep in poll() until the listening socket is readable: the process
+ * is now blocked in the kernel waiting for a connection, as a process in
+ * accept() is.  When a connection has completed the three-way handshake it sits
+ * in the accept queue; poll() returns, we write a `ready` event and wait at a
+ * second gate.  Only when that gate is released does accept() take the
+ * connection off the queue and give it a descriptor.
+ */
+int
+lab_Accept(const char *file, int line, int fd, SA *sa, socklen_t *salenptr)
+{
+	struct ev e;
+	struct pollfd pfd;
+	struct sockaddr_storage local;
+	socklen_t locallen;
+	char addr[64];
+	int n, err;
+
+again:
+	ev_call(&e, "accept", file, line);
+	ev_key_int(&e, "fd", fd);
+	ev_call_send(&e);
+	gate_wait();
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	while (poll(&pfd, 1, -1) < 0) {
+		if (errno != EINTR) {
+			err = errno;
+			ev_return(&e, "accept", -1, err);
+			ev_send(&e);
+			err_sys_at(file, line, "accept error", err);
+		}
+	}
+	ev_ready("accept", fd);
+	gate_wait();
+
+	n = accept(fd, sa, salenptr);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "accept", n, err);
+	if (n >= 0) {
+		locallen = sizeof(local);
+		if (getsockname(n, (SA *) &local, &locallen) == 0)
+			ev_key_str(&e, "local", sock_ntop((SA *) &local, locallen, addr, sizeof(addr)));
+		if (sa != NULL && salenptr != NULL)
+			ev_key_str(&e, "peer", sock_ntop(sa, *salenptr, addr, sizeof(addr)));
+		else if (locallen = sizeof(local), getpeername(n, (SA *) &local, &locallen) == 0)
+			ev_key_str(&e, "peer", sock_ntop((SA *) &local, locallen, addr, sizeof(addr)));
+	}
+	ev_send(&e);
+	if (n < 0) {
+		/* As in Stevens' Accept: a connection aborted in the queue is not our error. */
+		if (err == ECONNABORTED || err == EPROTO)
+			goto again;
+		err_sys_at(file, line, "accept error", err);
+	}
+	return n;
+}
+
+void
+lab_Connect(const char *file, int line, int fd, const SA *sa, socklen_t salen)
+{
+	struct ev e;
+	struct sockaddr_storage local;
+	socklen_t locallen;
+	char addr[64];
+	int n, err;
+
+	ev_call(&e, "connect", file, line);
+	ev_key_int(&e, "fd", fd);
+	ev_key_str(&e, "addr", sock_ntop(sa, salen, addr, sizeof(addr)));
+	ev_call_send(&e);
+	gate_wait();
+
+	n = connect(fd, sa, salen);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "connect", n, err);
+	if (n == 0) {
+		locallen = sizeof(local);
+		if (getsockname(fd, (SA *) &local, &locallen) == 0)
+			ev_key_str(&e, "local", sock_ntop((SA *) &local, locallen, addr, sizeof(addr)));
+	}
+	ev_send(&e);
+	if (n < 0)
+		err_sys_at(file, line, "connect error", err);
+}
