@@ -61,6 +61,8 @@ const TCP_SETTLE_MS = 500;
 /** How long stop() waits for every lab process to be gone. */
 const STOP_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_PROCESSES = 16;
+/** Between steps, how often the runner looks whether a lab process died (nothing else would tell it). */
+const WATCH_INTERVAL_MS = 100;
 /** A line longer than this without a newline is passed on as output as it is. */
 const MAX_LINE = 64 * 1024;
 
@@ -213,6 +215,7 @@ export class LabRun {
   private failure: LabError | null = null;
   private stopping = false;
   private stopped: Promise<void> | null = null;
+  private readonly watch: NodeJS.Timeout;
 
   private constructor(opts: LabRunOptions, labDir: string, observer: ResilientObserver, port: number) {
     this.scenario = opts.scenario;
@@ -223,6 +226,21 @@ export class LabRun {
     this.observer = observer;
     this.port = port;
     this.ports.add(port);
+    this.watch = setInterval(() => this.watchIdle(), WATCH_INTERVAL_MS);
+    this.watch.unref();
+  }
+
+  /**
+   * Between steps every lab process should stay where the last snapshot saw it. A server child
+   * killed from outside becomes a zombie and says nothing, so look: an unexpected end fails the run.
+   */
+  private watchIdle(): void {
+    if (this.busy || this.stopping || this.failure) return;
+    for (const p of this.procs.values()) {
+      if (p.gone || p.zombie) continue;
+      const stat = readStat(p.pid);
+      if (stat === null || stat.state === 'Z' || stat.state === 'X') this.noteEnded(p, stat);
+    }
   }
 
   static async start(opts: LabRunOptions): Promise<LabRun> {
@@ -613,6 +631,9 @@ export class LabRun {
       this.emitExit(p, r?.status ?? null, r?.signal ?? null, r?.t);
       return true;
     }
+    // A program the reaper started is reaped by it at once: wait for that, rather than show
+    // a zombie that is only an artefact of how the runner starts programs.
+    if (p.reaperChild && !this.reaped.has(p.pid)) return false;
     if (!p.zombie) {
       p.zombie = true;
       const { status, signal } = decodeWaitStatus(stat.exitCode);
@@ -750,6 +771,7 @@ export class LabRun {
 
   private async finish(reason: 'completed' | 'stopped' | 'error', message?: string): Promise<void> {
     this.stopping = true;
+    clearInterval(this.watch);
     activeRuns.delete(this);
     // A step in progress ends at its next check; wait for it, so the records stay in order.
     for (let i = 0; this.busy && i < 200; i++) await sleep(5);
