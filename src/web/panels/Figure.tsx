@@ -1,0 +1,109 @@
+// The figure in the manner of UNP Figures 4.14–4.17. Elements keep their keys from step to
+// step, so moves and state changes animate with CSS transitions (off under reduced motion).
+
+import { useMemo, type CSSProperties } from 'react';
+import type { ModelSnapshot } from '../../model/types.ts';
+import { roleColor } from '../roles.ts';
+import { layoutFigure, type FigureBox, type FigureLoose, type FigureSlot } from './figureLayout.ts';
+
+const at = (x: number, y: number, role: string): CSSProperties =>
+  ({ transform: `translate(${x}px, ${y}px)`, '--role': roleColor(role) }) as CSSProperties;
+
+function Box({ b }: { b: FigureBox }) {
+  return (
+    <g className={`fig-box ${b.side} status-${b.status}`} style={at(b.x, b.y, b.role)} data-role={b.role} data-pid={b.pid}>
+      <rect className="fig-box-frame" width={b.w} height={b.h} rx={12} />
+      <rect className="fig-box-band" width={b.w} height={40} rx={12} />
+      <text className="fig-role" x={14} y={30}>
+        {b.role}
+      </text>
+      <text className="fig-pid" x={b.w - 14} y={30} textAnchor="end">
+        pid {b.pid}
+      </text>
+      <text className="fig-status" x={14} y={61}>
+        {b.statusText}
+      </text>
+    </g>
+  );
+}
+
+function Slot({ s }: { s: FigureSlot }) {
+  return (
+    <g className={`fig-slot ${s.kind} state-${s.state}`} style={at(s.x, s.y, s.role)} data-endpoint={s.endpointId}>
+      <rect width={s.w} height={s.h} rx={8} />
+      <text className="fig-slot-name" x={12} y={24}>
+        {s.name}
+      </text>
+      <text className="fig-slot-fd" x={s.w - 12} y={24} textAnchor="end">
+        fd {s.fd}
+      </text>
+      <text className="fig-slot-state" x={12} y={47}>
+        {s.state}
+      </text>
+    </g>
+  );
+}
+
+function Loose({ l }: { l: FigureLoose }) {
+  return (
+    <g className={`fig-loose ${l.kind} state-${l.state}`} style={at(l.x, l.y, l.role)} data-endpoint={l.endpointId}>
+      <text className="fig-loose-caption" x={l.w / 2} y={-10} textAnchor="middle">
+        {l.caption}
+      </text>
+      <rect width={l.w} height={l.h} rx={8} />
+      <text className="fig-slot-name" x={12} y={24}>
+        {l.kind === 'client' ? 'client socket' : 'connection'}
+      </text>
+      <text className="fig-slot-state" x={12} y={47}>
+        {l.state}
+      </text>
+    </g>
+  );
+}
+
+function summary(snapshot: ModelSnapshot): string {
+  const procs = snapshot.processes.map((p) => `${p.role} (pid ${p.pid})`).join(', ');
+  return `Processes and sockets at step ${snapshot.step + 1}: ${procs || 'none yet'}.`;
+}
+
+export function FigurePanel({ snapshot }: { snapshot: ModelSnapshot }) {
+  const layout = useMemo(() => layoutFigure(snapshot), [snapshot]);
+  return (
+    <svg
+      className="figure"
+      data-testid="figure"
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      preserveAspectRatio="xMidYMin meet"
+      role="group"
+      aria-label={summary(snapshot)}
+    >
+      <defs>
+        <marker id="fig-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />
+        </marker>
+      </defs>
+      <g className="fig-links">
+        {layout.links.map((l) => (
+          <g key={l.key} className={`fig-link ${l.kind}`} style={{ '--role': roleColor(l.role) } as CSSProperties}>
+            <path d={l.d} style={{ d: `path("${l.d}")` } as CSSProperties} />
+            {l.kind === 'fork' && <title>fork</title>}
+            {l.label && l.labelAt && (
+              <text className="fig-link-label" x={l.labelAt.x} y={l.labelAt.y} textAnchor="middle">
+                {l.label}
+              </text>
+            )}
+          </g>
+        ))}
+      </g>
+      {layout.boxes.map((b) => (
+        <Box key={b.key} b={b} />
+      ))}
+      {layout.slots.map((s) => (
+        <Slot key={s.key} s={s} />
+      ))}
+      {layout.loose.map((l) => (
+        <Loose key={l.key} l={l} />
+      ))}
+    </svg>
+  );
+}

@@ -1,0 +1,140 @@
+// The C programs, with each process's current line marked by an arrow in its role's colour,
+// as Python Tutor does. The file of the process that acts in this step is shown and scrolled to.
+
+import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import clientSource from '../../lab/client.c?raw';
+import serverSource from '../../lab/server.c?raw';
+import type { ModelSnapshot } from '../../model/types.ts';
+import { roleColor, roleKind } from '../roles.ts';
+import { highlightC } from './cHighlight.ts';
+import { Panel } from './Panel.tsx';
+import { processStatusText } from './processText.ts';
+import { sourceMarks, type SourceMark } from './sourceMarks.ts';
+
+const FILES = [
+  { name: 'server.c', text: serverSource },
+  { name: 'client.c', text: clientSource },
+] as const;
+
+type FileName = (typeof FILES)[number]['name'];
+
+function fileOfRole(role: string | null): FileName | null {
+  if (!role) return null;
+  return roleKind(role) === 'client' ? 'client.c' : 'server.c';
+}
+
+function Listing({ name, text, marks, active }: { name: FileName; text: string; marks: SourceMark[]; active: string | null }) {
+  const lines = useMemo(() => highlightC(text), [text]);
+  const byLine = new Map<number, SourceMark[]>();
+  for (const m of marks) byLine.set(m.line, [...(byLine.get(m.line) ?? []), m]);
+  return (
+    <ol className="code" aria-label={name}>
+      {lines.map((toks, i) => {
+        const n = i + 1;
+        const here = byLine.get(n);
+        const lead = here?.find((m) => m.role === active) ?? here?.[0];
+        return (
+          <li
+            key={n}
+            className={`code-line${here ? ' marked' : ''}`}
+            data-line={n}
+            style={lead ? ({ '--role': roleColor(lead.role) } as CSSProperties) : undefined}
+          >
+            <span className="gutter">
+              {here?.map((m) => (
+                <span
+                  key={m.pid}
+                  className="src-arrow"
+                  data-testid="source-marker"
+                  data-role={m.role}
+                  style={{ '--role': roleColor(m.role) } as CSSProperties}
+                  title={`${m.role} (pid ${m.pid}): ${m.text}`}
+                >
+                  ➜
+                </span>
+              ))}
+            </span>
+            <span className="ln">{n}</span>
+            <code>
+              {toks.map((t, j) =>
+                t.kind === 'text' ? (
+                  t.text
+                ) : (
+                  <span key={j} className={`tok-${t.kind}`}>
+                    {t.text}
+                  </span>
+                ),
+              )}
+            </code>
+            {here && (
+              <span className="src-who">
+                {here.map((m) => (
+                  <span key={m.pid} style={{ '--role': roleColor(m.role) } as CSSProperties}>
+                    {m.role}
+                  </span>
+                ))}
+              </span>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export default function Source({ snapshot, actingRole }: { snapshot: ModelSnapshot | null; actingRole: string | null }) {
+  const marks = useMemo(() => (snapshot ? sourceMarks(snapshot, processStatusText) : []), [snapshot]);
+  const auto = fileOfRole(actingRole) ?? 'server.c';
+  const [chosen, setChosen] = useState<{ file: FileName; forStep: number | null } | null>(null);
+  const step = snapshot?.step ?? null;
+  const file = chosen && chosen.forStep === step ? chosen.file : auto;
+  const body = useRef<HTMLDivElement>(null);
+
+  // Scroll the acting process's line (or the first mark) into the middle of the listing.
+  useEffect(() => {
+    const el = body.current?.closest('.panel-body');
+    const list = body.current;
+    if (!el || !list) return;
+    const mine = marks.filter((m) => m.file === file);
+    const target = mine.find((m) => m.role === actingRole) ?? mine[0];
+    if (!target) return;
+    const line = list.querySelector<HTMLElement>(`[data-file="${file}"] [data-line="${target.line}"]`);
+    if (!line) return;
+    const top = line.offsetTop - el.clientHeight / 2 + line.offsetHeight / 2;
+    const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    el.scrollTo({ top: Math.max(0, top), behavior: reduce ? 'auto' : 'smooth' });
+  }, [marks, file, actingRole]);
+
+  const tabs = (
+    <div className="src-tabs" role="tablist" aria-label="Source file">
+      {FILES.map((f) => {
+        const count = marks.filter((m) => m.file === f.name).length;
+        return (
+          <button
+            key={f.name}
+            type="button"
+            role="tab"
+            aria-selected={file === f.name}
+            className={file === f.name ? 'on' : ''}
+            onClick={() => setChosen({ file: f.name, forStep: step })}
+          >
+            {f.name}
+            {count > 0 && <span className="src-tab-dot" aria-label={`, ${count} marked`} />}
+          </button>
+        );
+      })}
+    </div>
+  );
+
+  return (
+    <Panel title="Source" area="src" testId="source" extra={tabs}>
+      <div ref={body} className="src-body">
+        {FILES.map((f) => (
+          <div key={f.name} data-file={f.name} hidden={f.name !== file} role="tabpanel" aria-label={f.name}>
+            <Listing name={f.name} text={f.text} marks={marks.filter((m) => m.file === f.name)} active={actingRole} />
+          </div>
+        ))}
+      </div>
+    </Panel>
+  );
+}

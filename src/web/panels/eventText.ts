@@ -1,0 +1,68 @@
+// One line of the event log for one trace event. Pure.
+
+import type { Scalar, TraceEvent } from '../../trace/types.ts';
+
+function scalar(v: Scalar): string {
+  if (typeof v === 'string') return /^[A-Z_0-9|]+$|^\d+\.\d+\.\d+\.\d+:\d+$/.test(v) ? v : JSON.stringify(v);
+  return String(v);
+}
+
+export function formatArgs(args: Record<string, Scalar>): string {
+  return Object.entries(args)
+    .map(([k, v]) => `${k}=${scalar(v)}`)
+    .join(', ');
+}
+
+function clip(s: string, n = 60): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+export interface EventLine {
+  /** Who: a role, or 'kernel' / 'run'. */
+  who: string;
+  kind: TraceEvent['kind'];
+  text: string;
+}
+
+export function eventLine(e: TraceEvent): EventLine {
+  switch (e.kind) {
+    case 'spawn':
+      return { who: e.role, kind: e.kind, text: `started ${e.program} (pid ${e.pid}, ppid ${e.ppid})` };
+    case 'call':
+      return { who: e.role, kind: e.kind, text: `${e.fn}(${formatArgs(e.args)})  ${e.file}:${e.line}` };
+    case 'ready':
+      return { who: e.role, kind: e.kind, text: `${e.fn} woken on fd ${e.fd}` };
+    case 'return': {
+      const extra: string[] = [];
+      if (e.peer) extra.push(`peer ${e.peer}`);
+      if (e.local && !e.peer) extra.push(`local ${e.local}`);
+      if (e.data !== undefined) extra.push(JSON.stringify(clip(e.data, 30)));
+      const err = e.errno ? ` ${e.errno}` : '';
+      return { who: e.role, kind: e.kind, text: `${e.fn} → ${e.ret}${err}${extra.length ? `  ${extra.join(', ')}` : ''}` };
+    }
+    case 'exit':
+      return {
+        who: e.role,
+        kind: e.kind,
+        text: e.signal ? `killed by ${e.signal}` : `exited with status ${e.status ?? '?'}`,
+      };
+    case 'output':
+      return { who: e.role, kind: e.kind, text: `${e.stream}: ${JSON.stringify(clip(e.text))}` };
+    case 'kernel':
+      return {
+        who: 'kernel',
+        kind: e.kind,
+        text: `snapshot after step ${e.step + 1} (${e.label}): ${e.processes.length} processes, ${e.sockets.length} sockets`,
+      };
+    case 'end':
+      return { who: 'run', kind: e.kind, text: `run ${e.reason}${e.message ? `: ${e.message}` : ''}` };
+  }
+}
+
+/** Rows to render for a scrolled list of fixed-height rows: [first, last) with overscan. */
+export function windowRange(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan = 10): [number, number] {
+  if (count <= 0 || rowHeight <= 0) return [0, 0];
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(count, Math.ceil((scrollTop + Math.max(viewport, rowHeight)) / rowHeight) + overscan);
+  return [first, Math.max(first, last)];
+}

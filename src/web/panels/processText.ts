@@ -1,0 +1,56 @@
+// How a process's state reads in every panel: "stopped before accept()", "blocked in accept()" …
+
+import type { ModelProcess, ProcessStatus } from '../../model/types.ts';
+
+export function processStatusText(p: Pick<ModelProcess, 'status' | 'pendingCall'>): string {
+  switch (p.status) {
+    case 'at-gate':
+      return p.pendingCall ? `stopped before ${p.pendingCall.fn}()` : 'stopped';
+    case 'blocked':
+      return p.pendingCall ? `blocked in ${p.pendingCall.fn}()` : 'blocked';
+    case 'running':
+      return 'running';
+    case 'zombie':
+      return 'zombie';
+    case 'exited':
+      return 'exited';
+  }
+}
+
+/** One short line on what the status means, for a tooltip or a caption. */
+export function processStatusHint(status: ProcessStatus): string {
+  switch (status) {
+    case 'at-gate':
+      return 'held by forkscope at a gate, before the call';
+    case 'blocked':
+      return 'asleep in the kernel until the call can complete';
+    case 'running':
+      return 'on the CPU or ready to run';
+    case 'zombie':
+      return 'exited; its parent has not collected its status with wait()';
+    case 'exited':
+      return 'exited and reaped';
+  }
+}
+
+/** What the kernel's one-letter /proc state means. */
+export function kernelStateText(letter: string): string {
+  switch (letter) {
+    case 'R':
+      return 'R running';
+    case 'S':
+      return 'S sleeping';
+    case 'D':
+      return 'D disk sleep';
+    case 'T':
+      return 'T stopped';
+    case 't':
+      return 't traced';
+    case 'Z':
+      return 'Z zombie';
+    case 'X':
+      return 'X dead';
+    default:
+      return letter;
+  }
+}

@@ -1,0 +1,286 @@
+// The session: where a lesson's trace comes from. It tries the companion first (live: real
+// programs run now, step by step) and otherwise plays a recorded real trace.
+//
+//   choosing ──token──▶ online.connecting ──hello live──▶ online.live ──(socket closes after the run)──▶ liveEnded
+//      │                     │  hello not live, error, timeout,      │ error, failure, close mid-run
+//      └──no token──────────▶└──────────────▶ recorded.loading ◀─────┘
+//                                                 ├──▶ recorded.ready
+//                                                 └──▶ recorded.broken (the trace file is bad: line and reason)
+//
+// The WebSocket and the trace fetch are actors, so tests supply their own with .provide().
+
+import { assign, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
+import { createReplay, parseTrace } from '../../model/index.ts';
+import type { ServerMessage } from '../../protocol/messages.ts';
+import type { Trace, TraceEvent, TraceHeader, TraceRecord } from '../../trace/types.ts';
+import { webSocketActor, type SocketEvent } from './socket.ts';
+
+export type Replay = ReturnType<typeof createReplay>;
+
+export interface TraceProblem {
+  /** 1-based line of the trace file, or null when the problem is not on one line (HTTP error …). */
+  line: number | null;
+  message: string;
+}
+
+export type LoadResult = { ok: true; trace: Trace } | { ok: false; problems: TraceProblem[] };
+
+export interface SessionInput {
+  scenario: string;
+  /** The step the page opened at; a live run is run to it at once. */
+  toStep: number;
+  /** ws(s)://…/ws?token=…, or null when the page was not served by a companion. */
+  socketUrl: string | null;
+  /** Where the recorded trace is, e.g. /traces/concurrent.jsonl */
+  traceUrl: string;
+  /** How long to wait for the companion's hello. */
+  helloTimeoutMs?: number;
+}
+
+export type Mode = 'connecting' | 'live' | 'recorded';
+
+export interface SessionContext {
+  scenario: string;
+  toStep: number;
+  socketUrl: string | null;
+  traceUrl: string;
+  helloTimeoutMs: number;
+  mode: Mode;
+  /** Why the lesson plays from a recorded trace (null when live, or while connecting). */
+  notice: string | null;
+  header: TraceHeader | null;
+  replay: Replay | null;
+  /** Snapshots available: steps 0 … steps-1. */
+  steps: number;
+  /** Bumped whenever the trace grows or is replaced. */
+  revision: number;
+  /** No more steps will come (recorded trace, or the live run is over). */
+  done: boolean;
+  /** A live step (or the initial run to toStep) has been asked for and has not arrived. */
+  inFlight: boolean;
+  /** Wait for this step before clearing inFlight. */
+  awaiting: number | null;
+  /** Set when the recorded trace could not be loaded. */
+  problems: TraceProblem[] | null;
+}
+
+export type SessionEvent = SocketEvent | { type: 'next' } | { type: 'live.broken'; reason: string };
+
+export const NOT_SERVED_BY_COMPANION = 'this page was not served by the forkscope companion (npm start)';
+
+/** Fetch and parse a recorded trace. */
+export const traceLoader = fromPromise<LoadResult, { url: string }>(async ({ input, signal }) => {
+  let res: Response;
+  try {
+    res = await fetch(input.url, { signal });
+  } catch (err) {
+    return { ok: false, problems: [{ line: null, message: `could not fetch ${input.url}: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  if (!res.ok) {
+    return { ok: false, problems: [{ line: null, message: `could not fetch ${input.url}: HTTP ${res.status} ${res.statusText}`.trim() }] };
+  }
+  const text = await res.text();
+  const parsed = parseTrace(text);
+  if (parsed.ok) return { ok: true, trace: parsed.trace };
+  return { ok: false, problems: parsed.errors.map((e) => ({ line: e.line, message: e.message })) };
+});
+
+function isHeader(r: TraceRecord): r is TraceHeader {
+  return r.kind === 'header';
+}
+
+function fallback(why: string): string {
+  return `Playing a recorded trace of the real programs. Live runs are unavailable: ${why.replace(/\.$/, '')}.`;
+}
+
+export const sessionMachine = setup({
+  types: {} as { context: SessionContext; events: SessionEvent; input: SessionInput },
+  actors: { socket: webSocketActor, loadTrace: traceLoader },
+  delays: { helloTimeout: ({ context }) => context.helloTimeoutMs },
+  guards: {
+    hasSocket: ({ context }) => context.socketUrl !== null,
+    runDone: ({ context }) => context.done,
+    canStep: ({ context }) => !context.done && !context.inFlight,
+  },
+  actions: {
+    sendStart: sendTo('socket', ({ context }) => ({
+      type: 'send' as const,
+      message: { type: 'start' as const, scenario: context.scenario, toStep: context.toStep },
+    })),
+    sendStep: sendTo('socket', { type: 'send' as const, message: { type: 'step' as const } }),
+  },
+}).createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    scenario: input.scenario,
+    toStep: input.toStep,
+    socketUrl: input.socketUrl,
+    traceUrl: input.traceUrl,
+    helloTimeoutMs: input.helloTimeoutMs ?? 5000,
+    mode: 'connecting',
+    notice: null,
+    header: null,
+    replay: null,
+    steps: 0,
+    revision: 0,
+    done: false,
+    inFlight: false,
+    awaiting: null,
+    problems: null,
+  }),
+  initial: 'choosing',
+  states: {
+    choosing: {
+      always: [
+        { guard: 'hasSocket', target: 'online' },
+        { target: 'recorded', actions: assign({ notice: fallback(NOT_SERVED_BY_COMPANION) }) },
+      ],
+    },
+    online: {
+      invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ url: context.socketUrl ?? '' }) },
+      initial: 'connecting',
+      on: {
+        'socket.failed': { target: 'recorded', actions: assign({ notice: ({ event }) => fallback(event.reason) }) },
+        'socket.closed': [
+          { guard: 'runDone', target: 'liveEnded' },
+          { target: 'recorded', actions: assign({ notice: ({ event }) => fallback(event.reason) }) },
+        ],
+      },
+      states: {
+        connecting: {
+          after: {
+            helloTimeout: { target: '#session.recorded', actions: assign({ notice: fallback('the companion did not answer') }) },
+          },
+          on: {
+            'socket.message': [
+              {
+                guard: ({ event }) => event.message.type === 'hello' && event.message.live,
+                target: 'live',
+                actions: [assign({ mode: 'live', inFlight: true, awaiting: ({ context }) => context.toStep }), 'sendStart'],
+              },
+              {
+                guard: ({ event }) => event.message.type === 'hello' || event.message.type === 'error',
+                target: '#session.recorded',
+                actions: assign({ notice: ({ event }) => fallback(reasonOf(event.message)) }),
+              },
+            ],
+          },
+        },
+        live: {
+          on: {
+            next: { guard: 'canStep', actions: [assign({ inFlight: true, awaiting: ({ context }) => context.steps }), 'sendStep'] },
+            'socket.message': [
+              {
+                guard: ({ event }) => event.message.type === 'error' || (event.message.type === 'ended' && event.message.reason === 'error'),
+                target: '#session.recorded',
+                actions: assign({ notice: ({ event }) => fallback(reasonOf(event.message)) }),
+              },
+              {
+                actions: enqueueActions(({ context, event, enqueue }) => {
+                  try {
+                    enqueue.assign(onLiveMessage(context, event.message));
+                  } catch (err) {
+                    enqueue.raise({ type: 'live.broken', reason: `the live trace is broken (${err instanceof Error ? err.message : String(err)})` });
+                  }
+                }),
+              },
+            ],
+            'live.broken': { target: '#session.recorded', actions: assign({ notice: ({ event }) => fallback(event.reason) }) },
+          },
+        },
+      },
+    },
+    /** The live run completed and the companion has gone: the trace is complete, keep showing it. */
+    liveEnded: {
+      entry: assign({ inFlight: false, awaiting: null, done: true }),
+    },
+    recorded: {
+      entry: assign({ mode: 'recorded', inFlight: false, awaiting: null }),
+      initial: 'loading',
+      states: {
+        loading: {
+          invoke: {
+            src: 'loadTrace',
+            input: ({ context }) => ({ url: context.traceUrl }),
+            onDone: [
+              {
+                guard: ({ event }) => event.output.ok,
+                target: 'ready',
+                actions: assign(({ context, event }) => {
+                  const trace = (event.output as { ok: true; trace: Trace }).trace;
+                  const replay = createReplay(trace);
+                  return {
+                    header: trace.header,
+                    replay,
+                    steps: replay.stepCount,
+                    revision: context.revision + 1,
+                    done: true,
+                    problems: null,
+                  };
+                }),
+              },
+              {
+                target: 'broken',
+                actions: assign({ problems: ({ event }) => (event.output as { ok: false; problems: TraceProblem[] }).problems }),
+              },
+            ],
+            onError: {
+              target: 'broken',
+              actions: assign({
+                problems: ({ event }) => [{ line: null, message: event.error instanceof Error ? event.error.message : String(event.error) }],
+              }),
+            },
+          },
+        },
+        ready: {},
+        broken: {},
+      },
+    },
+  },
+});
+
+function reasonOf(message: ServerMessage): string {
+  switch (message.type) {
+    case 'hello':
+      return message.reason ?? 'the companion says live runs are off';
+    case 'error':
+      return `the companion reported ${message.code}: ${message.message}`;
+    case 'ended':
+      return `the live run ended with an error${message.message ? `: ${message.message}` : ''}`;
+    default:
+      return 'unexpected message from the companion';
+  }
+}
+
+/** What a message from the companion changes during a live run. Pure. */
+export function onLiveMessage(context: SessionContext, message: ServerMessage): Partial<SessionContext> {
+  switch (message.type) {
+    case 'records': {
+      let { header, replay } = context;
+      let records = message.records;
+      if (!header || !replay) {
+        const first = records[0];
+        if (!first || !isHeader(first)) throw new Error('the first record of a run must be its header');
+        header = first;
+        records = records.slice(1);
+        replay = createReplay({ header, events: [] });
+      }
+      const fresh = records.filter((r): r is TraceEvent => !isHeader(r));
+      if (fresh.length > 0) replay.append(fresh);
+      return {
+        header,
+        replay,
+        steps: replay.stepCount,
+        revision: context.revision + 1,
+      };
+    }
+    case 'stepped': {
+      const arrived = context.awaiting === null || message.step >= context.awaiting || message.done;
+      return { done: message.done, inFlight: arrived ? false : context.inFlight, awaiting: arrived ? null : context.awaiting };
+    }
+    case 'ended':
+      return { done: true, inFlight: false, awaiting: null };
+    default:
+      return {};
+  }
+}

@@ -1,0 +1,54 @@
+// The URL holds the lesson and the step: ?lesson=concurrent&step=7. Step numbers are the
+// model's (0 is the start, before any call); the indicator shows them counted from 1.
+
+export type Route = { view: 'home' } | { view: 'lesson'; lesson: string; step: number };
+
+/** Parse a location.search string. A missing or malformed step is 0; a negative one is 0. */
+export function parseRoute(search: string): Route {
+  const params = new URLSearchParams(search);
+  const lesson = params.get('lesson');
+  if (!lesson) return { view: 'home' };
+  const raw = params.get('step');
+  let step = 0;
+  if (raw !== null && /^\d{1,7}$/.test(raw.trim())) step = Number.parseInt(raw.trim(), 10);
+  return { view: 'lesson', lesson, step };
+}
+
+/** The search string for a route, keeping any other parameters of `current`. */
+export function formatRoute(route: Route, current = ''): string {
+  const params = new URLSearchParams(current);
+  if (route.view === 'home') {
+    params.delete('lesson');
+    params.delete('step');
+  } else {
+    params.set('lesson', route.lesson);
+    params.set('step', String(route.step));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '?';
+}
+
+export function clampStep(step: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.min(Math.max(0, Math.trunc(step)), total - 1);
+}
+
+/** "Step N of M", N counted from 1. */
+export function stepIndicatorText(step: number, total: number): string {
+  return `Step ${step + 1} of ${total}`;
+}
+
+/** ws(s)://host/<base>ws?token=… for a page at `href`, or null without a token. */
+export function socketUrl(href: string, base: string, token: string | null): string | null {
+  if (!token) return null;
+  const url = new URL(`${base.endsWith('/') ? base : `${base}/`}ws`, href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = `?token=${encodeURIComponent(token)}`;
+  url.hash = '';
+  return url.toString();
+}
+
+/** Where the recorded trace of a scenario is served. */
+export function traceUrl(base: string, scenario: string): string {
+  return `${base.endsWith('/') ? base : `${base}/`}traces/${encodeURIComponent(scenario)}.jsonl`;
+}
