@@ -39,9 +39,9 @@ export function initialContext(header?: Pick<TraceHeader, 'scenario'> | null): S
     now: 0,
     serverPort: header?.scenario.port ?? null,
     knobs: header?.scenario.knobs ?? {},
-    processes: {},
-    files: {},
-    endpoints: {},
+    processes: new Map(),
+    files: new Map(),
+    endpoints: new Map(),
     segments: null,
     segmentCount: 0,
     nextFile: 1,
@@ -61,12 +61,14 @@ export function stepOf(ctx: SystemContext): number {
 
 /** A copy-on-write view of a context: reads see changes, writes copy only what they touch. */
 class Draft {
-  private procs: Record<number, ProcState> | null = null;
-  private files: Record<string, FileState> | null = null;
-  private eps: Record<string, EndpointState> | null = null;
+  private procs: Map<number, ProcState> | null = null;
+  private files: Map<string, FileState> | null = null;
+  private eps: Map<string, EndpointState> | null = null;
+  /** Processes and endpoints this draft has copied already (so it may change them in place). */
   private readonly ownProcs = new Set<number>();
   private readonly ownEps = new Set<string>();
-  ctx: SystemContext;
+  /** The next context: a fresh object this draft owns (its maps are replaced, never changed in place). */
+  readonly ctx: SystemContext;
   readonly step: number;
   private readonly queue: ModelSegment[] = [];
 
@@ -77,84 +79,81 @@ class Draft {
 
   // ── processes ──
   getProc(pid: number): ProcState | undefined {
-    return (this.procs ?? this.ctx.processes)[pid];
+    return (this.procs ?? this.ctx.processes).get(pid);
   }
   allProcs(): ProcState[] {
-    return Object.values(this.procs ?? this.ctx.processes);
+    return [...(this.procs ?? this.ctx.processes).values()];
+  }
+  private procMap(): Map<number, ProcState> {
+    return (this.procs ??= new Map(this.ctx.processes));
   }
   /** A mutable copy of process `pid` (which must exist). */
   proc(pid: number): ProcState {
-    if (!this.procs) this.procs = { ...this.ctx.processes };
-    const p = this.procs[pid]!;
+    const map = this.procMap();
+    const p = map.get(pid)!;
     if (this.ownProcs.has(pid)) return p;
     const copy = { ...p };
-    this.procs[pid] = copy;
+    map.set(pid, copy);
     this.ownProcs.add(pid);
     return copy;
   }
   deleteProc(pid: number): void {
-    if (!this.procs) this.procs = { ...this.ctx.processes };
-    delete this.procs[pid];
+    this.procMap().delete(pid);
     this.ownProcs.delete(pid);
   }
   putProc(p: ProcState): void {
-    if (!this.procs) this.procs = { ...this.ctx.processes };
-    this.procs[p.pid] = p;
+    this.procMap().set(p.pid, p);
     this.ownProcs.add(p.pid);
   }
 
   // ── open files (small objects: replaced whole) ──
   getFile(id: string): FileState | undefined {
-    return (this.files ?? this.ctx.files)[id];
+    return (this.files ?? this.ctx.files).get(id);
   }
   putFile(f: FileState): void {
-    if (!this.files) this.files = { ...this.ctx.files };
-    this.files[f.id] = f;
+    (this.files ??= new Map(this.ctx.files)).set(f.id, f);
   }
   deleteFile(id: string): void {
-    if (!this.files) this.files = { ...this.ctx.files };
-    delete this.files[id];
+    (this.files ??= new Map(this.ctx.files)).delete(id);
   }
 
   // ── endpoints ──
   getEp(id: string): EndpointState | undefined {
-    return (this.eps ?? this.ctx.endpoints)[id];
+    return (this.eps ?? this.ctx.endpoints).get(id);
   }
   allEps(): EndpointState[] {
-    return Object.values(this.eps ?? this.ctx.endpoints);
+    return [...(this.eps ?? this.ctx.endpoints).values()];
+  }
+  private epMap(): Map<string, EndpointState> {
+    return (this.eps ??= new Map(this.ctx.endpoints));
   }
   ep(id: string): EndpointState {
-    if (!this.eps) this.eps = { ...this.ctx.endpoints };
-    const e = this.eps[id]!;
+    const map = this.epMap();
+    const e = map.get(id)!;
     if (this.ownEps.has(id)) return e;
     const copy = { ...e };
-    this.eps[id] = copy;
+    map.set(id, copy);
     this.ownEps.add(id);
     return copy;
   }
   putEp(e: EndpointState): void {
-    if (!this.eps) this.eps = { ...this.ctx.endpoints };
-    this.eps[e.id] = e;
+    this.epMap().set(e.id, e);
     this.ownEps.add(e.id);
   }
   deleteEp(id: string): void {
-    if (!this.eps) this.eps = { ...this.ctx.endpoints };
-    delete this.eps[id];
+    this.epMap().delete(id);
     this.ownEps.delete(id);
   }
 
   note(text: string): void {
-    this.ctx = { ...this.ctx, notes: [...this.ctx.notes, `event ${this.ctx.eventIndex}: ${text}`] };
+    this.ctx.notes = [...this.ctx.notes, `event ${this.ctx.eventIndex}: ${text}`];
   }
 
   // ── segments ──
   record(seg: Omit<ModelSegment, 'index' | 'step'>): ModelSegment {
     const segment: ModelSegment = { index: this.ctx.segmentCount, step: this.step, ...seg };
-    this.ctx = {
-      ...this.ctx,
-      segments: { segment, prev: this.ctx.segments },
-      segmentCount: this.ctx.segmentCount + 1,
-    };
+    this.ctx.segments = { segment, prev: this.ctx.segments };
+    this.ctx.segmentCount = this.ctx.segmentCount + 1;
     return segment;
   }
   enqueue(seg: ModelSegment): void {
@@ -165,12 +164,10 @@ class Draft {
   }
 
   finish(): SystemContext {
-    return {
-      ...this.ctx,
-      processes: this.procs ?? this.ctx.processes,
-      files: this.files ?? this.ctx.files,
-      endpoints: this.eps ?? this.ctx.endpoints,
-    };
+    if (this.procs) this.ctx.processes = this.procs;
+    if (this.files) this.ctx.files = this.files;
+    if (this.eps) this.ctx.endpoints = this.eps;
+    return this.ctx;
   }
 }
 
@@ -242,7 +239,7 @@ function newProcess(d: Draft, fields: Pick<ProcState, 'pid' | 'ppid' | 'role' | 
     order: d.ctx.nextProcessOrder,
     ...fields,
   };
-  d.ctx = { ...d.ctx, nextProcessOrder: d.ctx.nextProcessOrder + 1 };
+  d.ctx.nextProcessOrder = d.ctx.nextProcessOrder + 1;
   d.putProc(p);
   return p;
 }
@@ -258,7 +255,7 @@ function ensureProc(d: Draft, pid: number, role: string): ProcState {
 
 function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<EndpointState> = {}): EndpointState {
   const id = `ep#${d.ctx.nextEndpoint}`;
-  d.ctx = { ...d.ctx, nextEndpoint: d.ctx.nextEndpoint + 1 };
+  d.ctx.nextEndpoint = d.ctx.nextEndpoint + 1;
   const tcp = fields.tcp ?? tcpInitial();
   const e: EndpointState = {
     id,
@@ -292,7 +289,7 @@ function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<EndpointState
 
 function newFile(d: Draft, endpointId: string, holder: { pid: number; fd: number }): FileState {
   const f: FileState = { id: `file#${d.ctx.nextFile}`, endpointId, holders: [holder] };
-  d.ctx = { ...d.ctx, nextFile: d.ctx.nextFile + 1 };
+  d.ctx.nextFile = d.ctx.nextFile + 1;
   d.putFile(f);
   return f;
 }
@@ -354,7 +351,7 @@ function fire(d: Draft, epId: string, event: TcpEvent): void {
         const w = d.ep(epId);
         w.timeWaitSince = d.ctx.now;
         const at = d.ctx.now + TIME_WAIT_NS;
-        d.ctx = { ...d.ctx, nextTimerAt: d.ctx.nextTimerAt === null ? at : Math.min(d.ctx.nextTimerAt, at) };
+        d.ctx.nextTimerAt = d.ctx.nextTimerAt === null ? at : Math.min(d.ctx.nextTimerAt, at);
         break;
       }
       case 'deliverEof':
@@ -488,7 +485,7 @@ function activeOpen(d: Draft, clientId: string, addr: string): void {
       queuedOn: listener.id,
       queueOrder: d.ctx.nextQueueOrder,
     });
-    d.ctx = { ...d.ctx, nextQueueOrder: d.ctx.nextQueueOrder + 1 };
+    d.ctx.nextQueueOrder = d.ctx.nextQueueOrder + 1;
     d.ep(clientId).peerId = conn.id;
   } else {
     d.ep(clientId).peerId = null;
@@ -808,7 +805,8 @@ function applyKernel(d: Draft, ev: KernelEvent): void {
       d.proc(kp.pid).status = 'blocked';
     }
   }
-  d.ctx = { ...d.ctx, kernelCount: d.ctx.kernelCount + 1, label: ev.label };
+  d.ctx.kernelCount = d.ctx.kernelCount + 1;
+  d.ctx.label = ev.label;
 }
 
 /** 2MSL timers that ran out by trace time `now`, and endpoints that closed in an earlier step. */
@@ -822,7 +820,7 @@ function housekeeping(d: Draft): void {
       if (d.ctx.now >= due) fire(d, e.id, { type: 'TIMEOUT_2MSL' });
       else next = next === null ? due : Math.min(next, due);
     }
-    d.ctx = { ...d.ctx, nextTimerAt: next };
+    d.ctx.nextTimerAt = next;
   }
   if (d.ctx.prunedStep < d.step) {
     // A socket shown CLOSED in the step it closed is gone from the picture after that step.
@@ -835,7 +833,7 @@ function housekeeping(d: Draft): void {
     for (const p of d.allProcs()) {
       if (p.status === 'exited' && p.goneStep !== null && p.goneStep < d.step) d.deleteProc(p.pid);
     }
-    d.ctx = { ...d.ctx, prunedStep: d.step };
+    d.ctx.prunedStep = d.step;
   }
 }
 

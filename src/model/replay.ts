@@ -1,12 +1,15 @@
 // Replay: the model at any step or event of a trace. The model is pure and deterministic, so
-// stepping back is replaying; checkpoints (the machine snapshot every CHECKPOINT_EVERY events)
-// bound a seek to at most that many transitions. The trace is processed lazily, as far as asked.
+// stepping back is replaying. One forward pass (at creation, and for appended events) folds the
+// system model's applyTraceEvent over the trace — the action of every transition of
+// systemMachine (system.ts) — keeps the context every CHECKPOINT_EVERY events, and checks each
+// kernel snapshot. A seek then applies at most CHECKPOINT_EVERY − 1 events to a checkpoint.
 
 import { TraceFormatError, TraceSequence, parseRecord } from '../trace/parse.ts';
 import type { KernelEvent, Trace, TraceEvent } from '../trace/types.ts';
+import { applyTraceEvent, initialContext } from './apply.ts';
 import { checkKernel } from './check.ts';
 import { toModelSnapshot } from './snapshot.ts';
-import { systemInitial, systemStep, type SystemSnapshot } from './system.ts';
+import type { SystemContext } from './state.ts';
 import type { Disagreement, ModelSegment, ModelSnapshot } from './types.ts';
 
 /** Events between checkpoints: a seek applies at most this many. */
@@ -37,10 +40,10 @@ class TraceReplay implements Replay {
   private readonly events: TraceEvent[];
   /** Event index of each kernel event, in order. */
   private readonly kernelIndices: number[] = [];
-  /** checkpoints[k] = snapshot after event k·CHECKPOINT_EVERY − 1 (checkpoints[0] = initial). */
-  private readonly checkpoints: SystemSnapshot[] = [];
-  /** How far the forward pass has gone: the snapshot after event `frontierIndex`. */
-  private frontier: SystemSnapshot;
+  /** checkpoints[k] = context after event k·CHECKPOINT_EVERY − 1 (checkpoints[0] = initial). */
+  private readonly checkpoints: SystemContext[] = [];
+  /** How far the forward pass has gone: the context after event `frontierIndex`. */
+  private frontier: SystemContext;
   private frontierIndex = -1;
   /** Every segment the model sends, in order (deterministic: a context's segments are a prefix). */
   private readonly segmentLog: ModelSegment[] = [];
@@ -56,8 +59,9 @@ class TraceReplay implements Replay {
     });
     const last = this.events[this.events.length - 1];
     this.sequence = new TraceSequence(last ? last.seq + 1 : 0, this.kernelIndices.length);
-    this.frontier = systemInitial(trace.header);
+    this.frontier = initialContext(trace.header);
     this.checkpoints.push(this.frontier);
+    this.advanceTo(this.events.length - 1);
   }
 
   get stepCount(): number {
@@ -81,16 +85,14 @@ class TraceReplay implements Replay {
       return cached;
     }
     const state = this.stateAfter(index);
-    const step = this.stepOfEvent(Math.max(index, 0));
+    const step = index < 0 ? 0 : this.stepOfEvent(index);
     const kernelStep = this.latestKernelStepAtOrBefore(index);
     const kernel = kernelStep === null ? null : (this.events[this.kernelIndices[kernelStep]!] as KernelEvent);
     const disagreements = kernelStep === null ? [] : this.disagreementsOf(kernelStep);
-    const ctx = state.context;
-    const snapshot = toModelSnapshot(ctx, {
-      kernel,
-      disagreements,
-      segments: this.segmentLog.slice(0, ctx.segmentCount),
-    });
+    const ctx = state;
+    const snapshot = toModelSnapshot(ctx, { kernel, disagreements, segments: [] });
+    // Every segment so far can be tens of thousands: copy them out of the log only when read.
+    lazySegments(snapshot, this.segmentLog, ctx.segmentCount);
     // The label of the step being carried out, once its kernel snapshot is known.
     const stepKernel = this.kernelIndices[step];
     snapshot.label = stepKernel !== undefined ? (this.events[stepKernel] as KernelEvent).label : snapshot.label;
@@ -144,6 +146,7 @@ class TraceReplay implements Replay {
     // A snapshot of a step still in progress takes its label from the step's kernel event,
     // which may just have arrived: drop the cache (the model itself is unchanged).
     this.cache.clear();
+    this.advanceTo(this.events.length - 1);
   }
 
   // ── internals ──
@@ -162,44 +165,59 @@ class TraceReplay implements Replay {
     return s === 0 ? null : s - 1;
   }
 
-  /** Advance the forward pass to event `index`, saving checkpoints and segments on the way. */
+  /** Advance the forward pass to event `index`: checkpoints, segments and kernel checks on the way. */
   private advanceTo(index: number): void {
     while (this.frontierIndex < index) {
       const i = this.frontierIndex + 1;
-      this.frontier = systemStep(this.frontier, this.events[i]!, i);
+      const event = this.events[i]!;
+      const ctx = applyTraceEvent(this.frontier, event, i);
+      this.frontier = ctx;
       this.frontierIndex = i;
-      const ctx = this.frontier.context;
       if (ctx.segmentCount > this.segmentLog.length) {
         const fresh: ModelSegment[] = [];
         for (let n = ctx.segments; n !== null && n.segment.index >= this.segmentLog.length; n = n.prev) fresh.push(n.segment);
         for (let j = fresh.length - 1; j >= 0; j--) this.segmentLog.push(fresh[j]!);
       }
-      if ((i + 1) % CHECKPOINT_EVERY === 0) this.checkpoints[(i + 1) / CHECKPOINT_EVERY] = this.frontier;
+      if (event.kind === 'kernel') {
+        const model = toModelSnapshot(ctx, { kernel: null, disagreements: [], segments: [] });
+        this.disagreements.set(ctx.kernelCount - 1, checkKernel(model, event));
+      }
+      if ((i + 1) % CHECKPOINT_EVERY === 0) this.checkpoints[(i + 1) / CHECKPOINT_EVERY] = ctx;
     }
   }
 
-  /** The machine snapshot after event `index`: from the nearest checkpoint at or before it. */
-  private stateAfter(index: number): SystemSnapshot {
+  /** The context after event `index`: from the nearest checkpoint at or before it. */
+  private stateAfter(index: number): SystemContext {
     if (index >= this.frontierIndex) {
       this.advanceTo(index);
       return this.frontier;
     }
     const k = Math.floor((index + 1) / CHECKPOINT_EVERY);
     let state = this.checkpoints[k]!;
-    for (let i = k * CHECKPOINT_EVERY; i <= index; i++) state = systemStep(state, this.events[i]!, i);
+    for (let i = k * CHECKPOINT_EVERY; i <= index; i++) state = applyTraceEvent(state, this.events[i]!, i);
     return state;
   }
 
   private disagreementsOf(step: number): Disagreement[] {
-    const hit = this.disagreements.get(step);
-    if (hit) return hit;
-    const index = this.kernelIndices[step]!;
-    const ctx = this.stateAfter(index).context;
-    const model = toModelSnapshot(ctx, { kernel: null, disagreements: [], segments: [] });
-    const found = checkKernel(model, this.events[index] as KernelEvent);
-    this.disagreements.set(step, found);
-    return found;
+    this.advanceTo(this.kernelIndices[step]!);
+    return this.disagreements.get(step) ?? [];
   }
+}
+
+/** `snapshot.segments` becomes a property that slices the log on first read, then keeps the array. */
+function lazySegments(snapshot: ModelSnapshot, log: readonly ModelSegment[], count: number): void {
+  Object.defineProperty(snapshot, 'segments', {
+    enumerable: true,
+    configurable: true,
+    get(this: ModelSnapshot): ModelSegment[] {
+      const segments = log.slice(0, count);
+      Object.defineProperty(this, 'segments', { value: segments, enumerable: true, writable: true, configurable: true });
+      return segments;
+    },
+    set(this: ModelSnapshot, value: ModelSegment[]) {
+      Object.defineProperty(this, 'segments', { value, enumerable: true, writable: true, configurable: true });
+    },
+  });
 }
 
 export function createReplay(trace: Trace): Replay {

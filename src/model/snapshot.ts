@@ -40,7 +40,7 @@ export interface SnapshotExtras {
 
 export function toModelSnapshot(ctx: SystemContext, extras: SnapshotExtras): ModelSnapshot {
   const step = snapshotStep(ctx);
-  const processes: ModelProcess[] = Object.values(ctx.processes)
+  const processes: ModelProcess[] = [...ctx.processes.values()]
     .sort((a, b) => a.order - b.order)
     .map((p) => ({
       pid: p.pid,
@@ -58,10 +58,10 @@ export function toModelSnapshot(ctx: SystemContext, extras: SnapshotExtras): Mod
       exitSignal: p.exitSignal,
       sigchld: p.sigchld,
     }));
-  const openFiles: ModelOpenFile[] = Object.values(ctx.files)
+  const openFiles: ModelOpenFile[] = [...ctx.files.values()]
     .map((f) => ({ id: f.id, endpointId: f.endpointId, refCount: f.holders.length, holders: [...f.holders] }))
     .sort(byId);
-  const endpoints: ModelEndpoint[] = Object.values(ctx.endpoints)
+  const endpoints: ModelEndpoint[] = [...ctx.endpoints.values()]
     .map((e) => ({
       id: e.id,
       kind: e.kind,

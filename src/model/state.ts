@@ -96,9 +96,10 @@ export interface SystemContext {
   serverPort: number | null;
   /** The server's knobs, for dispositions the trace does not state as calls. */
   knobs: Readonly<Record<string, Scalar>>;
-  processes: Readonly<Record<number, ProcState>>;
-  files: Readonly<Record<string, FileState>>;
-  endpoints: Readonly<Record<string, EndpointState>>;
+  /** Maps, never changed once a context is made (a new context gets a new map when one changes). */
+  processes: ReadonlyMap<number, ProcState>;
+  files: ReadonlyMap<string, FileState>;
+  endpoints: ReadonlyMap<string, EndpointState>;
   segments: SegmentNode | null;
   segmentCount: number;
   nextFile: number;

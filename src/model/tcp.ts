@@ -245,9 +245,10 @@ function fromSnapshot(snapshot: TcpSnapshot): TcpMachineState {
 
 /** The machine's initial state (CLOSED): xstate's pure initialTransition. */
 export function tcpInitial(): TcpMachineState {
-  const [snapshot] = initialTransition(tcpMachine);
-  return fromSnapshot(snapshot);
+  initial ??= Object.freeze(fromSnapshot(initialTransition(tcpMachine)[0]));
+  return initial;
 }
+let initial: TcpMachineState | undefined;
 
 /** Same (state, passive, event) → same result: memoized, the machine is pure. */
 const memo = new Map<string, TcpStepResult>();

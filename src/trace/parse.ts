@@ -342,22 +342,18 @@ export class TraceSequence {
     this.nextSeq = other.nextSeq;
     this.nextStep = other.nextStep;
   }
-  /** After a broken line: continue from the numbers it carried, so one bad line is one error. */
-  resync(raw: string): void {
-    try {
-      const v: unknown = JSON.parse(raw);
-      if (!isObject(v)) return;
-      if (typeof v.seq === 'number' && Number.isInteger(v.seq) && v.seq >= this.nextSeq) this.nextSeq = v.seq + 1;
-      else this.nextSeq++;
-      if (v.kind === 'kernel' && typeof v.step === 'number' && Number.isInteger(v.step) && v.step >= this.nextStep) {
-        this.nextStep = v.step + 1;
-      }
-    } catch {
-      // Not JSON: nothing to resync from.
-    }
+  /**
+   * After a broken line: the next event's seq and the next kernel snapshot's step are taken as
+   * they come (if they still go forward), so that one broken line is one error.
+   */
+  skipBroken(): void {
+    this.seqLenient = true;
+    this.stepLenient = true;
   }
+  private seqLenient = false;
+  private stepLenient = false;
   check(event: TraceEvent, line: number): void {
-    if (event.seq < this.nextSeq) {
+    if (event.seq < this.nextSeq && !this.seqLenient) {
       throw new TraceFormatError(
         line,
         this.nextSeq === 0
@@ -365,15 +361,17 @@ export class TraceSequence {
           : `"seq" is ${event.seq}, but the event before had ${this.nextSeq - 1} (seq must increase: 0, 1, 2 …)`,
       );
     }
-    this.nextSeq = event.seq + 1;
+    if (event.kind === 'kernel' && event.step !== this.nextStep && !(this.stepLenient && event.step > this.nextStep)) {
+      throw new TraceFormatError(
+        line,
+        `"step" is ${event.step}, expected ${this.nextStep} (kernel snapshots are numbered 0, 1, 2 …)`,
+      );
+    }
+    this.seqLenient = false;
+    this.nextSeq = Math.max(this.nextSeq, event.seq + 1);
     if (event.kind === 'kernel') {
-      if (event.step !== this.nextStep) {
-        throw new TraceFormatError(
-          line,
-          `"step" is ${event.step}, expected ${this.nextStep} (kernel snapshots are numbered 0, 1, 2 …)`,
-        );
-      }
-      this.nextStep++;
+      this.stepLenient = false;
+      this.nextStep = event.step + 1;
     }
   }
 }
@@ -403,7 +401,7 @@ export function parseTrace(text: string): ParseTraceResult {
       record = parseLine(raw, lineNo);
     } catch (e) {
       report(e, lineNo);
-      if (sawFirst) sequence.resync(raw);
+      if (sawFirst) sequence.skipBroken();
       // A broken first line is taken to be the header (still check the other lines).
       sawFirst = true;
       continue;
@@ -424,6 +422,7 @@ export function parseTrace(text: string): ParseTraceResult {
       sequence.check(record, lineNo);
     } catch (e) {
       report(e, lineNo);
+      sequence.skipBroken();
       continue;
     }
     events.push(record);

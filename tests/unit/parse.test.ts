@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { TraceFormatError, parseRecord, parseTrace } from '../../src/model/index.ts';
+import { concurrentTrace, header } from './builder.ts';
+
+const good = concurrentTrace();
+const lines = (): string[] => good.jsonl().trimEnd().split('\n');
+const join = (ls: string[]): string => ls.join('\n') + '\n';
+const edit = (i: number, f: (o: Record<string, unknown>) => void): string => {
+  const ls = lines();
+  const o = JSON.parse(ls[i]!) as Record<string, unknown>;
+  f(o);
+  ls[i] = JSON.stringify(o);
+  return join(ls);
+};
+
+describe('parseTrace', () => {
+  it('reads a valid trace: the header and every event', () => {
+    const r = parseTrace(good.jsonl());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.trace.header.scenario.id).toBe('concurrent');
+    expect(r.trace.events).toHaveLength(good.events.length);
+    expect(r.trace.events.filter((e) => e.kind === 'kernel')).toHaveLength(22);
+  });
+
+  it('accepts CRLF line ends, blank lines and unknown extra fields (forward compatible)', () => {
+    const ls = lines();
+    const withExtra = JSON.parse(ls[3]!) as Record<string, unknown>;
+    withExtra.futureField = { anything: [1, 2] };
+    ls[3] = JSON.stringify(withExtra);
+    const r = parseTrace(ls.join('\r\n') + '\r\n\r\n');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect((r.trace.events[2] as unknown as Record<string, unknown>).futureField).toEqual({ anything: [1, 2] });
+  });
+
+  it('reports a field of the wrong type with its line number and the event kind', () => {
+    // Line 7 is events[5]; make it a call with a bad pid.
+    const i = lines().findIndex((l, n) => n > 0 && JSON.parse(l).kind === 'call');
+    const r = parseTrace(edit(i, (o) => (o.pid = -3)));
+    expect(r).toEqual({
+      ok: false,
+      errors: [{ line: i + 1, message: `line ${i + 1}: "pid" must be a positive integer in a "call" event (got -3)` }],
+    });
+  });
+
+  it('reports every broken line, not only the first', () => {
+    const ls = lines();
+    ls[2] = '{"kind":"call",';
+    ls[5] = '{"kind":"teleport","seq":5,"t":1}';
+    const r = parseTrace(join(ls));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => e.line)).toEqual([3, 6]);
+    expect(r.errors[0]!.message).toMatch(/^line 3: not valid JSON/);
+    expect(r.errors[1]!.message).toBe('line 6: unknown event kind "teleport"');
+  });
+
+  it('refuses another version, naming it', () => {
+    const r = parseTrace(edit(0, (o) => (o.version = 2)));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toEqual({ line: 1, message: 'line 1: unsupported trace version 2: this build reads version 1' });
+  });
+
+  it('requires the header first, and only once', () => {
+    const ls = lines();
+    const noHeader = parseTrace(join(ls.slice(1)));
+    expect(noHeader.ok).toBe(false);
+    if (!noHeader.ok) expect(noHeader.errors[0]!.message).toBe('line 1: the first record must be the header (got a "spawn" event)');
+    const twice = parseTrace(join([ls[0]!, ls[0]!, ...ls.slice(1)]));
+    expect(twice.ok).toBe(false);
+    if (!twice.ok) expect(twice.errors[0]!.line).toBe(2);
+  });
+
+  it('reports an empty trace', () => {
+    expect(parseTrace('\n\n')).toEqual({ ok: false, errors: [{ line: 1, message: 'line 1: the trace is empty (expected a header)' }] });
+  });
+
+  it('requires seq to increase and kernel steps to be numbered 0, 1, 2 …', () => {
+    const r = parseTrace(edit(3, (o) => (o.seq = 0)));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([{ line: 4, message: 'line 4: "seq" is 0, but the event before had 1 (seq must increase: 0, 1, 2 …)' }]);
+    const k = lines().findIndex((l, n) => n > 0 && JSON.parse(l).kind === 'kernel' && JSON.parse(l).step === 3);
+    const r2 = parseTrace(edit(k, (o) => (o.step = 4)));
+    expect(r2.ok).toBe(false);
+    if (!r2.ok) expect(r2.errors[0]!.message).toBe(`line ${k + 1}: "step" is 4, expected 3 (kernel snapshots are numbered 0, 1, 2 …)`);
+  });
+
+  it('checks nested fields of kernel snapshots with their path', () => {
+    const k = lines().findIndex((l, n) => n > 0 && JSON.parse(l).kind === 'kernel' && JSON.parse(l).sockets.length > 0);
+    const r = parseTrace(
+      edit(k, (o) => {
+        (o.sockets as Record<string, unknown>[])[0]!.state = 'FIN_WAIT2';
+      }),
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]!.message).toMatch(new RegExp(`^line ${k + 1}: "sockets\\[0\\]\\.state" must be one of "CLOSED", .* in a "kernel" event \\(got the string "FIN_WAIT2"\\)$`));
+  });
+});
+
+describe('parseRecord', () => {
+  it('returns a valid record as it is', () => {
+    const h = header();
+    expect(parseRecord(h, 1)).toBe(h);
+  });
+
+  it('throws TraceFormatError carrying the line', () => {
+    try {
+      parseRecord({ kind: 'exit', seq: 1, t: 5, pid: 7, role: 'parent', status: 'zero', signal: null }, 9);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(TraceFormatError);
+      expect((e as TraceFormatError).line).toBe(9);
+      expect((e as Error).message).toBe('line 9: "status" must be an integer or null in a "exit" event (got the string "zero")');
+    }
+  });
+
+  it('rejects values that are not objects and records without a kind', () => {
+    expect(() => parseRecord([1], 2)).toThrow('line 2: a record must be a JSON object (got an array)');
+    expect(() => parseRecord({ seq: 0 }, 3)).toThrow('line 3: "kind" must be a string (got missing)');
+  });
+
+  it('checks addresses and optional fields of return events', () => {
+    const ret = { kind: 'return', seq: 1, t: 1, pid: 2, role: 'parent', fn: 'accept', ret: 4, errno: null, peer: 'nowhere' };
+    expect(() => parseRecord(ret, 4)).toThrow('line 4: "peer" must be an address "a.b.c.d:port" in a "return" event (got the string "nowhere")');
+    expect(parseRecord({ ...ret, peer: '[::1]:40112' }, 4)).toMatchObject({ peer: '[::1]:40112' });
+  });
+});
