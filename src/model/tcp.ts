@@ -105,122 +105,122 @@ export const tcpMachine = setup({
     acksOurFin: ({ event }) => (event.type === 'RCV_FIN' || event.type === 'RCV_ACK') && event.acksFin === true,
   },
 }).createMachine({
-    id: 'tcp',
-    context: { passive: false },
-    initial: 'CLOSED',
-    states: {
-      CLOSED: {
-        on: {
-          PASSIVE_OPEN: { target: 'LISTEN', actions: ['createTcb'] },
-          ACTIVE_OPEN: { target: 'SYN_SENT', actions: ['clearPassive', 'createTcb', 'sendSyn'] },
-          // A segment for a connection that does not exist is answered with RST (§3.10.7.1);
-          // a RST is never answered.
-          RCV_SYN: { actions: ['sendRst'] },
-          RCV_SYN_ACK: { actions: ['sendRst'] },
-          RCV_ACK: { actions: ['sendRst'] },
-          RCV_DATA: { actions: ['sendRst'] },
-          RCV_FIN: { actions: ['sendRst'] },
-        },
-      },
-      LISTEN: {
-        on: {
-          RCV_SYN: { target: 'SYN_RECEIVED', actions: ['markPassive', 'sendSynAck'] },
-          SEND: { target: 'SYN_SENT', actions: ['clearPassive', 'sendSyn'] },
-          CLOSE: { target: 'CLOSED', actions: ['deleteTcb'] },
-          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
-          // A RST in LISTEN is ignored (§3.10.7.2).
-        },
-      },
-      SYN_SENT: {
-        on: {
-          RCV_SYN_ACK: { target: 'ESTABLISHED', actions: ['sendAck'] },
-          // Simultaneous open.
-          RCV_SYN: { target: 'SYN_RECEIVED', actions: ['sendSynAck'] },
-          CLOSE: { target: 'CLOSED', actions: ['deleteTcb'] },
-          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
-          RCV_RST: { target: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
-        },
-      },
-      SYN_RECEIVED: {
-        on: {
-          RCV_ACK: { target: 'ESTABLISHED' }, // ACK of SYN
-          CLOSE: { target: 'FIN_WAIT_1', actions: ['sendFin'] },
-          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
-          RCV_RST: [
-            { guard: 'passivelyOpened', target: 'LISTEN' },
-            { target: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
-          ],
-        },
-      },
-      ESTABLISHED: {
-        on: {
-          SEND: { actions: ['sendData'] },
-          RCV_DATA: { actions: ['deliverData', 'sendAck'] },
-          RCV_ACK: {},
-          CLOSE: { target: 'FIN_WAIT_1', actions: ['sendFin'] },
-          RCV_FIN: { target: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
-          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
-          RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
-        },
-      },
-      FIN_WAIT_1: {
-        on: {
-          RCV_ACK: [{ guard: 'acksOurFin', target: 'FIN_WAIT_2' }, {}],
-          RCV_DATA: { actions: ['deliverData', 'sendAck'] },
-          RCV_FIN: [
-            // Note 2: the FIN also acknowledges ours.
-            { guard: 'acksOurFin', target: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
-            // Simultaneous close.
-            { target: 'CLOSING', actions: ['deliverEof', 'sendAck'] },
-          ],
-          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
-          RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
-        },
-      },
-      FIN_WAIT_2: {
-        on: {
-          RCV_ACK: {},
-          RCV_DATA: { actions: ['deliverData', 'sendAck'] },
-          RCV_FIN: { target: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
-          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
-          RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
-        },
-      },
-      CLOSE_WAIT: {
-        on: {
-          SEND: { actions: ['sendData'] },
-          RCV_ACK: {},
-          CLOSE: { target: 'LAST_ACK', actions: ['sendFin'] },
-          ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
-          RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
-        },
-      },
-      CLOSING: {
-        on: {
-          RCV_ACK: [{ guard: 'acksOurFin', target: 'TIME_WAIT', actions: ['startTimeWait'] }, {}],
-          // ABORT in CLOSING, LAST-ACK, TIME-WAIT: "respond ok, delete TCB, enter CLOSED" (no RST).
-          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
-          RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
-        },
-      },
-      LAST_ACK: {
-        on: {
-          RCV_ACK: [{ guard: 'acksOurFin', target: 'CLOSED', actions: ['deleteTcb'] }, {}],
-          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
-          RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
-        },
-      },
-      TIME_WAIT: {
-        on: {
-          TIMEOUT_2MSL: { target: 'CLOSED', actions: ['deleteTcb'] },
-          // A retransmitted FIN is acknowledged again and restarts the 2MSL timer (§3.10.7.4).
-          RCV_FIN: { actions: ['sendAck', 'restartTimeWait'] },
-          ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
-          RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
-        },
+  id: 'tcp',
+  context: { passive: false },
+  initial: 'CLOSED',
+  states: {
+    CLOSED: {
+      on: {
+        PASSIVE_OPEN: { target: 'LISTEN', actions: ['createTcb'] },
+        ACTIVE_OPEN: { target: 'SYN_SENT', actions: ['clearPassive', 'createTcb', 'sendSyn'] },
+        // A segment for a connection that does not exist is answered with RST (§3.10.7.1);
+        // a RST is never answered.
+        RCV_SYN: { actions: ['sendRst'] },
+        RCV_SYN_ACK: { actions: ['sendRst'] },
+        RCV_ACK: { actions: ['sendRst'] },
+        RCV_DATA: { actions: ['sendRst'] },
+        RCV_FIN: { actions: ['sendRst'] },
       },
     },
-  });
+    LISTEN: {
+      on: {
+        RCV_SYN: { target: 'SYN_RECEIVED', actions: ['markPassive', 'sendSynAck'] },
+        SEND: { target: 'SYN_SENT', actions: ['clearPassive', 'sendSyn'] },
+        CLOSE: { target: 'CLOSED', actions: ['deleteTcb'] },
+        ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+        // A RST in LISTEN is ignored (§3.10.7.2).
+      },
+    },
+    SYN_SENT: {
+      on: {
+        RCV_SYN_ACK: { target: 'ESTABLISHED', actions: ['sendAck'] },
+        // Simultaneous open.
+        RCV_SYN: { target: 'SYN_RECEIVED', actions: ['sendSynAck'] },
+        CLOSE: { target: 'CLOSED', actions: ['deleteTcb'] },
+        ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+        RCV_RST: { target: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
+      },
+    },
+    SYN_RECEIVED: {
+      on: {
+        RCV_ACK: { target: 'ESTABLISHED' }, // ACK of SYN
+        CLOSE: { target: 'FIN_WAIT_1', actions: ['sendFin'] },
+        ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+        RCV_RST: [
+          { guard: 'passivelyOpened', target: 'LISTEN' },
+          { target: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
+        ],
+      },
+    },
+    ESTABLISHED: {
+      on: {
+        SEND: { actions: ['sendData'] },
+        RCV_DATA: { actions: ['deliverData', 'sendAck'] },
+        RCV_ACK: {},
+        CLOSE: { target: 'FIN_WAIT_1', actions: ['sendFin'] },
+        RCV_FIN: { target: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
+        ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+        RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+      },
+    },
+    FIN_WAIT_1: {
+      on: {
+        RCV_ACK: [{ guard: 'acksOurFin', target: 'FIN_WAIT_2' }, {}],
+        RCV_DATA: { actions: ['deliverData', 'sendAck'] },
+        RCV_FIN: [
+          // Note 2: the FIN also acknowledges ours.
+          { guard: 'acksOurFin', target: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
+          // Simultaneous close.
+          { target: 'CLOSING', actions: ['deliverEof', 'sendAck'] },
+        ],
+        ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+        RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+      },
+    },
+    FIN_WAIT_2: {
+      on: {
+        RCV_ACK: {},
+        RCV_DATA: { actions: ['deliverData', 'sendAck'] },
+        RCV_FIN: { target: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
+        ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+        RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+      },
+    },
+    CLOSE_WAIT: {
+      on: {
+        SEND: { actions: ['sendData'] },
+        RCV_ACK: {},
+        CLOSE: { target: 'LAST_ACK', actions: ['sendFin'] },
+        ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+        RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+      },
+    },
+    CLOSING: {
+      on: {
+        RCV_ACK: [{ guard: 'acksOurFin', target: 'TIME_WAIT', actions: ['startTimeWait'] }, {}],
+        // ABORT in CLOSING, LAST-ACK, TIME-WAIT: "respond ok, delete TCB, enter CLOSED" (no RST).
+        ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+        RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
+      },
+    },
+    LAST_ACK: {
+      on: {
+        RCV_ACK: [{ guard: 'acksOurFin', target: 'CLOSED', actions: ['deleteTcb'] }, {}],
+        ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+        RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
+      },
+    },
+    TIME_WAIT: {
+      on: {
+        TIMEOUT_2MSL: { target: 'CLOSED', actions: ['deleteTcb'] },
+        // A retransmitted FIN is acknowledged again and restarts the 2MSL timer (§3.10.7.4).
+        RCV_FIN: { actions: ['sendAck', 'restartTimeWait'] },
+        ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
+        RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
+      },
+    },
+  },
+});
 
 export type TcpSnapshot = SnapshotFrom<typeof tcpMachine>;
 

@@ -43,8 +43,8 @@ export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors:
 export const EVENT_KINDS = ['spawn', 'call', 'ready', 'return', 'exit', 'output', 'kernel', 'end'] as const;
 const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
 const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
-/** parseTrace stops collecting after this many errors (a wrong file would otherwise produce one per line). */
-export const MAX_REPORTED_ERRORS = 100;
+/** parseTrace lists at most this many errors, then one saying how many more there were (a wrong file has one per line). */
+export const MAX_REPORTED_ERRORS = 1000;
 
 type Obj = Record<string, unknown>;
 
@@ -382,8 +382,14 @@ export class TraceSequence {
  */
 export function parseTrace(text: string): ParseTraceResult {
   const errors: TraceParseError[] = [];
+  let unlisted = 0;
+  let lastUnlisted = 0;
   const report = (e: unknown, line: number): void => {
-    if (errors.length >= MAX_REPORTED_ERRORS) return;
+    if (errors.length >= MAX_REPORTED_ERRORS) {
+      unlisted++;
+      lastUnlisted = line;
+      return;
+    }
     if (e instanceof TraceFormatError) errors.push({ line: e.line, message: e.message });
     else errors.push({ line, message: `line ${line}: ${e instanceof Error ? e.message : String(e)}` });
   };
@@ -428,6 +434,9 @@ export function parseTrace(text: string): ParseTraceResult {
     events.push(record);
   }
   if (!sawFirst) return { ok: false, errors: [{ line: 1, message: 'line 1: the trace is empty (expected a header)' }] };
+  if (unlisted > 0) {
+    errors.push({ line: lastUnlisted, message: `line ${lastUnlisted}: … and ${unlisted} more broken lines not listed` });
+  }
   if (errors.length > 0 || header === null) {
     if (errors.length === 0) errors.push({ line: 1, message: 'line 1: missing header' });
     return { ok: false, errors };

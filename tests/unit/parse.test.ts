@@ -125,3 +125,15 @@ describe('parseRecord', () => {
     expect(parseRecord({ ...ret, peer: '[::1]:40112' }, 4)).toMatchObject({ peer: '[::1]:40112' });
   });
 });
+
+describe('parseTrace on a file that is not a trace', () => {
+  it('lists the first thousand broken lines and says how many more there were', () => {
+    const text = Array.from({ length: 1500 }, () => 'not json').join('\n');
+    const r = parseTrace(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(1001);
+    expect(r.errors[0]!.message).toMatch(/^line 1: not valid JSON/);
+    expect(r.errors.at(-1)).toEqual({ line: 1500, message: 'line 1500: … and 500 more broken lines not listed' });
+  });
+});

@@ -1,6 +1,6 @@
 // The recorded trace of the concurrent server (public/traces/concurrent.jsonl, a real run of the
 // C lab on loopback): the model must agree with every kernel snapshot in it, and show the facts
-// of Figures 4.14–4.17. Skipped (with a note) while the recording is not in the tree.
+// of Figures 4.14–4.17. Its tests are skipped while the recording is not in the tree.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -89,8 +89,4 @@ describe.runIf(present)('recorded trace public/traces/concurrent.jsonl', () => {
     expect(byRole(end, 'child#1').status).toBe('zombie');
     expect(byRole(end, 'client#1').status).toBe('exited');
   });
-});
-
-describe.skipIf(present)('recorded trace (missing)', () => {
-  it.skip('public/traces/concurrent.jsonl is not in the tree yet', () => {});
 });
