@@ -180,7 +180,20 @@ function portOf(address: string): number {
 }
 
 function socketsKey(sockets: readonly ObservedSocket[]): string {
-  return sockets.map((s) => `${s.inode} ${s.state} ${s.local} ${s.remote}`).join('\n');
+  return sockets.map((s) => `${s.inode} ${s.state} ${s.local} ${s.remote} ${s.sent ?? ''} ${s.received ?? ''}`).join('\n');
+}
+
+/**
+ * Data sent by one end of a connection that its peer has not received yet: a segment still on
+ * its way through loopback (softirq work can be deferred under load). A reader about to be woken
+ * by it looks asleep in read(), so the step is not over until it has arrived.
+ */
+function dataInFlight(sockets: readonly ObservedSocket[]): boolean {
+  const byEnds = new Map(sockets.map((s) => [`${s.local} ${s.remote}`, s]));
+  return sockets.some((s) => {
+    const peer = byEnds.get(`${s.remote} ${s.local}`);
+    return s.sent !== undefined && peer?.received !== undefined && s.sent > peer.received;
+  });
 }
 
 function compareSockets(a: ObservedSocket, b: ObservedSocket): number {
@@ -704,7 +717,7 @@ export class LabRun {
     return sockets.sort(compareSockets);
   }
 
-  /** Re-sample TCP until no socket is in a transient state and two samples in a row agree. */
+  /** Re-sample TCP until no socket is in a transient state, no data is in flight, and two samples in a row agree. */
   private async settleTcp(previous: string | null, deadline: number): Promise<{ sockets: ObservedSocket[]; key: string; changed: boolean }> {
     const until = Math.min(deadline, performance.now() + TCP_SETTLE_MS);
     let changed = false;
@@ -713,7 +726,7 @@ export class LabRun {
       this.checkStillRunning();
       const key = socketsKey(sockets);
       if (previous !== null && key !== previous) changed = true;
-      const transient = sockets.some((s) => TRANSIENT_TCP_STATES.includes(s.state));
+      const transient = sockets.some((s) => TRANSIENT_TCP_STATES.includes(s.state)) || dataInFlight(sockets);
       if ((!transient && key === previous) || performance.now() > until) return { sockets, key, changed };
       previous = key;
       await backoff(i);
@@ -747,7 +760,7 @@ export class LabRun {
         holders.set(inode, list);
       }
     }
-    const sockets: KernelSocket[] = observed.map((s) => ({ ...s, holders: (s.inode !== 0 && holders.get(s.inode)) || [] }));
+    const sockets: KernelSocket[] = observed.map(({ sent: _sent, received: _received, ...s }) => ({ ...s, holders: (s.inode !== 0 && holders.get(s.inode)) || [] }));
     const seen = new Set(observed.map((s) => s.inode));
     for (const [inode, list] of holders) {
       if (seen.has(inode)) continue;

@@ -8,7 +8,12 @@ import { endianness } from 'node:os';
 import type { KernelSocket, TcpState } from '../../trace/types.ts';
 import { TCP_STATES } from '../../trace/types.ts';
 
-export type ObservedSocket = Omit<KernelSocket, 'holders'>;
+export type ObservedSocket = Omit<KernelSocket, 'holders'> & {
+  /** Data bytes this end has sent (without retransmissions), when the observer knows (sock_diag does). */
+  sent?: number;
+  /** Data bytes this end has received in order, when the observer knows. */
+  received?: number;
+};
 
 export interface SocketObserver {
   readonly kind: 'sock_diag' | 'proc';
@@ -143,7 +148,7 @@ export class ProcNetObserver implements SocketObserver {
 interface HelperReply {
   ok: boolean;
   error?: string;
-  sockets?: { state: string; local: string; remote: string; inode: number; timer: number; expiresMs: number }[];
+  sockets?: { state: string; local: string; remote: string; inode: number; timer: number; expiresMs: number; sent?: number; received?: number }[];
 }
 
 const STATES = new Set<string>(TCP_STATES);
@@ -204,7 +209,12 @@ export class SockDiagObserver implements SocketObserver {
       const out: ObservedSocket[] = [];
       for (const s of reply.sockets) {
         if (!STATES.has(s.state)) continue;
-        out.push(socket(s.state as TcpState, s.local, s.remote, s.inode, timer(s.timer, s.expiresMs)));
+        const o = socket(s.state as TcpState, s.local, s.remote, s.inode, timer(s.timer, s.expiresMs));
+        if (s.sent !== undefined && s.received !== undefined) {
+          o.sent = s.sent;
+          o.received = s.received;
+        }
+        out.push(o);
       }
       return out;
     });
