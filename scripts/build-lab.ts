@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src/lab');
-const OUT = join(ROOT, 'build/lab');
+/** Where the programs go: build/lab, or the directory after --out (tests build elsewhere). */
+const OUT = process.argv.includes('--out') ? resolve(process.argv[process.argv.indexOf('--out') + 1] ?? '') : join(ROOT, 'build/lab');
 const FLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2'];
 
 const LIB = ['knobs.c', 'wrapsock.c', 'wrapunix.c', 'event.c', 'gate.c', 'lab.c'];
@@ -75,16 +76,16 @@ async function main(): Promise<number> {
     say(`live lab runs need Linux (the kernel observer reads /proc and uses sock_diag); this is ${process.platform}, so the C lab is not built. Recorded lessons still work.`);
     return 0;
   }
+  mkdirSync(OUT, { recursive: true });
+  const newest = newestInput();
+  const stale = Object.entries(PROGRAMS).filter(([name]) => mtime(join(OUT, name)) <= newest);
+  if (stale.length === 0) return 0;
   const cc = findCompiler();
   if (!cc) {
     const what = process.env.CC ? `the C compiler $CC="${process.env.CC}" does not run` : 'no C compiler (cc, gcc or clang) found';
     say(`${what}: live lessons are unavailable. Install one (apt-get install gcc, dnf install gcc, or xcode-select --install on macOS), then run npm run build:lab. Recorded lessons still work.`);
     return 0;
   }
-  mkdirSync(OUT, { recursive: true });
-  const newest = newestInput();
-  const stale = Object.entries(PROGRAMS).filter(([name]) => mtime(join(OUT, name)) <= newest);
-  if (stale.length === 0) return 0;
   const failures = (await Promise.all(stale.map(([name, sources]) => compile(cc, name, sources)))).filter((f) => f !== null);
   if (failures.length === 0) {
     say(`built the C lab (${stale.map(([n]) => n).join(', ')}) into ${OUT}`);
