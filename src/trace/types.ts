@@ -70,6 +70,7 @@ export interface CallEvent extends EventBase {
   pid: number;
   role: Role;
   fn: string;
+  /** write's `data` shows at most the start of the bytes written; `truncated: true` is added when it was cut. */
   args: Record<string, Scalar>;
   file: string;
   line: number;
@@ -100,6 +101,8 @@ export interface ReturnEvent extends EventBase {
   local?: string;
   peer?: string;
   data?: string;
+  /** Set when `data` shows only the start of what was read: an event line must fit in PIPE_BUF (4096 bytes). */
+  truncated?: boolean;
   ppid?: number;
 }
 
@@ -119,6 +122,8 @@ export interface OutputEvent extends EventBase {
   role: Role;
   stream: 'stdout' | 'stderr';
   text: string;
+  /** Set when `text` shows only the start of what was printed (see ReturnEvent.truncated). */
+  truncated?: boolean;
 }
 
 export type ProcessPlace =
