@@ -350,7 +350,11 @@ export class LabRun {
   /** SIGKILL every lab process group (synchronously). */
   killGroups(): void {
     for (const l of this.launches) {
+      if (l.closed) continue; // everything it started is gone (and the ids may be reused)
       if (l.pgid !== null) kill(-l.pgid);
+      // The reaper, on SIGTERM, kills its program's group too (even one it has not reported
+      // yet), then reaps everything and exits.
+      if (l.child.pid !== undefined && l.child.exitCode === null && l.child.signalCode === null) kill(l.child.pid, 'SIGTERM');
     }
     for (const p of this.procs.values()) if (!p.gone) kill(p.pid);
   }
@@ -834,9 +838,9 @@ export class LabRun {
   }
 }
 
-function kill(pid: number): void {
+function kill(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {
-    process.kill(pid, 'SIGKILL');
+    process.kill(pid, signal);
   } catch {
     // already gone
   }
