@@ -1,0 +1,162 @@
+// The flagship lesson in real Chromium, against the real companion (real C programs, real kernel),
+// and, for the fallback, against the same build served with no companion at all.
+
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { findScenario } from '../../src/scenarios/index.ts';
+
+const STATIC = process.env.FORKSCOPE_E2E_STATIC!;
+const SHOTS = 'test-results/screenshots';
+const schedule = findScenario('concurrent')!.schedule;
+/** Step number after the schedule entry with this id (step 0 is the start). */
+const stepAfter = (id: string) => schedule.findIndex((e) => e.id === id) + 1;
+
+const FIG_4_14 = stepAfter('client-connect');
+const FIG_4_15 = stepAfter('parent-accept-returns');
+const FIG_4_16 = stepAfter('parent-fork');
+const FIG_4_17 = stepAfter('child-close-listenfd');
+const LAST = schedule.length;
+
+function indicator(page: Page) {
+  return page.getByTestId('step-indicator');
+}
+
+async function atStep(page: Page, step: number) {
+  await expect(indicator(page)).toHaveAttribute('data-step', String(step));
+}
+
+/** Press → until `step`, waiting for each live step to arrive and render. */
+async function pressNextUntil(page: Page, step: number) {
+  for (;;) {
+    const current = Number(await indicator(page).getAttribute('data-step'));
+    if (current >= step) return;
+    await page.keyboard.press('ArrowRight');
+    await atStep(page, current + 1);
+  }
+}
+
+/** The state chip of the client's endpoint on the TCP state diagram. */
+function clientChip(page: Page) {
+  return page.getByTestId('tcp-diagram').locator('.tcp-chip', { hasText: /client/i });
+}
+
+function refCount(page: Page, kind: 'listener' | 'server-conn' | 'client') {
+  return page.locator(`[data-testid="open-file"][data-kind="${kind}"] [data-testid="ref-count"]`);
+}
+
+test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+test.describe('live, from the companion', () => {
+  test('the lesson list leads to the concurrent server', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('link', { name: /The concurrent server \(Figures 4\.13–4\.17\)/ }).click();
+    await expect(page).toHaveURL(/lesson=concurrent/);
+    await expect(page.getByTestId('mode-badge')).toHaveText('live');
+    await atStep(page, 0);
+  });
+
+  test('stepping with the keyboard shows Figures 4.14–4.17 from the real kernel', async ({ page }) => {
+    await page.goto('/?lesson=concurrent&step=0');
+    await expect(page.getByTestId('mode-badge')).toHaveText('live');
+    await atStep(page, 0);
+
+    await pressNextUntil(page, FIG_4_14);
+    // The connection is complete in the kernel but waits in the accept queue: no descriptor holds it.
+    await expect(refCount(page, 'listener')).toHaveText('1');
+    await expect(refCount(page, 'server-conn')).toHaveCount(0);
+    await expect(page.getByTestId('disagreement-banner')).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/figure-4.14-1280x720.png` });
+
+    await pressNextUntil(page, FIG_4_15);
+    await expect(refCount(page, 'server-conn')).toHaveText('1');
+    await page.screenshot({ path: `${SHOTS}/figure-4.15-1280x720.png` });
+
+    await pressNextUntil(page, FIG_4_16);
+    await expect(refCount(page, 'listener')).toHaveText('2');
+    await expect(refCount(page, 'server-conn')).toHaveText('2');
+    await expect(page.locator('[data-testid="process-row"][data-role="child#1"]')).toHaveCount(1);
+    await page.screenshot({ path: `${SHOTS}/figure-4.16-1280x720.png` });
+
+    await pressNextUntil(page, FIG_4_17);
+    await expect(refCount(page, 'listener')).toHaveText('1');
+    await expect(refCount(page, 'server-conn')).toHaveText('1');
+    // The parent's close sent no FIN: the client is still ESTABLISHED.
+    await expect(clientChip(page)).toHaveAttribute('data-state', 'ESTABLISHED');
+    await expect(page.getByTestId('disagreement-banner')).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/figure-4.17-1280x720.png` });
+
+    // ← goes back: before the child's close the listener was still shared.
+    await page.keyboard.press('ArrowLeft');
+    await atStep(page, FIG_4_17 - 1);
+    await expect(refCount(page, 'listener')).toHaveText('2');
+    await expect(refCount(page, 'server-conn')).toHaveText('1');
+    await expect(page).toHaveURL(new RegExp(`step=${FIG_4_17 - 1}`));
+
+    // The step survives a reload (a new live run is stepped to it).
+    await page.reload();
+    await expect(page.getByTestId('mode-badge')).toHaveText('live');
+    await atStep(page, FIG_4_17 - 1);
+    await expect(refCount(page, 'listener')).toHaveText('2');
+    await expect(refCount(page, 'server-conn')).toHaveText('1');
+  });
+
+  test('the run ends with the client in TIME_WAIT and a zombie child', async ({ page }) => {
+    await page.goto(`/?lesson=concurrent&step=${FIG_4_17}`);
+    await expect(page.getByTestId('mode-badge')).toHaveText('live');
+    await atStep(page, FIG_4_17);
+    await pressNextUntil(page, LAST);
+    await expect(page.getByRole('button', { name: 'Next step' })).toBeDisabled();
+    await expect(clientChip(page)).toHaveAttribute('data-state', 'TIME_WAIT');
+    await expect(page.locator('[data-testid="process-row"][data-role="child#1"]')).toHaveAttribute('data-status', 'zombie');
+    await expect(page.getByTestId('disagreement-banner')).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/end-1280x720.png` });
+  });
+
+  test('buttons step as the keys do', async ({ page }) => {
+    await page.goto('/?lesson=concurrent&step=0');
+    await expect(page.getByTestId('mode-badge')).toHaveText('live');
+    await page.getByRole('button', { name: 'Next step' }).click();
+    await atStep(page, 1);
+    await page.getByRole('button', { name: 'Next step' }).click();
+    await atStep(page, 2);
+    await page.getByRole('button', { name: 'Previous step' }).click();
+    await atStep(page, 1);
+    await page.getByRole('button', { name: 'First step' }).click();
+    await atStep(page, 0);
+    await page.keyboard.press('End');
+    await atStep(page, 2);
+    await page.keyboard.press('Home');
+    await atStep(page, 0);
+  });
+});
+
+test.describe('recorded, with the companion absent', () => {
+  test('plays the recorded real trace and says so', async ({ page }) => {
+    await page.goto(`${STATIC}/?lesson=concurrent&step=${FIG_4_16}`);
+    await expect(page.getByTestId('mode-badge')).toHaveText('recorded');
+    await expect(page.getByTestId('mode-notice')).toBeVisible();
+    await atStep(page, FIG_4_16);
+    await expect(refCount(page, 'listener')).toHaveText('2');
+    await expect(refCount(page, 'server-conn')).toHaveText('2');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await atStep(page, FIG_4_17);
+    await expect(refCount(page, 'listener')).toHaveText('1');
+    await expect(refCount(page, 'server-conn')).toHaveText('1');
+    await page.keyboard.press('End');
+    await atStep(page, LAST);
+    await expect(page.getByTestId('disagreement-banner')).toHaveCount(0);
+  });
+
+  test('clicking an event in the log jumps to its step', async ({ page }) => {
+    await page.goto(`${STATIC}/?lesson=concurrent&step=0`);
+    await expect(page.getByTestId('mode-badge')).toHaveText('recorded');
+    await page.getByTestId('event-row').filter({ hasText: 'fork' }).first().click();
+    await atStep(page, FIG_4_16);
+  });
+
+  test('narrates each step', async ({ page }) => {
+    await page.goto(`${STATIC}/?lesson=concurrent&step=${FIG_4_17 - 1}`);
+    await expect(page.getByTestId('narration')).toContainText(/FIN/);
+  });
+});
