@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { SCRUBBER_ID, stepKeyAction } from '../../src/web/lesson/useStepKeys.ts';
+
+const none = { alt: false, ctrl: false, meta: false };
+const body = { tagName: 'BODY' };
+
+describe('web keys: stepping from the keyboard', () => {
+  it('maps → Space ← Home End', () => {
+    expect(stepKeyAction('ArrowRight', body, none)).toBe('next');
+    expect(stepKeyAction(' ', body, none)).toBe('next');
+    expect(stepKeyAction('ArrowLeft', body, none)).toBe('prev');
+    expect(stepKeyAction('Home', body, none)).toBe('first');
+    expect(stepKeyAction('End', body, none)).toBe('last');
+    expect(stepKeyAction('a', body, none)).toBeNull();
+  });
+
+  it('leaves text fields alone, but not the trace scrubber', () => {
+    expect(stepKeyAction('ArrowRight', { tagName: 'INPUT', id: 'search' }, none)).toBeNull();
+    expect(stepKeyAction('Home', { tagName: 'TEXTAREA' }, none)).toBeNull();
+    expect(stepKeyAction('ArrowLeft', { tagName: 'DIV', isContentEditable: true }, none)).toBeNull();
+    expect(stepKeyAction('ArrowRight', { tagName: 'INPUT', id: SCRUBBER_ID }, none)).toBe('next');
+    expect(stepKeyAction('End', { tagName: 'INPUT', id: SCRUBBER_ID }, none)).toBe('last');
+  });
+
+  it('lets Space press a focused button instead of stepping twice', () => {
+    expect(stepKeyAction(' ', { tagName: 'BUTTON' }, none)).toBeNull();
+    expect(stepKeyAction('ArrowRight', { tagName: 'BUTTON' }, none)).toBe('next');
+    expect(stepKeyAction('End', { tagName: 'BUTTON' }, none)).toBe('last');
+  });
+
+  it('ignores chords', () => {
+    expect(stepKeyAction('ArrowLeft', body, { alt: true, ctrl: false, meta: false })).toBeNull();
+    expect(stepKeyAction('ArrowRight', body, { alt: false, ctrl: true, meta: false })).toBeNull();
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { clampStep, formatRoute, parseRoute, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
+
+describe('web url: lesson and step in the query string', () => {
+  it('reads the home page and a lesson step', () => {
+    expect(parseRoute('')).toEqual({ view: 'home' });
+    expect(parseRoute('?')).toEqual({ view: 'home' });
+    expect(parseRoute('?lesson=concurrent&step=7')).toEqual({ view: 'lesson', lesson: 'concurrent', step: 7 });
+    expect(parseRoute('?step=3&lesson=concurrent')).toEqual({ view: 'lesson', lesson: 'concurrent', step: 3 });
+  });
+
+  it('treats a missing or malformed step as the first', () => {
+    for (const q of ['?lesson=concurrent', '?lesson=concurrent&step=', '?lesson=concurrent&step=-2', '?lesson=concurrent&step=abc', '?lesson=concurrent&step=1e3', '?lesson=concurrent&step=2.5']) {
+      expect(parseRoute(q)).toEqual({ view: 'lesson', lesson: 'concurrent', step: 0 });
+    }
+  });
+
+  it('writes the step back, keeping other parameters', () => {
+    expect(formatRoute({ view: 'lesson', lesson: 'concurrent', step: 9 })).toBe('?lesson=concurrent&step=9');
+    expect(formatRoute({ view: 'lesson', lesson: 'concurrent', step: 10 }, '?lesson=concurrent&step=9&debug=1')).toBe(
+      '?lesson=concurrent&step=10&debug=1',
+    );
+    expect(formatRoute({ view: 'home' }, '?lesson=concurrent&step=9')).toBe('?');
+    const back = parseRoute(formatRoute({ view: 'lesson', lesson: 'concurrent', step: 21 }));
+    expect(back).toEqual({ view: 'lesson', lesson: 'concurrent', step: 21 });
+  });
+
+  it('clamps steps into the lesson and counts them from 1 for people', () => {
+    expect(clampStep(99, 22)).toBe(21);
+    expect(clampStep(-1, 22)).toBe(0);
+    expect(clampStep(5, 0)).toBe(0);
+    expect(stepIndicatorText(0, 22)).toBe('Step 1 of 22');
+    expect(stepIndicatorText(21, 22)).toBe('Step 22 of 22');
+  });
+
+  it('builds the WebSocket address only when the companion gave a token', () => {
+    expect(socketUrl('http://127.0.0.1:4813/?lesson=concurrent', '/', null)).toBeNull();
+    expect(socketUrl('http://127.0.0.1:4813/?lesson=concurrent&step=2', '/', 'a b/c')).toBe('ws://127.0.0.1:4813/ws?token=a%20b%2Fc');
+    expect(socketUrl('https://example.test/app/index.html', '/app/', 't')).toBe('wss://example.test/app/ws?token=t');
+  });
+
+  it('finds recorded traces under the base path', () => {
+    expect(traceUrl('/', 'concurrent')).toBe('/traces/concurrent.jsonl');
+    expect(traceUrl('/forkscope', 'concurrent')).toBe('/forkscope/traces/concurrent.jsonl');
+  });
+});
