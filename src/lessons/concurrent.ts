@@ -31,8 +31,8 @@ export const concurrentLesson: Lesson = {
     'parent-bind': {
       title: 'bind() takes the well-known port',
       narration:
-        'bind() gives the socket its local address: the wildcard address 0.0.0.0 and port {port}, the server’s port in this run. ' +
-        'The wildcard means “connections to any of this host’s addresses”.\n\n' +
+        'bind() gives the socket its local address: 127.0.0.1, port {port}. The book binds the wildcard address (INADDR_ANY, ' +
+        'any of the host’s addresses); this lab binds loopback only, so nothing outside your machine can reach it.\n\n' +
         'bind() sends no packet and changes no TCP state: the endpoint is still CLOSED.',
     },
     'parent-listen': {
@@ -122,18 +122,23 @@ export const concurrentLesson: Lesson = {
     'client-write': {
       title: 'The client sends a line',
       narration:
-        'The client writes “hello, world\\n”, 13 bytes, to its socket. TCP sends them in one segment and the server’s end acknowledges it.\n\n' +
-        'The bytes wait in the server socket’s receive buffer, and their arrival wakes the child’s read(). No TCP state changes: data moves in ESTABLISHED.',
+        'The client writes “hello, world\\n”, 13 bytes. TCP sends them in one segment; the server’s end acknowledges it and ' +
+        'queues the bytes in its receive buffer.\n\n' +
+        'Their arrival wakes the child: read() returns 13, and the child now stands before write(). ' +
+        'No TCP state changes: data moves in ESTABLISHED.',
     },
     'child-write': {
       title: 'The child echoes the line',
       narration:
-        'The child’s read() returns the 13 bytes, and the child writes them back on connfd. One connection carries data in both directions.',
+        'The child writes the 13 bytes back on connfd. This lab’s str_echo flips the case of every letter, so the echo, ' +
+        '“HELLO, WORLD”, is easy to tell from the original.\n\n' +
+        'One connection carries data both ways. The child loops and stops before read() again.',
     },
     'client-read': {
       title: 'The client reads the echo',
       narration:
-        'The client’s read() returns the echoed line. It has what it came for; next it will close its socket.',
+        'The client’s read() returns the echoed line, “HELLO, WORLD”, and the client prints it. It has what it came for; ' +
+        'next it will close its socket.',
     },
     'child-read-again': {
       title: 'The child reads again',
@@ -146,19 +151,20 @@ export const concurrentLesson: Lesson = {
       narration:
         'The client calls close(). Its open file’s count drops 1 → 0, so this close really closes the socket and TCP sends a FIN: ' +
         'the client performs the active close. ESTABLISHED → FIN_WAIT_1, and when the server’s end acknowledges the FIN, FIN_WAIT_2.\n\n' +
-        'The server’s end receives the FIN and enters CLOSE_WAIT. For the child that FIN is end of file: its read() will return 0.',
+        'The server’s end receives the FIN and enters CLOSE_WAIT. For the child, asleep in read(), the FIN is end of file: ' +
+        'read() returns 0, str_echo returns, and the child stops before close(connfd).',
     },
     'child-close-connfd': {
       title: 'The child closes connfd: the second FIN',
       narration:
-        'read() returned 0, so str_echo returns and the child calls close(connfd). The child held the last reference, and the count drops 1 → 0, ' +
-        'so now TCP sends the server’s FIN: CLOSE_WAIT → LAST_ACK. The client acknowledges it, and the server’s end is CLOSED and gone.\n\n' +
+        'The child calls close(connfd). It holds the last reference (the parent closed its copy right after fork), so the count drops 1 → 0 ' +
+        'and TCP sends the server’s FIN: CLOSE_WAIT → LAST_ACK. The client acknowledges it, and the server’s end is CLOSED and gone.\n\n' +
         'The client, which closed first, received the FIN in FIN_WAIT_2 and is now in TIME_WAIT.',
     },
     'child-exit': {
       title: 'The child exits and becomes a zombie',
       narration:
-        'The child calls exit(). The kernel closes whatever it still held, frees its memory and sends SIGCHLD to the parent.\n\n' +
+        'The child calls exit(). It holds no descriptors any more; the kernel frees its memory and sends SIGCHLD to the parent.\n\n' +
         'But the parent of Figure 4.13 neither calls wait() nor ignores SIGCHLD, and the default action of SIGCHLD is to do nothing. ' +
         'So the kernel must keep the child’s pid and exit status for the parent to collect: the child is a zombie (state Z). ' +
         'This server leaves one zombie per client; §5.9 fixes it with a SIGCHLD handler that calls waitpid().',

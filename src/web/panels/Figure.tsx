@@ -88,7 +88,7 @@ export function FigurePanel({ snapshot }: { snapshot: ModelSnapshot }) {
             <path d={l.d} style={{ d: `path("${l.d}")` } as CSSProperties} />
             {l.kind === 'fork' && <title>fork</title>}
             {l.label && l.labelAt && (
-              <text className="fig-link-label" x={l.labelAt.x} y={l.labelAt.y} textAnchor="middle">
+              <text className="fig-link-label" x={l.labelAt.x} y={l.labelAt.y} textAnchor="start">
                 {l.label}
               </text>
             )}

@@ -19,7 +19,7 @@ export default function Processes({ snapshot }: { snapshot: ModelSnapshot | null
             <th scope="col">ppid</th>
             <th scope="col">role</th>
             <th scope="col">state</th>
-            <th scope="col" title="the one-letter state in /proc/PID/stat">kernel</th>
+            <th scope="col" className="kstate" title="the one-letter state in /proc/PID/stat">kernel</th>
           </tr>
         </thead>
         <tbody>

@@ -83,12 +83,12 @@ export interface FigureLayout {
 }
 
 export const FIG = {
-  width: 850,
+  width: 820,
   minHeight: 420,
   margin: 16,
   clientX: 16,
   clientW: 270,
-  serverX: 530,
+  serverX: 500,
   serverW: 280,
   headerH: 70,
   slotH: 54,
@@ -253,7 +253,7 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
         const link: FigureLink = { key: `conn-${a.key}-${b.key}`, kind: 'connection', role, d: curve(a.at, b.at) };
         if (!labelled) {
           link.label = 'TCP connection';
-          link.labelAt = { x: a.at.x + (b.at.x - a.at.x) * 0.55, y: Math.min(a.at.y, b.at.y) + Math.abs(b.at.y - a.at.y) * 0.55 - 14 };
+          link.labelAt = { x: a.at.x + 8, y: a.at.y - 12 };
           labelled = true;
         }
         links.push(link);
