@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { concurrent } from '../../src/scenarios/concurrent.ts';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { LabError, LabRun } from '../../src/server/lab/run.ts';
-import type { EndEvent, TraceRecord } from '../../src/trace/types.ts';
+import type { EndEvent, KernelEvent, TraceRecord } from '../../src/trace/types.ts';
 import { allGone, alive, Recorder, startRun, stepThrough } from './helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -89,6 +89,30 @@ describe('stopping a run', () => {
     expect(pids.filter(alive)).toEqual([]);
     expect(a.rec.records.at(-1)).toMatchObject({ kind: 'end' });
     expect(b.rec.records.at(-1)).toMatchObject({ kind: 'end' });
+  });
+});
+
+describe('a second run on the same port', () => {
+  it('shows only its own sockets, not the TIME_WAIT the first run left', async () => {
+    const first = await startRun({ scenario: concurrent });
+    while (!first.run.done) await first.run.next();
+    await first.run.stop();
+    const port = first.run.port;
+    const second = await startRun({ scenario: concurrent, port });
+    while (!second.run.done) await second.run.next();
+    await second.run.stop();
+    const clientPort = (rec: Recorder) => {
+      const ret = rec.events.find((e) => e.kind === 'return' && e.fn === 'connect') as { local: string };
+      return Number(ret.local.split(':')[1]);
+    };
+    const [old, mine] = [clientPort(first.rec), clientPort(second.rec)];
+    // (The kernel may give the new client the old one's port only after a second: tcp_tw_reuse.)
+    if (old === mine) return;
+    for (const k of second.rec.events.filter((e): e is KernelEvent => e.kind === 'kernel')) {
+      for (const s of k.sockets) expect([port, mine, 0]).toContain(Number(s.local.split(':')[1]));
+    }
+    const last = second.rec.kernel('client-exit');
+    expect(last.sockets.map((s) => s.state)).toEqual(['LISTEN', 'TIME_WAIT']);
   });
 });
 

@@ -196,8 +196,15 @@ function dataInFlight(sockets: readonly ObservedSocket[]): boolean {
   });
 }
 
+/** By address then port, numerically: the listener, then the server's connections, then clients. */
+function compareAddresses(a: string, b: string): number {
+  const hostA = a.slice(0, a.lastIndexOf(':'));
+  const hostB = b.slice(0, b.lastIndexOf(':'));
+  return hostA < hostB ? -1 : hostA > hostB ? 1 : portOf(a) - portOf(b);
+}
+
 function compareSockets(a: ObservedSocket, b: ObservedSocket): number {
-  return a.local.localeCompare(b.local) || a.remote.localeCompare(b.remote) || a.inode - b.inode;
+  return compareAddresses(a.local, b.local) || compareAddresses(a.remote, b.remote) || a.inode - b.inode;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -207,7 +214,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export class LabRun {
   readonly stepCount: number;
   readonly port: number;
-  /** Milliseconds each step took to settle, step 0 (start) first. */
+  /** Milliseconds each step took, from the release (or spawn) to the kernel snapshot emitted; step 0 (start) first. */
   readonly settleTimes: number[] = [];
 
   private readonly scenario: Scenario;
@@ -218,6 +225,7 @@ export class LabRun {
   private readonly procs = new Map<number, LabProc>();
   private readonly launches: Launch[] = [];
   private readonly reaped = new Map<number, { status: number | null; signal: string | null; t: number }>();
+  /** The server's port and the local ports our clients connected from: what the observer asks about. */
   private readonly ports = new Set<number>();
   private pending: Pending[] = [];
   private seq = 0;
@@ -283,8 +291,8 @@ export class LabRun {
       const t0 = performance.now();
       await run.launch('server', 'parent', knobArgs({ port, ...withoutRunnerKnobs(opts.scenario.server) }));
       const sockets = await run.settle('start');
-      run.settleTimes.push(performance.now() - t0);
       run.snapshot('start', sockets);
+      run.settleTimes.push(performance.now() - t0);
     } catch (err) {
       run.busy = false;
       const error = run.failure ?? asLabError(err);
@@ -327,9 +335,9 @@ export class LabRun {
         this.release(entry);
       }
       const sockets = await this.settle(entry.id);
-      this.settleTimes.push(performance.now() - t0);
       this.steps++;
       this.snapshot(entry.id, sockets);
+      this.settleTimes.push(performance.now() - t0);
       return { step: this.steps, done: this.done };
     } catch (err) {
       this.busy = false;
@@ -764,8 +772,14 @@ export class LabRun {
         holders.set(inode, list);
       }
     }
-    const sockets: KernelSocket[] = observed.map(({ sent: _sent, received: _received, ...s }) => ({ ...s, holders: (s.inode !== 0 && holders.get(s.inode)) || [] }));
-    const seen = new Set(observed.map((s) => s.inode));
+    // Only this run's sockets: the server port's own (listener and connections), the ones our
+    // clients connected from, and any a lab process holds. A TIME_WAIT left by an earlier run on
+    // the same server port (it is the client's, on another local port) is not part of this one.
+    const ours = observed.filter(
+      (s) => portOf(s.local) === this.port || this.ports.has(portOf(s.local)) || (s.inode !== 0 && holders.has(s.inode)),
+    );
+    const sockets: KernelSocket[] = ours.map(({ sent: _sent, received: _received, ...s }) => ({ ...s, holders: (s.inode !== 0 && holders.get(s.inode)) || [] }));
+    const seen = new Set(ours.map((s) => s.inode));
     for (const [inode, list] of holders) {
       if (seen.has(inode)) continue;
       // Held, but in no TCP table: created and not yet bound, connected or listening.
