@@ -9,9 +9,11 @@ export interface PanelProps {
   testId?: string;
   children: ReactNode;
   extra?: ReactNode;
+  /** Keep the heading for assistive technology only (when `extra` says it already, e.g. file tabs). */
+  quietTitle?: boolean;
 }
 
-export function Panel({ title, area, testId, children, extra }: PanelProps) {
+export function Panel({ title, area, testId, children, extra, quietTitle }: PanelProps) {
   const [big, setBig] = useState(false);
   useEffect(() => {
     if (!big) return;
@@ -24,7 +26,7 @@ export function Panel({ title, area, testId, children, extra }: PanelProps) {
   return (
     <section className={`panel area-${area}${big ? ' enlarged' : ''}`} data-testid={testId} aria-label={title}>
       <header className="panel-head">
-        <h2>{title}</h2>
+        <h2 className={quietTitle ? 'sr-only' : undefined}>{title}</h2>
         {extra}
         <button
           type="button"

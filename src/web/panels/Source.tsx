@@ -119,7 +119,7 @@ export default function Source({ snapshot, actingRole }: { snapshot: ModelSnapsh
             onClick={() => setChosen({ file: f.name, forStep: step })}
           >
             {f.name}
-            {count > 0 && <span className="src-tab-dot" aria-label={`, ${count} marked`} />}
+            {count > 0 && <span className="sr-only">{`, ${count} marked`}</span>}
           </button>
         );
       })}
@@ -127,7 +127,7 @@ export default function Source({ snapshot, actingRole }: { snapshot: ModelSnapsh
   );
 
   return (
-    <Panel title="Source" area="src" testId="source" extra={tabs}>
+    <Panel title="Source" area="src" testId="source" extra={tabs} quietTitle>
       <div ref={body} className="src-body">
         {FILES.map((f) => (
           <div key={f.name} data-file={f.name} hidden={f.name !== file} role="tabpanel" aria-label={f.name}>

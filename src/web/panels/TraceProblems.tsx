@@ -11,7 +11,7 @@ export function TraceProblems({ url, problems }: { url: string; problems: readon
         {problems.map((p, i) => (
           <li key={i}>
             {p.line !== null && <b>line {p.line}: </b>}
-            {p.message}
+            {p.line !== null ? p.message.replace(/^line \d+:\s*/, '') : p.message}
           </li>
         ))}
       </ul>

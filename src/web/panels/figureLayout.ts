@@ -252,7 +252,7 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
       for (const b of anchorsOf(peer.id)) {
         const link: FigureLink = { key: `conn-${a.key}-${b.key}`, kind: 'connection', role, d: curve(a.at, b.at) };
         if (!labelled) {
-          link.label = 'TCP connection';
+          link.label = 'connection';
           link.labelAt = { x: a.at.x + 8, y: a.at.y - 12 };
           labelled = true;
         }

@@ -85,7 +85,7 @@ export const EDGES: readonly Edge[] = [
     d: `M ${C + hw} ${ROW[0]} H ${R + 40} V ${top(ROW[2])}`,
     event: 'active open: connect()',
     action: 'snd SYN',
-    label: { x: R + 30, y: ROW[0] - 36 + 20, anchor: 'end' },
+    label: { x: R + 30, y: ROW[1] - 52, anchor: 'end' },
   },
   {
     id: 'listen-synrcvd',
