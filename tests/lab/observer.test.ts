@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { concurrent } from '../../src/scenarios/concurrent.ts';
 import { labPath } from '../../src/server/lab/availability.ts';
-import { parseProcNetTcp, readProcNetTcp, SockDiagObserver, type ObservedSocket } from '../../src/server/lab/sockets.ts';
+import { parseProcNetTcp, readProcNetTcp, ResilientObserver, SockDiagObserver, type ObservedSocket } from '../../src/server/lab/sockets.ts';
 import { startRun } from './helpers.ts';
 
 const key = (s: ObservedSocket) => `${s.state} ${s.local} ${s.remote} ${s.inode} ${s.timer?.kind ?? '-'}`;
@@ -73,5 +73,31 @@ describe('the sock_diag helper and /proc/net/tcp', () => {
       helper.close();
       await run.stop();
     }
+  });
+});
+
+describe('when the sock_diag helper cannot run', () => {
+  it('falls back to /proc/net/tcp and says why', async () => {
+    const observer = await ResilientObserver.open('/nonexistent/sockdiag');
+    expect(observer.kind).toBe('proc');
+    expect(observer.fallbackReason).toMatch(/sock_diag helper/);
+    const { run } = await startRun({ scenario: concurrent });
+    try {
+      for (let i = 0; i < 3; i++) await run.next(); // listening
+      expect(await observer.sample([run.port])).toEqual([expect.objectContaining({ state: 'LISTEN', local: `127.0.0.1:${run.port}` })]);
+    } finally {
+      observer.close();
+      await run.stop();
+    }
+  });
+
+  it('switches to /proc/net/tcp for good if the helper dies mid-run', async () => {
+    const observer = await ResilientObserver.open(labPath('sockdiag'));
+    expect(observer.kind).toBe('sock_diag');
+    (observer as unknown as { primary: SockDiagObserver }).primary.close();
+    expect(await observer.sample([1])).toEqual([]);
+    expect(observer.kind).toBe('proc');
+    expect(observer.fallbackReason).toMatch(/closed/);
+    observer.close();
   });
 });
