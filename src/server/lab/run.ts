@@ -228,6 +228,8 @@ export class LabRun {
   /** The server's port and the local ports our clients connected from: what the observer asks about. */
   private readonly ports = new Set<number>();
   private pending: Pending[] = [];
+  /** The process released in the current step: its call caused everything else in the step. */
+  private releasedPid: number | null = null;
   private seq = 0;
   private steps = 0;
   private order = 0;
@@ -396,6 +398,8 @@ export class LabRun {
     const batch = this.pending;
     this.pending = [];
     batch.sort((a, b) => a.t - b.t); // stable: ties keep arrival order
+    causeFirst(batch, this.releasedPid);
+    this.releasedPid = null;
     for (const { kind, ...rest } of batch) this.onRecord({ kind, seq: this.seq++, ...rest } as TraceEvent);
   }
 
@@ -606,6 +610,7 @@ export class LabRun {
     if (!p) throw new LabError('lab-failed', `${where} releases ${entry.role}, but there is no process with that role`);
     if (!p.atGate) throw new LabError('lab-failed', `${where} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${this.describe(p)}`);
     p.atGate = false;
+    this.releasedPid = p.pid;
     if (p.pending?.fn === 'exit') p.exitExpected = true;
     if (p.pending?.fn === 'fork') p.forks++;
     try {
@@ -874,4 +879,20 @@ function validateSchedule(scenario: Scenario): void {
       throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" spawns "${String(entry.program)}"; only clients are spawned by the schedule`);
     }
   }
+}
+
+/**
+ * Put the released process's first event of the step (the return of the released call, or its
+ * exit) before every event of other processes. The lab stamps `t` after a call returns, so a
+ * peer woken by the call (a read that sees the FIN of a close, an accept that sees a connect)
+ * can carry an earlier `t` than the call that woke it; a reader must see the cause first.
+ */
+export function causeFirst(batch: { kind: string; pid?: number }[], releasedPid: number | null): void {
+  if (releasedPid === null) return;
+  const causeIndex = batch.findIndex((e) => e.pid === releasedPid && (e.kind === 'return' || e.kind === 'exit'));
+  if (causeIndex <= 0) return;
+  const firstOther = batch.findIndex((e) => e.pid !== releasedPid && e.kind !== 'kernel');
+  if (firstOther < 0 || firstOther > causeIndex) return;
+  const [cause] = batch.splice(causeIndex, 1);
+  batch.splice(firstOther, 0, cause!);
 }
