@@ -22,8 +22,17 @@ import type {
   TraceHeader,
 } from '../trace/types.ts';
 import type { EndpointKind, ModelSegment, SegmentFlag } from './types.ts';
-import type { EndpointState, FileState, ProcState, SigchldDisposition, SystemContext } from './state.ts';
+import type { EndpointState, FileState, ProcState, SystemContext } from './state.ts';
 import { isSynchronized, tcpInitial, tcpTransition, type TcpEvent } from './tcp.ts';
+
+/** The runner's `signal` event (it sent `signal` to process `pid`); its `exit` follows. */
+export interface SignalEventLike {
+  kind: 'signal';
+  pid: number;
+  role: string;
+  signal: string;
+  from?: string;
+}
 
 /** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN): its 2MSL. Event times are nanoseconds. */
 export const TIME_WAIT_NS = 60_000_000_000;
@@ -216,13 +225,6 @@ function isLive(p: ProcState | undefined): p is ProcState {
   return p !== undefined && p.status !== 'zombie' && p.status !== 'exited';
 }
 
-function sigchldFromKnobs(knobs: Readonly<Record<string, Scalar>>): SigchldDisposition {
-  const v = knobs.sigchld ?? knobs.SIGCHLD;
-  if (v === 'ignore' || v === 'SIG_IGN') return 'ignore';
-  if (v === 'handler' || v === 'waitpid' || v === 'wait') return 'handler';
-  return 'default';
-}
-
 function newProcess(d: Draft, fields: Pick<ProcState, 'pid' | 'ppid' | 'role' | 'program'> & Partial<ProcState>): ProcState {
   const p: ProcState = {
     status: 'running',
@@ -235,6 +237,12 @@ function newProcess(d: Draft, fields: Pick<ProcState, 'pid' | 'ppid' | 'role' | 
     exitSignal: null,
     goneStep: null,
     sigchld: 'default',
+    sigchldRestart: false,
+    interrupted: [],
+    lastResult: null,
+    fdLimit: null,
+    pendingSignal: null,
+    reaper: fields.ppid,
     forks: 0,
     order: d.ctx.nextProcessOrder,
     ...fields,
@@ -278,6 +286,7 @@ function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<EndpointState
     eof: false,
     lingerZero: false,
     shutWr: false,
+    reuseAddr: false,
     timeWaitSince: null,
     closedStep: null,
     error: null,
@@ -557,7 +566,11 @@ function forkChild(d: Draft, parentPid: number, childPid: number, childRole: str
     program: parent.program,
     line: parent.line,
     file: parent.file,
+    // fork copies signal dispositions and resource limits; the child has the same subreaper.
     sigchld: parent.sigchld,
+    sigchldRestart: parent.sigchldRestart,
+    fdLimit: parent.fdLimit,
+    reaper: parent.reaper,
     fds: { ...parent.fds },
   });
   // Every open file the parent holds gains a holder: its reference count rises (Figure 4.16).
@@ -584,21 +597,61 @@ function markGone(d: Draft, pid: number): void {
   p.goneStep = d.step;
 }
 
-function reap(d: Draft, pid: number): void {
-  const p = d.getProc(pid);
-  if (p && p.status === 'zombie') markGone(d, pid);
+/**
+ * waitpid in `parentPid` returned `childPid`: that child has exited and is reaped now. If its exit
+ * event has not come yet (the runner noticed the exit after the parent reaped it), waitpid's
+ * return is the proof that it exited: its descriptors close now.
+ */
+function reapChild(d: Draft, parentPid: number, childPid: number): void {
+  const c = d.getProc(childPid);
+  if (!c) {
+    d.note(`waitpid returned pid ${childPid}, a process the model does not know`);
+    return;
+  }
+  if (c.ppid !== parentPid) d.note(`waitpid in pid ${parentPid} returned pid ${childPid}, which is not its child`);
+  if (isLive(c)) endProcess(d, childPid, null, null);
+  if (d.getProc(childPid)!.status === 'zombie') markGone(d, childPid);
+}
+
+/**
+ * A process ends: every descriptor closes (in fd order, as the kernel does at exit), it stays a
+ * zombie while a live parent has not set SIGCHLD to SIG_IGN, else it is gone at once. Its zombies
+ * are reaped by the subreaper that inherits them; its live children get that subreaper as parent.
+ */
+function endProcess(d: Draft, pid: number, status: number | null, signal: string | null): void {
+  const p = d.getProc(pid)!;
+  const fds = Object.keys(p.fds)
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const fd of fds) closeFd(d, pid, fd);
+  const q = d.proc(pid);
+  q.pendingCall = null;
+  q.interrupted = [];
+  q.pendingSignal = null;
+  q.exitStatus = status;
+  q.exitSignal = signal;
+  const parent = d.getProc(q.ppid);
+  if (isLive(parent) && parent.sigchld !== 'ignore') q.status = 'zombie';
+  else markGone(d, pid);
+  for (const c of d.allProcs()) {
+    if (c.ppid !== pid || c.pid === pid) continue;
+    if (c.status === 'zombie') markGone(d, c.pid);
+    else if (c.status !== 'exited') d.proc(c.pid).ppid = c.reaper;
+  }
 }
 
 // ───────────────────────── events ─────────────────────────
 
 function applySpawn(d: Draft, ev: SpawnEvent): void {
   const existing = d.getProc(ev.pid);
+  // SIGCHLD starts at its default: the disposition is what the program's sigaction calls say
+  // (the header's knobs only say what the scenario asked for).
   newProcess(d, {
     pid: ev.pid,
     ppid: ev.ppid,
     role: ev.role,
     program: ev.program,
-    sigchld: ev.program === 'server' ? sigchldFromKnobs(d.ctx.knobs) : 'default',
+    reaper: ev.ppid,
     ...(existing ? { order: existing.order } : {}),
   });
 }
@@ -607,6 +660,11 @@ function applyCall(d: Draft, ev: CallEvent): void {
   const p = ensureProc(d, ev.pid, ev.role);
   const q = d.proc(p.pid);
   q.role = ev.role;
+  if (q.pendingCall !== null) {
+    // A call before the pending one returned: a signal handler runs inside it (the SIGCHLD
+    // handler's waitpid while the process sleeps in accept, or waits at accept's gate).
+    q.interrupted = [...q.interrupted, { call: q.pendingCall, status: q.status, args: q.callArgs }];
+  }
   q.status = 'at-gate';
   q.pendingCall = { fn: ev.fn, file: ev.file, line: ev.line };
   q.callArgs = ev.args;
@@ -614,13 +672,53 @@ function applyCall(d: Draft, ev: CallEvent): void {
   q.file = ev.file;
 }
 
+/**
+ * The signal handler has returned into the interrupted call `fn` (the innermost one of that name):
+ * it is the pending call again, with its arguments. Returns false if no interrupted call is `fn`.
+ */
+function resumeInterrupted(q: ProcState, fn: string): boolean {
+  for (let i = q.interrupted.length - 1; i >= 0; i--) {
+    const c = q.interrupted[i]!;
+    if (c.call.fn !== fn) continue;
+    q.interrupted = q.interrupted.slice(0, i);
+    q.pendingCall = c.call;
+    q.callArgs = c.args;
+    q.status = c.status;
+    q.line = c.call.line;
+    q.file = c.call.file;
+    return true;
+  }
+  return false;
+}
+
 function applyReady(d: Draft, ev: ReadyEvent): void {
   const p = ensureProc(d, ev.pid, ev.role);
   const q = d.proc(p.pid);
-  q.status = 'at-gate';
-  if (q.pendingCall === null || q.pendingCall.fn !== ev.fn) {
+  if (q.pendingCall?.fn !== ev.fn && !resumeInterrupted(q, ev.fn)) {
     q.pendingCall = { fn: ev.fn, file: q.file ?? '', line: q.line ?? 0 };
   }
+  q.status = 'at-gate';
+}
+
+/** The lowest descriptor a new socket would get (0–2 are the lab's standard streams). */
+function lowestFreeFd(p: ProcState): number {
+  let fd = 3;
+  while (p.fds[fd] !== undefined) fd++;
+  return fd;
+}
+
+/** Endpoints other than `selfId` that use local port `port` (a LISTEN, a connection, a TIME_WAIT). */
+function endpointsOnPort(d: Draft, port: number, selfId: string | undefined): string[] {
+  return d
+    .allEps()
+    .filter((e) => e.id !== selfId && e.local !== null && portOf(e.local) === port && !(e.tcp.state === 'CLOSED' && e.fileId === null))
+    .sort((a, b) => idNumber(a.id) - idNumber(b.id))
+    .map((e) => e.id);
+}
+
+function idNumber(id: string): number {
+  const m = /#(\d+)$/.exec(id);
+  return m ? Number(m[1]) : 0;
 }
 
 function applyReturn(d: Draft, ev: ReturnEvent): void {
@@ -629,8 +727,12 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
   const pid = ev.pid;
   const p = d.proc(pid);
   p.role = ev.role;
+  // The call that returns: the pending one, or one a signal handler interrupted (the handler has
+  // returned, and the call goes on: it returns now, or fails with EINTR).
+  if (p.pendingCall?.fn !== ev.fn) resumeInterrupted(p, ev.fn);
   p.status = 'running';
   p.pendingCall = null;
+  p.lastResult = { fn: ev.fn, ret: ev.ret, errno: ev.errno };
   const args = p.callArgs;
   const ok = ev.errno === null && ev.ret >= 0;
   const fd = fdArg(args);
@@ -647,6 +749,12 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
       const e = endpointOfFd(d, pid, fd);
       const addr = addrArg(args);
       if (ok && e && addr !== null) d.ep(e.id).local = addr;
+      const port = addr === null ? null : portOf(addr);
+      if (ev.errno === 'EADDRINUSE' && port !== null) {
+        // Who holds the port: a listener (even SO_REUSEADDR cannot share it), or a connection
+        // such as one in TIME_WAIT (SO_REUSEADDR lets a new listener bind beside it).
+        p.lastResult = { ...p.lastResult!, conflicts: endpointsOnPort(d, port, e?.id) };
+      }
       break;
     }
     case 'listen': {
@@ -670,6 +778,14 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
       break;
     }
     case 'accept': {
+      if (p.fdLimit !== null && (ev.errno === 'EMFILE') !== lowestFreeFd(p) >= p.fdLimit) {
+        d.note(
+          ev.errno === 'EMFILE'
+            ? `accept failed with EMFILE, but ${p.role} has fd ${lowestFreeFd(p)} free below its limit ${p.fdLimit}`
+            : `accept returned fd ${ev.ret} although ${p.role}'s descriptor limit is ${p.fdLimit}`,
+        );
+      }
+      // On failure (EMFILE, EINTR …) the connection stays in the accept queue.
       if (!ok) break;
       const listener = endpointOfFd(d, pid, fd);
       const queue = d
@@ -723,6 +839,13 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
         const linger = num(args.l_linger ?? args.linger);
         d.ep(e.id).lingerZero = onoff !== 0 && linger === 0;
       }
+      if (ok && e && opt === 'SO_REUSEADDR') d.ep(e.id).reuseAddr = num(args.value ?? args.optval ?? 1) !== 0;
+      break;
+    }
+    case 'setrlimit': {
+      const resource = args.resource;
+      const soft = num(args.soft ?? args.rlim_cur ?? null);
+      if (ok && (resource === 'RLIMIT_NOFILE' || resource === 7) && soft !== null) p.fdLimit = soft;
       break;
     }
     case 'write':
@@ -762,7 +885,8 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
     }
     case 'wait':
     case 'waitpid': {
-      if (ok && ev.ret > 0) reap(d, ev.ret);
+      // ret: the reaped child's pid; 0 with WNOHANG when no child has exited; -1 ECHILD when none is left.
+      if (ok && ev.ret > 0) reapChild(d, pid, ev.ret);
       break;
     }
     case 'signal':
@@ -770,7 +894,10 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
       const sig = args.sig ?? args.signo ?? args.signal;
       if (!ok || (sig !== 'SIGCHLD' && sig !== 17)) break;
       const handler = args.handler ?? args.disposition;
-      d.proc(pid).sigchld = handler === 'SIG_IGN' ? 'ignore' : handler === 'SIG_DFL' ? 'default' : 'handler';
+      const q = d.proc(pid);
+      q.sigchld = handler === 'SIG_IGN' ? 'ignore' : handler === 'SIG_DFL' ? 'default' : 'handler';
+      const flags = str(args.flags ?? args.sa_flags ?? null) ?? '';
+      q.sigchldRestart = q.sigchld === 'handler' && /\bSA_RESTART\b/.test(flags);
       break;
     }
     default:
@@ -780,28 +907,39 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
 
 function applyExit(d: Draft, ev: ExitEvent): void {
   const p = ensureProc(d, ev.pid, ev.role);
-  const fds = Object.keys(p.fds)
-    .map(Number)
-    .sort((a, b) => a - b);
-  for (const fd of fds) closeFd(d, ev.pid, fd);
-  const parent = d.getProc(p.ppid);
-  const q = d.proc(ev.pid);
-  q.pendingCall = null;
-  q.exitStatus = ev.status;
-  q.exitSignal = ev.signal;
-  // SIGCHLD not ignored and a live parent: a zombie until waited for. Otherwise gone.
-  if (isLive(parent) && parent.sigchld !== 'ignore') q.status = 'zombie';
-  else markGone(d, ev.pid);
-  // Its own zombies are inherited by init, which reaps them.
-  for (const c of d.allProcs()) if (c.ppid === ev.pid && c.status === 'zombie') markGone(d, c.pid);
+  if (!isLive(p)) {
+    // Known to have ended already (its parent's waitpid reaped it before this event came).
+    const q = d.proc(ev.pid);
+    q.exitStatus = ev.status;
+    q.exitSignal = ev.signal;
+    return;
+  }
+  endProcess(d, ev.pid, ev.status, ev.signal);
+}
+
+/** The runner sent a signal (SIGTERM to kill a server): it takes effect with the exit that follows. */
+function applySignal(d: Draft, ev: SignalEventLike): void {
+  const p = d.getProc(ev.pid);
+  if (!p) {
+    d.note(`${ev.signal} was sent to pid ${ev.pid} (${ev.role}), a process the model does not know`);
+    return;
+  }
+  if (isLive(p)) d.proc(ev.pid).pendingSignal = ev.signal;
 }
 
 function applyKernel(d: Draft, ev: KernelEvent): void {
-  // A released call with no return yet: the kernel says whether the process sleeps inside it.
   for (const kp of ev.processes) {
     const p = d.getProc(kp.pid);
-    if (!p || p.pendingCall === null) continue;
-    if (kp.place === 'kernel' && (kp.blockedIn === null || kp.blockedIn === p.pendingCall.fn)) {
+    if (!p) continue;
+    // A signal handler's calls have returned and the kernel shows the process back inside the
+    // call the handler interrupted (accept restarted by SA_RESTART): the handler has returned.
+    if (p.pendingCall === null && p.interrupted.length > 0 && kp.blockedIn !== null && (kp.place === 'kernel' || kp.place === 'gate')) {
+      resumeInterrupted(d.proc(kp.pid), kp.blockedIn);
+    }
+    // A released call with no return yet: the kernel says whether the process sleeps inside it.
+    const q = d.getProc(kp.pid)!;
+    if (q.pendingCall === null) continue;
+    if (kp.place === 'kernel' && (kp.blockedIn === null || kp.blockedIn === q.pendingCall.fn)) {
       d.proc(kp.pid).status = 'blocked';
     }
   }
@@ -863,6 +1001,12 @@ export function applyTraceEvent(ctx: SystemContext, ev: TraceEvent, index: numbe
     case 'output':
     case 'end':
       break;
+    default: {
+      // Kinds newer than this build's TraceEvent union (parseTrace has validated them).
+      const other = ev as unknown as { kind: string };
+      if (other.kind === 'signal') applySignal(d, other as SignalEventLike);
+      break;
+    }
   }
   flush(d);
   return d.finish();

@@ -1,15 +1,16 @@
 // The kernel check: compare the model with one kernel snapshot and name, for people, every fact
 // on which they differ. Pure. The kernel reports after the step has settled, so every fact
-// compared here is a settled one: process presence and zombies, which descriptors name which
-// socket (reference counts), and TCP states.
+// compared here is a settled one: process presence and zombies, parents (re-parenting when a
+// parent dies), the call each process waits at or sleeps in, which descriptors name which socket
+// (reference counts), and TCP states.
 
-import type { KernelEvent, KernelSocket } from '../trace/types.ts';
-import type { Disagreement, ModelEndpoint, ModelSnapshot } from './types.ts';
+import type { KernelEvent, KernelProcess, KernelSocket } from '../trace/types.ts';
+import type { Disagreement, ModelEndpoint, ModelProcess, ModelSnapshot } from './types.ts';
 
 /** What the check reads from the model. */
 export type CheckedModel = Pick<ModelSnapshot, 'processes' | 'openFiles' | 'endpoints'>;
 
-export type DisagreementFact = 'refCount' | 'tcpState' | 'holders' | 'processState' | 'presence' | 'address';
+export type DisagreementFact = 'refCount' | 'tcpState' | 'holders' | 'processState' | 'presence' | 'address' | 'ppid' | 'call';
 
 /** The address a socket has before bind/connect, as /proc shows it. */
 export const UNBOUND = '0.0.0.0:0';
@@ -26,6 +27,37 @@ export function socketSubject(local: string | null, remote: string | null): stri
 }
 
 const holderKey = (pid: number, fd: number): string => `${pid}:${fd}`;
+
+/** Where a live process is, for people: "at the gate before accept", "in accept", "running". */
+function modelPlace(p: ModelProcess): string {
+  if (p.status === 'at-gate' && p.pendingCall) return `at the gate before ${p.pendingCall.fn}`;
+  if (p.pendingCall) return `in ${p.pendingCall.fn}`;
+  return 'running';
+}
+
+function kernelPlace(kp: KernelProcess): string {
+  if (kp.place === 'gate') return `at the gate before ${kp.blockedIn ?? '?'}`;
+  if (kp.place === 'kernel') return kp.blockedIn === null ? 'asleep in the kernel' : `in ${kp.blockedIn}`;
+  return kp.place;
+}
+
+/**
+ * Does the model's live process stand where the kernel shows it? At a gate: the same call, and
+ * the model has it at the gate. Asleep in the kernel: inside the same call (a process that has
+ * not said anything yet, blockedIn null, may be anywhere). Running: no call pending.
+ */
+function samePlace(p: ModelProcess, kp: KernelProcess): boolean {
+  switch (kp.place) {
+    case 'gate':
+      return p.status === 'at-gate' && p.pendingCall?.fn === kp.blockedIn;
+    case 'kernel':
+      return kp.blockedIn === null ? p.pendingCall === null || p.status === 'blocked' : p.pendingCall?.fn === kp.blockedIn;
+    case 'running':
+      return p.pendingCall === null;
+    case 'zombie':
+      return true; // compared as processState
+  }
+}
 
 export function checkKernel(model: CheckedModel, kernel: KernelEvent): Disagreement[] {
   const out: Disagreement[] = [];
@@ -51,9 +83,19 @@ export function checkKernel(model: CheckedModel, kernel: KernelEvent): Disagreem
       if (kp?.state === 'Z') continue;
       push(procSubject(p.pid), kp === undefined ? 'presence' : 'processState', 'zombie', kernelSays);
     } else {
-      if (kp !== undefined && kp.state !== 'Z') continue;
+      if (kp !== undefined && kp.state !== 'Z') {
+        if (!samePlace(p, kp)) push(procSubject(p.pid), 'call', modelPlace(p), kernelPlace(kp));
+        continue;
+      }
       push(procSubject(p.pid), kp === undefined ? 'presence' : 'processState', p.status, kernelSays);
     }
+  }
+  // Parents: a child's parent is the process that forked it until that one dies; then the
+  // subreaper that launched the program (re-parenting).
+  for (const p of model.processes) {
+    const kp = kernelProcs.get(p.pid);
+    if (kp === undefined || p.status === 'exited' || kp.ppid === p.ppid) continue;
+    push(procSubject(p.pid), 'ppid', String(p.ppid), String(kp.ppid));
   }
   const modelPids = new Set(model.processes.map((p) => p.pid));
   for (const kp of kernel.processes) {

@@ -57,6 +57,11 @@ export function toModelSnapshot(ctx: SystemContext, extras: SnapshotExtras): Mod
       exitStatus: p.exitStatus,
       exitSignal: p.exitSignal,
       sigchld: p.sigchld,
+      sigchldRestart: p.sigchldRestart,
+      interrupted: p.interrupted.map((c) => c.call),
+      lastResult: p.lastResult,
+      fdLimit: p.fdLimit,
+      pendingSignal: p.pendingSignal,
     }));
   const openFiles: ModelOpenFile[] = [...ctx.files.values()]
     .map((f) => ({ id: f.id, endpointId: f.endpointId, refCount: f.holders.length, holders: [...f.holders] }))
@@ -78,6 +83,9 @@ export function toModelSnapshot(ctx: SystemContext, extras: SnapshotExtras): Mod
       eof: e.eof,
       timeWaitSince: e.timeWaitSince,
       error: e.error,
+      lingerZero: e.lingerZero,
+      shutWr: e.shutWr,
+      reuseAddr: e.reuseAddr,
     }))
     .sort(byId);
   return {

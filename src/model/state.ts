@@ -2,10 +2,19 @@
 // changed and shares the rest, so a context can be kept as a checkpoint and replayed from.
 
 import type { Program, Role, Scalar, TcpState } from '../trace/types.ts';
-import type { EndpointKind, ModelSegment, PendingCall, ProcessStatus } from './types.ts';
+import type { CallResult, EndpointKind, ModelSegment, PendingCall, ProcessStatus } from './types.ts';
 import type { TcpMachineState } from './tcp.ts';
 
 export type SigchldDisposition = 'default' | 'ignore' | 'handler';
+
+/** A call a process is inside of (at its gate, or asleep in the kernel) while a signal handler runs. */
+export interface InterruptedCall {
+  call: PendingCall;
+  /** 'at-gate' or 'blocked': where the call was when the handler began. */
+  status: ProcessStatus;
+  /** Its arguments (the handler's calls replace callArgs). */
+  args: Readonly<Record<string, Scalar>>;
+}
 
 export interface ProcState {
   pid: number;
@@ -26,6 +35,21 @@ export interface ProcState {
   goneStep: number | null;
   /** What happens when a child of this process exits (SIGCHLD default → zombie until waited for). */
   sigchld: SigchldDisposition;
+  /** The SIGCHLD handler was installed with SA_RESTART (an interrupted accept/read is restarted). */
+  sigchldRestart: boolean;
+  /** Calls interrupted by a signal handler that is running now (outermost first). */
+  interrupted: readonly InterruptedCall[];
+  /** The result of the last call that returned. */
+  lastResult: CallResult | null;
+  /** RLIMIT_NOFILE's soft limit when a setrlimit set it (inherited across fork); null: not set. */
+  fdLimit: number | null;
+  /** A signal someone sent (the runner's SIGTERM) that has not ended the process yet. */
+  pendingSignal: string | null;
+  /**
+   * Who becomes its parent if its parent dies first: the subreaper that launched the lab program
+   * (the spawn's ppid; a forked child inherits its parent's).
+   */
+  reaper: number;
   /** Children this process has forked (for naming them child#1, child#2 …). */
   forks: number;
   /** Order of appearance, for listing. */
@@ -68,6 +92,8 @@ export interface EndpointState {
   lingerZero: boolean;
   /** shutdown(SHUT_WR) has sent our FIN while descriptors remain. */
   shutWr: boolean;
+  /** SO_REUSEADDR is set. */
+  reuseAddr: boolean;
   /** Trace time (ns) at which TIME_WAIT began; 2MSL later the endpoint closes. */
   timeWaitSince: number | null;
   /** The step in which the endpoint reached CLOSED without a file (pruned after that step). */
@@ -94,7 +120,7 @@ export interface SystemContext {
   /** Trace time of the last event. */
   now: number;
   serverPort: number | null;
-  /** The server's knobs, for dispositions the trace does not state as calls. */
+  /** The server's knobs as the header gives them: what the scenario asked for (the calls say what happened). */
   knobs: Readonly<Record<string, Scalar>>;
   /** Maps, never changed once a context is made (a new context gets a new map when one changes). */
   processes: ReadonlyMap<number, ProcState>;

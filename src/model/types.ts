@@ -38,6 +38,28 @@ export interface ModelProcess {
   exitSignal?: string | null;
   /** What this process does with SIGCHLD: 'default' (children stay zombies until waited for), 'ignore', 'handler'. */
   sigchld?: 'default' | 'ignore' | 'handler';
+  /** The SIGCHLD handler was installed with SA_RESTART: a slow call it interrupts (accept, read) is restarted
+   *  rather than failing with EINTR. */
+  sigchldRestart?: boolean;
+  /** Calls the process is inside of while a signal handler runs (outermost first): e.g. accept, interrupted by
+   *  SIGCHLD while the handler's waitpid runs. Empty when no handler runs. */
+  interrupted?: PendingCall[];
+  /** What the last call that returned gave back; null before any. */
+  lastResult?: CallResult | null;
+  /** RLIMIT_NOFILE's soft limit, once setrlimit set it (fork copies it): descriptors must be below it. */
+  fdLimit?: number | null;
+  /** A signal sent to the process (the runner's SIGTERM) that has not ended it yet. */
+  pendingSignal?: string | null;
+}
+
+/** The result of a call, for people ("bind: -1 EADDRINUSE"). */
+export interface CallResult {
+  fn: string;
+  ret: number;
+  /** errno name, or null on success. */
+  errno: string | null;
+  /** bind's EADDRINUSE: ids of the endpoints the model has on that port (a LISTEN, a TIME_WAIT …). */
+  conflicts?: string[];
 }
 
 /** An entry of the system-wide open-file table. Released (and absent here) when refCount reaches 0. */
@@ -79,6 +101,12 @@ export interface ModelEndpoint {
   timeWaitSince?: number | null;
   /** How the connection failed, if it did: 'refused' (RST to a SYN), 'reset' (RST later). */
   error?: string | null;
+  /** SO_LINGER is on with a linger time of 0: the last close sends RST instead of FIN. */
+  lingerZero?: boolean;
+  /** shutdown(SHUT_WR) sent our FIN (whatever the reference count). */
+  shutWr?: boolean;
+  /** SO_REUSEADDR is set. */
+  reuseAddr?: boolean;
 }
 
 export type SegmentFlag = 'SYN' | 'ACK' | 'FIN' | 'RST' | 'PSH';
@@ -102,7 +130,7 @@ export interface ModelSegment {
 export interface Disagreement {
   /** What the fact is about, for people: "parent fd 4", "socket 127.0.0.1:9877 ↔ 127.0.0.1:40112", "pid 1234". */
   subject: string;
-  /** Which fact: 'refCount', 'tcpState', 'processState', 'holders', 'presence'. */
+  /** Which fact: 'refCount', 'tcpState', 'processState', 'holders', 'presence', 'address', 'ppid', 'call'. */
   fact: string;
   model: string;
   kernel: string;

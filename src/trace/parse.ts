@@ -40,7 +40,7 @@ export interface TraceParseError {
 
 export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors: TraceParseError[] };
 
-export const EVENT_KINDS = ['spawn', 'call', 'ready', 'return', 'exit', 'output', 'kernel', 'end'] as const;
+export const EVENT_KINDS = ['spawn', 'call', 'ready', 'return', 'exit', 'signal', 'output', 'kernel', 'end'] as const;
 const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
 const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
 /** parseTrace lists at most this many errors, then one saying how many more there were (a wrong file has one per line). */
@@ -266,6 +266,10 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.optionalAddress(o, 'peer');
       c.optionalString(o, 'data');
       c.optionalInt(o, 'ppid', 0);
+      // waitpid: how the reaped child ended (present when ret > 0).
+      if (o.status !== undefined && o.status !== null && (typeof o.status !== 'number' || !Number.isInteger(o.status))) {
+        c.fail('status', 'an integer or null when present', o.status);
+      }
       break;
     case 'exit':
       c.int(o, 'pid', 1);
@@ -275,6 +279,13 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       if (o.status === null && o.signal === null) {
         throw new TraceFormatError(line, `an "exit" event needs a "status" or a "signal" (both are null)`);
       }
+      break;
+    case 'signal':
+      // The runner sent a signal to a lab process (SIGTERM to kill a server); its exit follows.
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.nonEmptyString(o, 'signal');
+      c.optionalString(o, 'from');
       break;
     case 'output':
       c.int(o, 'pid', 1);

@@ -32,6 +32,7 @@ export function syntheticTrace(targetEvents: number): SyntheticTrace {
   };
 
   b.spawn(PARENT, 'parent', 'server', RUNNER);
+  b.sys(PARENT, 'sigaction', { sig: 'SIGCHLD', handler: 'sig_chld', flags: 'SA_RESTART' }, 0);
   b.sys(PARENT, 'socket', { domain: 'AF_INET', type: 'SOCK_STREAM', protocol: 0 }, 3);
   b.sys(PARENT, 'bind', { fd: 3, addr: ANY }, 0);
   b.sys(PARENT, 'listen', { fd: 3, backlog: 1024 }, 0);
@@ -89,11 +90,13 @@ export function syntheticTrace(targetEvents: number): SyntheticTrace {
       [listen([PARENT, 3]), clientSock('FIN_WAIT_2', []), conn('CLOSE_WAIT', [child, 4]), ...tw()],
     );
 
-    // The child closes (the client enters TIME_WAIT), both exit, the handler reaps the child.
+    // The child closes (the client enters TIME_WAIT), both exit; the SIGCHLD handler interrupts
+    // accept and reaps the child with a waitpid loop, and accept is restarted (SA_RESTART).
     b.ret(child, 'close', 0);
     timeWaits.push({ local: cli, since: b.t });
     b.call(child, 'exit', { status: 0 }).exit(child, 0).exit(client, 0);
-    b.call(PARENT, 'waitpid', { pid: -1 }).ret(PARENT, 'waitpid', child).call(PARENT, 'accept', { fd: 3 });
+    b.call(PARENT, 'waitpid', { pid: -1, options: 'WNOHANG' }).ret(PARENT, 'waitpid', child, { status: 0 });
+    b.call(PARENT, 'waitpid', { pid: -1, options: 'WNOHANG' }).ret(PARENT, 'waitpid', -1, {}, 'ECHILD');
     b.kernel([P('kernel', 'accept')], [listen([PARENT, 3]), ...tw()]);
     i++;
   }

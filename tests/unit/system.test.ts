@@ -119,8 +119,9 @@ describe('processes', () => {
     expect(proc(last(b), CHILD)?.status).toBe('exited');
   });
 
-  it('with SIGCHLD ignored (knob sigchld=ignore) an exiting child leaves no zombie', () => {
+  it('with SIGCHLD ignored (sigaction SIG_IGN) an exiting child leaves no zombie', () => {
     const b = serverWithConnection(new TraceBuilder(header({ knobs: { sigchld: 'ignore' } })))
+      .sys(PARENT, 'sigaction', { sig: 'SIGCHLD', handler: 'SIG_IGN', flags: '0' }, 0)
       .call(PARENT, 'fork')
       .ret(PARENT, 'fork', CHILD)
       .forkChild(CHILD, 'child#1', PARENT)
