@@ -333,8 +333,10 @@ export class LabRun {
       if (entry.do === 'spawn') {
         const args = knobArgs({ port: this.port, role: entry.role, ...withoutRunnerKnobs({ ...this.scenario.client, ...entry.args }) });
         await this.launch(entry.program, entry.role, args);
-      } else {
+      } else if (entry.do === 'release') {
         this.release(entry);
+      } else {
+        throw new LabError('lab-failed', `schedule entry "${entry.id}": the runner cannot ${entry.do} yet`);
       }
       const sockets = await this.settle(entry.id);
       this.steps++;

@@ -1,0 +1,33 @@
+import type { Scenario } from './types.ts';
+
+// The child forgets to close listenfd. When the parent is killed, the listening socket lives on
+// in the child: a new client's connection still completes in the kernel and waits in the accept
+// queue of a socket no one will ever accept on, and a restarted server cannot bind its port
+// (EADDRINUSE).
+export const childKeepsListenfd: Scenario = {
+  id: 'child-keeps-listenfd',
+  title: 'The child keeps listenfd: the port outlives the server',
+  server: { 'child-close-listenfd': false },
+  client: { message: 'hello, world\n' },
+  schedule: [
+    { id: 'parent-socket', do: 'release', role: 'parent' },
+    { id: 'parent-bind', do: 'release', role: 'parent' },
+    { id: 'parent-listen', do: 'release', role: 'parent' },
+    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
+    { id: 'client1-start', do: 'spawn', program: 'client', role: 'client#1' },
+    { id: 'client1-socket', do: 'release', role: 'client#1' },
+    { id: 'client1-connect', do: 'release', role: 'client#1' },
+    { id: 'parent-accept-returns', do: 'release', role: 'parent' },
+    { id: 'parent-fork', do: 'release', role: 'parent' }, // the child keeps both descriptors
+    { id: 'parent-close-connfd', do: 'release', role: 'parent' },
+    { id: 'parent-accept-again', do: 'release', role: 'parent' },
+    { id: 'child-read-blocks', do: 'release', role: 'child#1' },
+    { id: 'parent-killed', do: 'kill', role: 'parent', signal: 'SIGTERM' }, // LISTEN now held by the child only
+    { id: 'client2-start', do: 'spawn', program: 'client', role: 'client#2' },
+    { id: 'client2-socket', do: 'release', role: 'client#2' },
+    { id: 'client2-connect-queued', do: 'release', role: 'client#2' }, // completes, and waits on the child's listener
+    { id: 'parent2-start', do: 'spawn', program: 'server', role: 'parent#2' },
+    { id: 'parent2-socket', do: 'release', role: 'parent#2' },
+    { id: 'parent2-bind-eaddrinuse', do: 'release', role: 'parent#2', exits: ['parent#2'] }, // err_sys: Address already in use
+  ],
+};

@@ -1,0 +1,50 @@
+import type { Scenario } from './types.ts';
+
+// Restarting a server while its port has a TIME_WAIT (UNP §7.5, SO_REUSEADDR). The server closes
+// first, so the TIME_WAIT is on the server's side, on its well-known port. The server is killed
+// and restarted: without SO_REUSEADDR, bind fails with EADDRINUSE; with it, bind and listen
+// succeed while the TIME_WAIT (and its 2MSL timer) is still there.
+//
+// Linux lets a bind share a port with a TIME_WAIT only when both the new socket and the one
+// that left the TIME_WAIT set SO_REUSEADDR, so the first server sets it too, as Stevens advises
+// every TCP server to.
+export const restartReuseaddr: Scenario = {
+  id: 'restart-reuseaddr',
+  title: 'Restarting the server: EADDRINUSE, and SO_REUSEADDR',
+  server: { reuseaddr: true, 'echo-once': true },
+  client: { message: 'hello, world\n', 'wait-eof': true },
+  schedule: [
+    { id: 'parent-socket', do: 'release', role: 'parent' },
+    { id: 'parent-setsockopt-reuseaddr', do: 'release', role: 'parent' },
+    { id: 'parent-bind', do: 'release', role: 'parent' },
+    { id: 'parent-listen', do: 'release', role: 'parent' },
+    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
+    { id: 'client-start', do: 'spawn', program: 'client', role: 'client#1' },
+    { id: 'client-socket', do: 'release', role: 'client#1' },
+    { id: 'client-connect', do: 'release', role: 'client#1' },
+    { id: 'parent-accept-returns', do: 'release', role: 'parent' },
+    { id: 'parent-fork', do: 'release', role: 'parent' },
+    { id: 'parent-close-connfd', do: 'release', role: 'parent' },
+    { id: 'child-close-listenfd', do: 'release', role: 'child#1' },
+    { id: 'parent-accept-again', do: 'release', role: 'parent' },
+    { id: 'child-read-blocks', do: 'release', role: 'child#1' },
+    { id: 'client-write', do: 'release', role: 'client#1' },
+    { id: 'child-write', do: 'release', role: 'child#1' },
+    { id: 'client-read', do: 'release', role: 'client#1' },
+    { id: 'client-read-waits-eof', do: 'release', role: 'client#1' },
+    { id: 'child-close-connfd', do: 'release', role: 'child#1' }, // the server closes first
+    { id: 'child-exit', do: 'release', role: 'child#1' },
+    { id: 'client-close', do: 'release', role: 'client#1' }, // TIME_WAIT on the server's port
+    { id: 'client-exit', do: 'release', role: 'client#1' },
+    { id: 'parent-killed', do: 'kill', role: 'parent', signal: 'SIGTERM' }, // the listener goes; the TIME_WAIT stays
+    { id: 'parent2-start', do: 'spawn', program: 'server', role: 'parent#2', args: { reuseaddr: false } },
+    { id: 'parent2-socket', do: 'release', role: 'parent#2' },
+    { id: 'parent2-bind-eaddrinuse', do: 'release', role: 'parent#2', exits: ['parent#2'] }, // err_sys: Address already in use
+    { id: 'parent3-start', do: 'spawn', program: 'server', role: 'parent#3', args: { reuseaddr: true } },
+    { id: 'parent3-socket', do: 'release', role: 'parent#3' },
+    { id: 'parent3-setsockopt-reuseaddr', do: 'release', role: 'parent#3' },
+    { id: 'parent3-bind', do: 'release', role: 'parent#3' }, // succeeds: the TIME_WAIT is still there
+    { id: 'parent3-listen', do: 'release', role: 'parent#3' },
+    { id: 'parent3-accept-blocks', do: 'release', role: 'parent#3' },
+  ],
+};
