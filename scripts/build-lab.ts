@@ -14,7 +14,7 @@ const SRC = join(ROOT, 'src/lab');
 const OUT = process.argv.includes('--out') ? resolve(process.argv[process.argv.indexOf('--out') + 1] ?? '') : join(ROOT, 'build/lab');
 const FLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2'];
 
-const LIB = ['knobs.c', 'wrapsock.c', 'wrapunix.c', 'event.c', 'gate.c', 'lab.c'];
+const LIB = ['knobs.c', 'wrapsock.c', 'wrapunix.c', 'signal.c', 'event.c', 'gate.c', 'lab.c'];
 export const PROGRAMS: Record<string, string[]> = {
   server: ['server.c', ...LIB],
   client: ['client.c', ...LIB],

@@ -12,7 +12,9 @@ main(int argc, char **argv)
 	ssize_t             n;
 	char                recvline[MAXLINE];
 	struct sockaddr_in  servaddr;
+	struct linger       ling;
 	struct client_knobs knobs;
+	static const char   eof[] = "str_cli: server terminated prematurely\n";
 
 	parse_client_knobs(argc, argv, &knobs);
 	lab_init(knobs.role);
@@ -28,8 +30,20 @@ main(int argc, char **argv)
 
 	Write(sockfd, knobs.message, strlen(knobs.message));
 
-	n = Read(sockfd, recvline, MAXLINE);
-	ev_output("stdout", recvline, n);	/* print the echo */
+	if ( (n = Read(sockfd, recvline, MAXLINE)) > 0)
+		ev_output("stdout", recvline, n);	/* print the echo */
+	else
+		ev_output("stderr", eof, sizeof(eof) - 1);	/* end-of-file (UNP §5.12) */
+
+	if (knobs.wait_eof && n > 0)
+		while (Read(sockfd, recvline, MAXLINE) > 0)	/* until the server closes */
+			;
+
+	if (knobs.linger0) {
+		ling.l_onoff  = 1;		/* close aborts the connection: RST, no TIME_WAIT */
+		ling.l_linger = 0;
+		Setsockopt(sockfd, SOL_SOCKET, SO_LINGER, &ling, sizeof(ling));
+	}
 
 	Close(sockfd);
 	Exit(0);

@@ -1,7 +1,6 @@
 /*
- * knobs.c — parse --name=value flags.  Every knob is parsed and checked here;
- * the ones whose behaviour is not written yet refuse a non-default value
- * rather than silently running a different experiment.
+ * knobs.c — parse --name=value flags.  Every knob is parsed and checked here,
+ * before anything happens: a bad value is a usage error (err_quit).
  */
 #include "unp.h"
 #include "knobs.h"
@@ -9,6 +8,14 @@
 #include <limits.h>
 
 /* If arg is --name=value, return value; else NULL. */
+static const char *
+role_name(const char *v)
+{
+	if (*v == '\0' || strlen(v) >= sizeof(lab_role))
+		err_quit("--role: expected 1 to %zu characters", sizeof(lab_role) - 1);
+	return v;
+}
+
 static const char *
 knob(const char *arg, const char *name)
 {
@@ -42,12 +49,6 @@ number(const char *name, const char *v, long lo, long hi)
 	return (int) n;
 }
 
-static void
-not_yet(const char *name, const char *v)
-{
-	err_quit("--%s=%s: this knob is parsed but its behaviour is not implemented yet", name, v);
-}
-
 void
 parse_server_knobs(int argc, char **argv, struct server_knobs *k)
 {
@@ -55,11 +56,16 @@ parse_server_knobs(int argc, char **argv, struct server_knobs *k)
 	int i;
 
 	k->port = SERV_PORT;
+	k->role = "parent";
 	k->parent_close_connfd = 1;
 	k->child_close_listenfd = 1;
+	k->child_close = 1;
+	k->echo_once = 0;
 	k->sigchld = SIGCHLD_DEFAULT;
+	k->sa_restart = 1;
 	k->shutdown = 0;
 	k->linger0 = 0;
+	k->reuseaddr = 0;
 	k->iterative = 0;
 	k->fd_limit = 0;
 
@@ -68,10 +74,16 @@ parse_server_knobs(int argc, char **argv, struct server_knobs *k)
 
 		if ((v = knob(a, "port")) != NULL)
 			k->port = number("port", v, 1, 65535);
+		else if ((v = knob(a, "role")) != NULL)
+			k->role = role_name(v);
 		else if ((v = knob(a, "parent-close-connfd")) != NULL)
 			k->parent_close_connfd = yes_no("parent-close-connfd", v);
 		else if ((v = knob(a, "child-close-listenfd")) != NULL)
 			k->child_close_listenfd = yes_no("child-close-listenfd", v);
+		else if ((v = knob(a, "child-close")) != NULL)
+			k->child_close = yes_no("child-close", v);
+		else if ((v = knob(a, "echo-once")) != NULL)
+			k->echo_once = yes_no("echo-once", v);
 		else if ((v = knob(a, "sigchld")) != NULL) {
 			if (strcmp(v, "default") == 0)
 				k->sigchld = SIGCHLD_DEFAULT;
@@ -81,28 +93,25 @@ parse_server_knobs(int argc, char **argv, struct server_knobs *k)
 				k->sigchld = SIGCHLD_HANDLER;
 			else
 				err_quit("--sigchld=%s: expected default, ignore or handler", v);
-		} else if ((v = knob(a, "shutdown")) != NULL)
+		} else if ((v = knob(a, "sa-restart")) != NULL)
+			k->sa_restart = yes_no("sa-restart", v);
+		else if ((v = knob(a, "shutdown")) != NULL)
 			k->shutdown = yes_no("shutdown", v);
 		else if ((v = knob(a, "linger0")) != NULL)
 			k->linger0 = yes_no("linger0", v);
+		else if ((v = knob(a, "reuseaddr")) != NULL)
+			k->reuseaddr = yes_no("reuseaddr", v);
 		else if ((v = knob(a, "iterative")) != NULL)
 			k->iterative = yes_no("iterative", v);
 		else if ((v = knob(a, "fd-limit")) != NULL)
 			k->fd_limit = number("fd-limit", v, 0, 1 << 20);
 		else
-			err_quit("server: unknown option %s (knobs: --port, --parent-close-connfd, --child-close-listenfd, "
-			         "--sigchld, --shutdown, --linger0, --iterative, --fd-limit)", a);
+			err_quit("server: unknown option %s (knobs: --port, --role, --parent-close-connfd, --child-close-listenfd, "
+			         "--child-close, --echo-once, --sigchld, --sa-restart, --shutdown, --linger0, --reuseaddr, "
+			         "--iterative, --fd-limit)", a);
 	}
-
-	/* Issue #3 adds these experiments; until then only the defaults run. */
-	if (!k->parent_close_connfd)  not_yet("parent-close-connfd", "no");
-	if (!k->child_close_listenfd) not_yet("child-close-listenfd", "no");
-	if (k->sigchld == SIGCHLD_IGNORE)  not_yet("sigchld", "ignore");
-	if (k->sigchld == SIGCHLD_HANDLER) not_yet("sigchld", "handler");
-	if (k->shutdown)  not_yet("shutdown", "yes");
-	if (k->linger0)   not_yet("linger0", "yes");
-	if (k->iterative) not_yet("iterative", "yes");
-	if (k->fd_limit)  not_yet("fd-limit", "N");
+	if (k->fd_limit != 0 && k->fd_limit < 4)
+		err_quit("--fd-limit=%d: the server needs descriptors 0, 1, 2 and listenfd 3", k->fd_limit);
 }
 
 void
@@ -114,6 +123,8 @@ parse_client_knobs(int argc, char **argv, struct client_knobs *k)
 	k->port = SERV_PORT;
 	k->message = "hello, world\n";
 	k->role = "client#1";
+	k->wait_eof = 0;
+	k->linger0 = 0;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -124,11 +135,13 @@ parse_client_knobs(int argc, char **argv, struct client_knobs *k)
 			if (*v == '\0' || strlen(v) > MAXLINE)
 				err_quit("--message: expected 1 to %d bytes", MAXLINE);
 			k->message = v;
-		} else if ((v = knob(a, "role")) != NULL) {
-			if (*v == '\0' || strlen(v) >= sizeof(lab_role))
-				err_quit("--role: expected 1 to %zu characters", sizeof(lab_role) - 1);
-			k->role = v;
-		} else
-			err_quit("client: unknown option %s (knobs: --port, --message, --role)", a);
+		} else if ((v = knob(a, "role")) != NULL)
+			k->role = role_name(v);
+		else if ((v = knob(a, "wait-eof")) != NULL)
+			k->wait_eof = yes_no("wait-eof", v);
+		else if ((v = knob(a, "linger0")) != NULL)
+			k->linger0 = yes_no("linger0", v);
+		else
+			err_quit("client: unknown option %s (knobs: --port, --message, --role, --wait-eof, --linger0)", a);
 	}
 }

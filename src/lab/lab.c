@@ -11,6 +11,8 @@
 
 char lab_role[32] = "?";
 
+static pid_t session;	/* the runner's reaper that started this program: our session */
+
 /* Die with the process that started us, and close the race of it dying first. */
 static void
 die_with(pid_t expected_parent)
@@ -23,6 +25,28 @@ die_with(pid_t expected_parent)
 		_exit(1);	/* our parent is already gone: so is the session */
 }
 
+/*
+ * A server's child whose parent died.  The kernel has already given it a new
+ * parent: the reaper (a child subreaper) while the session lasts.  Then the
+ * child lives on, as it would without forkscope (a child that outlives a killed
+ * server is lesson material), and from now on dies with the reaper.  Else the
+ * session is gone, and so are we.
+ */
+static void
+parent_died(int signo)
+{
+	int saved = errno;
+
+	(void) signo;
+#ifdef __linux__
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		_exit(1);
+#endif
+	if (getppid() != session)
+		_exit(1);
+	errno = saved;
+}
+
 void
 lab_init(const char *role)
 {
@@ -30,6 +54,7 @@ lab_init(const char *role)
 	pid_t expected = env != NULL ? (pid_t) atol(env) : getppid();
 
 	snprintf(lab_role, sizeof(lab_role), "%s", role);
+	session = expected;
 	gate_init();
 	die_with(expected);
 }
@@ -37,8 +62,23 @@ lab_init(const char *role)
 void
 lab_become_child(int n, pid_t parent)
 {
+	struct sigaction sa;
+
 	snprintf(lab_role, sizeof(lab_role), "child#%d", n);
-	die_with(parent);	/* the death signal is not inherited across fork */
+	/* The death signal is not inherited across fork.  A child's is SIGUSR2, which
+	 * parent_died() turns into SIGKILL only if the session is gone too. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = parent_died;
+	sa.sa_flags = SA_RESTART;	/* the child's read goes on as if nothing happened */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR2, &sa, NULL) < 0)
+		err_sys_at(__FILE__, __LINE__, "sigaction(SIGUSR2) error", errno);
+#ifdef __linux__
+	if (prctl(PR_SET_PDEATHSIG, SIGUSR2) < 0)
+		err_sys_at(__FILE__, __LINE__, "prctl(PR_SET_PDEATHSIG) error", errno);
+#endif
+	if (getppid() != parent)
+		parent_died(SIGUSR2);	/* it died before we asked */
 }
 
 const char *

@@ -102,6 +102,11 @@ lab_Listen(const char *file, int line, int fd, int backlog)
  * in the accept queue; poll() returns, we write a `ready` event and wait at a
  * second gate.  Only when that gate is released does accept() take the
  * connection off the queue and give it a descriptor.
+ *
+ * A signal handler that interrupts the wait interrupts poll(), which the kernel
+ * never restarts.  accept() it would restart if the handler was installed with
+ * SA_RESTART; so we go on polling then, and otherwise report what accept()
+ * would: -1 and EINTR.
  */
 int
 lab_Accept(const char *file, int line, int fd, SA *sa, socklen_t *salenptr)
@@ -123,12 +128,12 @@ again:
 	pfd.events = POLLIN;
 	pfd.revents = 0;
 	while (poll(&pfd, 1, -1) < 0) {
-		if (errno != EINTR) {
-			err = errno;
-			ev_return(&e, "accept", -1, err);
-			ev_send(&e);
-			err_sys_at(file, line, "accept error", err);
-		}
+		err = errno;
+		if (err == EINTR && lab_restarts())
+			continue;	/* accept itself would have been restarted (SA_RESTART) */
+		ev_return(&e, "accept", -1, err);	/* EINTR: a handler without SA_RESTART ran (UNP §5.9) */
+		ev_send(&e);
+		err_sys_at(file, line, "accept error", err);
 	}
 	ev_ready("accept", fd);
 	gate_wait();
@@ -181,4 +186,68 @@ lab_Connect(const char *file, int line, int fd, const SA *sa, socklen_t salen)
 	ev_send(&e);
 	if (n < 0)
 		err_sys_at(file, line, "connect error", err);
+}
+
+static const char *
+optname_name(int level, int optname)
+{
+	if (level != SOL_SOCKET)
+		return "?";
+	switch (optname) {
+	case SO_REUSEADDR: return "SO_REUSEADDR";
+	case SO_LINGER:    return "SO_LINGER";
+	case SO_KEEPALIVE: return "SO_KEEPALIVE";
+	case SO_RCVBUF:    return "SO_RCVBUF";
+	case SO_SNDBUF:    return "SO_SNDBUF";
+	default:           return "SO_?";
+	}
+}
+
+/* The option's value is shown as its fields: value for an int, l_onoff and l_linger for SO_LINGER. */
+void
+lab_Setsockopt(const char *file, int line, int fd, int level, int optname, const void *optval, socklen_t optlen)
+{
+	struct ev e;
+	int n, err;
+
+	ev_call(&e, "setsockopt", file, line);
+	ev_key_int(&e, "fd", fd);
+	ev_key_str(&e, "level", level == SOL_SOCKET ? "SOL_SOCKET" : "?");
+	ev_key_str(&e, "optname", optname_name(level, optname));
+	if (level == SOL_SOCKET && optname == SO_LINGER && optlen >= sizeof(struct linger)) {
+		const struct linger *l = optval;
+		ev_key_int(&e, "l_onoff", l->l_onoff);
+		ev_key_int(&e, "l_linger", l->l_linger);
+	} else if (optlen == sizeof(int))
+		ev_key_int(&e, "value", *(const int *) optval);
+	ev_call_send(&e);
+	gate_wait();
+
+	n = setsockopt(fd, level, optname, optval, optlen);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "setsockopt", n, err);
+	ev_send(&e);
+	if (n < 0)
+		err_sys_at(file, line, "setsockopt error", err);
+}
+
+/* shutdown acts on the socket, not on the descriptor: SHUT_WR sends the FIN whatever the open file's count. */
+void
+lab_Shutdown(const char *file, int line, int fd, int how)
+{
+	struct ev e;
+	int n, err;
+
+	ev_call(&e, "shutdown", file, line);
+	ev_key_int(&e, "fd", fd);
+	ev_key_str(&e, "how", how == SHUT_RD ? "SHUT_RD" : how == SHUT_WR ? "SHUT_WR" : how == SHUT_RDWR ? "SHUT_RDWR" : "?");
+	ev_call_send(&e);
+	gate_wait();
+
+	n = shutdown(fd, how);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "shutdown", n, err);
+	ev_send(&e);
+	if (n < 0)
+		err_sys_at(file, line, "shutdown error", err);
 }

@@ -122,3 +122,85 @@ lab_Exit(const char *file, int line, int status)
 
 	exit(status);
 }
+
+/*
+ * Unlike Stevens' Waitpid, an error is returned, not fatal: in the WNOHANG loop
+ * of a SIGCHLD handler (Figure 5.11) ECHILD only ends the loop.  Called from a
+ * handler, so it builds its lines on the stack and writes each with one write(2).
+ */
+pid_t
+lab_Waitpid(const char *file, int line, pid_t pid, int *iptr, int options)
+{
+	struct ev e;
+	pid_t n;
+	int stat = 0, err;
+
+	ev_call(&e, "waitpid", file, line);
+	ev_key_int(&e, "pid", (long long) pid);
+	ev_key_str(&e, "options", options == WNOHANG ? "WNOHANG" : options == 0 ? "0" : "?");
+	ev_call_send(&e);
+	gate_wait();
+
+	n = waitpid(pid, &stat, options);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "waitpid", (long long) n, err);
+	if (n > 0 && WIFEXITED(stat))
+		ev_key_int(&e, "status", WEXITSTATUS(stat));	/* the child's exit status */
+	else if (n > 0 && WIFSIGNALED(stat)) {
+		ev_key_null(&e, "status");
+		ev_key_str(&e, "signal", signal_name(WTERMSIG(stat)));
+	}
+	ev_send(&e);
+	if (iptr != NULL)
+		*iptr = stat;
+	errno = err;
+	return n;
+}
+
+/* pause() returns only when a signal handler has run, always with -1 and EINTR. */
+void
+lab_Pause(const char *file, int line)
+{
+	struct ev e;
+	int err;
+
+	ev_call(&e, "pause", file, line);
+	ev_call_send(&e);
+	gate_wait();
+
+	pause();
+	err = errno;
+	ev_return(&e, "pause", -1, err);
+	ev_send(&e);
+}
+
+static const char *
+resource_name(int resource)
+{
+	switch (resource) {
+	case RLIMIT_NOFILE: return "RLIMIT_NOFILE";
+	case RLIMIT_NPROC:  return "RLIMIT_NPROC";
+	default:            return "RLIMIT_?";
+	}
+}
+
+void
+lab_Setrlimit(const char *file, int line, int resource, const struct rlimit *rlp)
+{
+	struct ev e;
+	int n, err;
+
+	ev_call(&e, "setrlimit", file, line);
+	ev_key_str(&e, "resource", resource_name(resource));
+	ev_key_int(&e, "soft", (long long) rlp->rlim_cur);
+	ev_key_int(&e, "hard", (long long) rlp->rlim_max);
+	ev_call_send(&e);
+	gate_wait();
+
+	n = setrlimit(resource, rlp);
+	err = n < 0 ? errno : 0;
+	ev_return(&e, "setrlimit", n, err);
+	ev_send(&e);
+	if (n < 0)
+		err_sys_at(file, line, "setrlimit error", err);
+}
