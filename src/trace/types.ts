@@ -89,7 +89,10 @@ export interface ReadyEvent extends EventBase {
   fd: number;
 }
 
-/** A system call returned. Extra fields depend on fn: accept has local and peer, connect has local, read has data, fork in the child has ppid. */
+/**
+ * A system call returned. Extra fields depend on fn: accept has local and peer, connect has local,
+ * read has data, fork in the child has ppid, waitpid (ret > 0) has the reaped child's status.
+ */
 export interface ReturnEvent extends EventBase {
   kind: 'return';
   pid: number;
@@ -104,6 +107,10 @@ export interface ReturnEvent extends EventBase {
   /** Set when `data` shows only the start of what was read: an event line must fit in PIPE_BUF (4096 bytes). */
   truncated?: boolean;
   ppid?: number;
+  /** waitpid, when it reaped a child (ret > 0): the child's exit status, or null when a signal killed it. */
+  status?: number | null;
+  /** waitpid, when the reaped child was killed by a signal: the signal's name. */
+  signal?: string;
 }
 
 /** A process ended. status is the exit status (null when killed); signal names the killing signal. */
@@ -113,6 +120,18 @@ export interface ExitEvent extends EventBase {
   role: Role;
   status: number | null;
   signal: string | null;
+}
+
+/**
+ * The runner sent a signal to a lab process (a schedule entry `kill`): the process's `exit`
+ * event, with the signal's name, follows when it has died.
+ */
+export interface SignalEvent extends EventBase {
+  kind: 'signal';
+  pid: number;
+  role: Role;
+  signal: string;
+  from: 'runner';
 }
 
 /** Text a lab program printed for people (not an event line). */
@@ -187,6 +206,7 @@ export type TraceEvent =
   | ReadyEvent
   | ReturnEvent
   | ExitEvent
+  | SignalEvent
   | OutputEvent
   | KernelEvent
   | EndEvent;

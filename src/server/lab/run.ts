@@ -3,7 +3,8 @@
 // takes a kernel snapshot. Everything it sees becomes trace records (src/trace/types.ts).
 //
 //   LabRun.start()  header, spawn of the server, its first events, the step-0 snapshot
-//   run.next()      one schedule entry: release a gate (SIGUSR1) or spawn a client; settle; snapshot
+//   run.next()      one schedule entry: release a gate (SIGUSR1), spawn a program, or kill a
+//                   process (a `signal` event); settle; snapshot
 //   run.stop()      kill every lab process group, check /proc that none is left, emit `end`
 //
 // Each program is started through build/lab/reaper (src/lab/reaper.c): it puts the program in
@@ -73,6 +74,14 @@ interface PendingCall {
   fn: string;
   file: string;
   line: number;
+  /** exit's status argument: the exit status of a process that vanishes without a zombie. */
+  status?: number;
+}
+
+/** A call interrupted by a signal handler whose own calls are events too (sig_chld's waitpid). */
+interface SuspendedCall {
+  call: PendingCall;
+  atGate: boolean;
 }
 
 /** A lab process: a program the runner started, or a child one of them forked. */
@@ -85,6 +94,10 @@ interface LabProc {
   atGate: boolean;
   /** The call it is at a gate before, or blocked inside; null once it returned. */
   pending: PendingCall | null;
+  /** Calls a signal handler interrupted, innermost last: each resumes when the handler's call returns. */
+  suspended: SuspendedCall[];
+  /** The exit status a waitpid of its parent reported (a child reaped before the runner saw its zombie). */
+  reapedStatus: { status: number | null; signal: string | null } | null;
   /** Lines read from it (to tell whether a sleeping process has said something since). */
   events: number;
   /** fork calls released: names a child found in /proc before it spoke (child#N). */
@@ -330,15 +343,22 @@ export class LabRun {
     this.busy = true;
     try {
       const t0 = performance.now();
+      let ending: LabProc[] = [];
       if (entry.do === 'spawn') {
-        const args = knobArgs({ port: this.port, role: entry.role, ...withoutRunnerKnobs({ ...this.scenario.client, ...entry.args }) });
+        const knobs = entry.program === 'server' ? this.scenario.server : this.scenario.client;
+        const args = knobArgs({ port: this.port, role: entry.role, ...withoutRunnerKnobs({ ...knobs, ...entry.args }) });
         await this.launch(entry.program, entry.role, args);
       } else if (entry.do === 'release') {
+        ending = (entry.exits ?? []).map((role) => this.expectExit(entry, role));
         this.release(entry);
       } else {
-        throw new LabError('lab-failed', `schedule entry "${entry.id}": the runner cannot ${entry.do} yet`);
+        ending = [this.expectExit(entry, entry.role)];
+        this.sendSignal(entry, ending[0]!);
       }
       const sockets = await this.settle(entry.id);
+      for (const p of ending) {
+        if (!p.exited) throw new LabError('lab-failed', `schedule entry "${entry.id}" should have ended ${p.role} (pid ${p.pid}), but it is ${this.describe(p)}`);
+      }
       this.steps++;
       this.snapshot(entry.id, sockets);
       this.settleTimes.push(performance.now() - t0);
@@ -409,6 +429,7 @@ export class LabRun {
     if (p.exited) return;
     p.exited = true;
     p.pending = null;
+    p.suspended = [];
     p.atGate = false;
     this.push({ kind: 'exit', t, pid: p.pid, role: p.role, status, signal });
     if (!p.exitExpected && !this.stopping) {
@@ -430,6 +451,8 @@ export class LabRun {
       order: this.order++,
       atGate: false,
       pending: null,
+      suspended: [],
+      reapedStatus: null,
       events: 0,
       forks: 0,
       exitExpected: false,
@@ -568,18 +591,28 @@ export class LabRun {
     p.events++;
     switch (e.kind) {
       case 'call':
+        // A call while another is pending comes from a signal handler that interrupted it.
+        if (p.pending) p.suspended.push({ call: p.pending, atGate: p.atGate });
         p.pending = { fn: e.fn, file: e.file, line: e.line };
+        if (e.fn === 'exit' && typeof e.args.status === 'number') p.pending.status = e.args.status;
         p.atGate = true;
         break;
       case 'ready':
         p.atGate = true;
         break;
-      case 'return':
-        p.pending = null;
-        p.atGate = false;
+      case 'return': {
+        // The handler's call returned: the interrupted call is pending again (at its gate, or in the kernel).
+        const outer = p.pending?.fn === e.fn ? p.suspended.pop() : undefined;
+        p.pending = outer?.call ?? null;
+        p.atGate = outer?.atGate ?? false;
         if (e.fn === 'fork' && e.ret > 0) this.register(e.ret, `child#${p.forks}`, p.program, false);
+        if (e.fn === 'waitpid' && e.ret > 0) {
+          const child = this.procs.get(e.ret);
+          if (child) child.reapedStatus = { status: e.status ?? null, signal: e.signal ?? null };
+        }
         if (e.fn === 'connect' && e.local) this.ports.add(portOf(e.local));
         break;
+      }
       case 'output':
         if (e.stream === 'stderr') p.lastError = e.text;
         break;
@@ -605,10 +638,36 @@ export class LabRun {
     return p.events === 0 ? 'running, and has not said anything yet' : 'running';
   }
 
+  /** The live process with this role (the newest, if an earlier one with the role has ended). */
+  private byRole(role: string): LabProc | undefined {
+    const candidates = [...this.procs.values()].filter((p) => p.role === role && !p.gone);
+    return candidates.find((q) => !q.exited) ?? candidates[0];
+  }
+
+  private where(entry: ScheduleEntry): string {
+    return `schedule entry "${entry.id}" (step ${this.steps + 1} of ${this.stepCount})`;
+  }
+
+  /** A process this step ends on purpose (err_sys, a signal): its exit fails neither the step nor the run. */
+  private expectExit(entry: ScheduleEntry, role: string): LabProc {
+    const p = this.byRole(role);
+    if (!p || p.exited) throw new LabError('lab-failed', `${this.where(entry)} expects ${role} to exit, but there is no live process with that role`);
+    p.exitExpected = true;
+    return p;
+  }
+
+  private sendSignal(entry: Extract<ScheduleEntry, { do: 'kill' }>, p: LabProc): void {
+    this.push({ kind: 'signal', t: nowNs(), pid: p.pid, role: p.role, signal: entry.signal, from: 'runner' });
+    try {
+      process.kill(p.pid, entry.signal);
+    } catch (err) {
+      throw new LabError('lab-failed', `${this.where(entry)}: could not signal ${entry.role} (pid ${p.pid}): ${(err as Error).message}`);
+    }
+  }
+
   private release(entry: Extract<ScheduleEntry, { do: 'release' }>): void {
-    const where = `schedule entry "${entry.id}" (step ${this.steps + 1} of ${this.stepCount})`;
-    const candidates = [...this.procs.values()].filter((p) => p.role === entry.role && !p.gone);
-    const p = candidates.find((q) => !q.exited) ?? candidates[0];
+    const where = this.where(entry);
+    const p = this.byRole(entry.role);
     if (!p) throw new LabError('lab-failed', `${where} releases ${entry.role}, but there is no process with that role`);
     if (!p.atGate) throw new LabError('lab-failed', `${where} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${this.describe(p)}`);
     p.atGate = false;
@@ -659,10 +718,14 @@ export class LabRun {
       if (p.reaperChild && !this.reaped.has(p.pid)) return false; // its reaper's report is on its way
       p.gone = true;
       p.zombie = false;
-      const r = this.reaped.get(p.pid);
-      this.emitExit(p, r?.status ?? null, r?.signal ?? null, r?.t);
+      // Reaped before we saw a zombie: by its reaper (which reports), by its parent's waitpid
+      // (whose return says), or by the kernel itself when the parent ignores SIGCHLD: then the
+      // status is the one it was released into exit() with, or err_sys's 1 (src/lab/lab.c).
+      const r = this.reaped.get(p.pid) ?? p.reapedStatus ?? { status: this.exitStatusOf(p), signal: null };
+      this.emitExit(p, r.status, r.signal, this.reaped.get(p.pid)?.t);
       return true;
     }
+    if (stat.state === 'X') return false; // dead, being released: gone in a moment
     // A program the reaper started is reaped by it at once: wait for that, rather than show
     // a zombie that is only an artefact of how the runner starts programs.
     if (p.reaperChild && !this.reaped.has(p.pid)) return false;
@@ -672,6 +735,12 @@ export class LabRun {
       this.emitExit(p, status, signal);
     }
     return true;
+  }
+
+  /** The status a process that vanished without a word ended with, as far as its events tell. */
+  private exitStatusOf(p: LabProc): number | null {
+    if (p.pending?.fn === 'exit' && p.pending.status !== undefined) return p.pending.status;
+    return p.exitExpected && p.lastError !== null ? 1 : null;
   }
 
   private async settleProcesses(label: string, deadline: number): Promise<void> {
@@ -877,8 +946,14 @@ function validateSchedule(scenario: Scenario): void {
   for (const [i, entry] of scenario.schedule.entries()) {
     if (ids.has(entry.id)) throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry ${i + 1} repeats the id "${entry.id}"`);
     ids.add(entry.id);
-    if (entry.do === 'spawn' && entry.program !== 'client') {
-      throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" spawns "${String(entry.program)}"; only clients are spawned by the schedule`);
+    if (entry.do === 'spawn' && entry.program !== 'client' && entry.program !== 'server') {
+      throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" spawns "${String(entry.program)}"; only a client or a server can be spawned`);
+    }
+    if (entry.do === 'spawn' && entry.role === 'parent') {
+      throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" spawns a second "parent"; name a restarted server parent#2, parent#3 …`);
+    }
+    if (entry.do === 'kill' && !['SIGTERM', 'SIGKILL', 'SIGINT'].includes(entry.signal)) {
+      throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" sends ${String(entry.signal)}; the runner sends SIGTERM, SIGKILL or SIGINT`);
     }
   }
 }
