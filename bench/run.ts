@@ -92,6 +92,7 @@ async function browserSteps(url: string): Promise<void> {
   try {
     for (let i = 0; i < RUNS; i++) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      page.on('crash', () => console.error('bench: the page crashed'));
       await page.goto(`${url}?lesson=concurrent&step=0`);
       await page.getByTestId('mode-badge').filter({ hasText: 'live' }).waitFor();
       const steps = findScenario('concurrent')!.schedule.length;
