@@ -287,6 +287,7 @@ function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<EndpointState
     lingerZero: false,
     shutWr: false,
     reuseAddr: false,
+    timeWaitId: null,
     timeWaitSince: null,
     closedStep: null,
     error: null,
@@ -378,6 +379,37 @@ function fire(d: Draft, epId: string, event: TcpEvent): void {
         break;
     }
   }
+  if (result.state === 'TIME_WAIT' && fromState !== 'TIME_WAIT' && d.getEp(epId)!.fileId !== null) detachTimeWait(d, epId);
+}
+
+/**
+ * A connection entered TIME_WAIT while a descriptor still names its socket (shutdown(SHUT_WR),
+ * then the peer's FIN). Linux (tcp_time_wait) moves the connection to a separate TIME_WAIT socket,
+ * which no descriptor names (inode 0), and closes the full socket (tcp_done): the descriptors now
+ * name a CLOSED socket, outside every TCP table. The endpoint keeps the connection (its id, its
+ * peer, its segments, the 2MSL timer); the open file moves to a new CLOSED endpoint.
+ */
+function detachTimeWait(d: Draft, epId: string): void {
+  const conn = d.ep(epId);
+  const fileId = conn.fileId!;
+  const socket = newEndpoint(d, conn.kind, {
+    local: conn.local,
+    remote: conn.remote,
+    fileId,
+    timeWaitId: epId,
+    bytesSent: conn.bytesSent,
+    bytesReceived: conn.bytesReceived,
+    unread: conn.unread,
+    eof: conn.eof,
+    lingerZero: conn.lingerZero,
+    shutWr: conn.shutWr,
+    reuseAddr: conn.reuseAddr,
+  });
+  const file = d.getFile(fileId);
+  if (file) d.putFile({ ...file, endpointId: socket.id });
+  const c = d.ep(epId);
+  c.fileId = null;
+  c.unread = 0;
 }
 
 /** Put a segment on the wire from endpoint `fromId` to its peer (or to whatever address it was sent). */

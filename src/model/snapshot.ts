@@ -86,6 +86,7 @@ export function toModelSnapshot(ctx: SystemContext, extras: SnapshotExtras): Mod
       lingerZero: e.lingerZero,
       shutWr: e.shutWr,
       reuseAddr: e.reuseAddr,
+      timeWaitId: e.timeWaitId,
     }))
     .sort(byId);
   return {

@@ -94,6 +94,8 @@ export interface EndpointState {
   shutWr: boolean;
   /** SO_REUSEADDR is set. */
   reuseAddr: boolean;
+  /** A CLOSED socket whose connection went on in a separate TIME_WAIT socket (this endpoint's id). */
+  timeWaitId: string | null;
   /** Trace time (ns) at which TIME_WAIT began; 2MSL later the endpoint closes. */
   timeWaitSince: number | null;
   /** The step in which the endpoint reached CLOSED without a file (pruned after that step). */

@@ -9,11 +9,14 @@
 
 import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
-import { applyTraceEvent, initialContext } from './apply.ts';
+import { applyTraceEvent, initialContext, type SignalEventLike } from './apply.ts';
 import type { SystemContext } from './state.ts';
 
 /** A trace event as a machine event: `type` is the event's kind, `index` its place in the trace. */
-export type SystemEvent = { [K in TraceEvent['kind']]: { type: K; event: Extract<TraceEvent, { kind: K }>; index: number } }[TraceEvent['kind']];
+export type SystemEvent =
+  | { [K in TraceEvent['kind']]: { type: K; event: Extract<TraceEvent, { kind: K }>; index: number } }[TraceEvent['kind']]
+  /** The runner's `signal` event (parsed like the others; see SignalEventLike). */
+  | { type: 'signal'; event: SignalEventLike; index: number };
 
 export function toSystemEvent(event: TraceEvent, index: number): SystemEvent {
   return { type: event.kind, event, index } as SystemEvent;
@@ -21,7 +24,7 @@ export function toSystemEvent(event: TraceEvent, index: number): SystemEvent {
 
 /** The pure helper every action calls: the event's own semantics are in applyTraceEvent. */
 function next(context: SystemContext, event: SystemEvent): SystemContext {
-  return applyTraceEvent(context, event.event, event.index);
+  return applyTraceEvent(context, event.event as TraceEvent, event.index);
 }
 
 export const systemMachine = setup({
@@ -36,6 +39,7 @@ export const systemMachine = setup({
     wakeAtGate: assign(({ context, event }) => next(context, event)),
     completeCall: assign(({ context, event }) => next(context, event)),
     exitProcess: assign(({ context, event }) => next(context, event)),
+    deliverSignal: assign(({ context, event }) => next(context, event)),
     settleWithKernel: assign(({ context, event }) => next(context, event)),
     recordOutput: assign(({ context, event }) => next(context, event)),
     endRun: assign(({ context, event }) => next(context, event)),
@@ -52,6 +56,7 @@ export const systemMachine = setup({
         ready: { actions: 'wakeAtGate' },
         return: { actions: 'completeCall' },
         exit: { actions: 'exitProcess' },
+        signal: { actions: 'deliverSignal' },
         kernel: { actions: 'settleWithKernel' },
         output: { actions: 'recordOutput' },
         end: { target: 'ended', actions: 'endRun' },
@@ -65,6 +70,7 @@ export const systemMachine = setup({
         ready: { actions: 'wakeAtGate' },
         return: { actions: 'completeCall' },
         exit: { actions: 'exitProcess' },
+        signal: { actions: 'deliverSignal' },
         kernel: { actions: 'settleWithKernel' },
         output: { actions: 'recordOutput' },
         end: { actions: 'endRun' },

@@ -107,6 +107,12 @@ export interface ModelEndpoint {
   shutWr?: boolean;
   /** SO_REUSEADDR is set. */
   reuseAddr?: boolean;
+  /**
+   * Set on a CLOSED socket that a descriptor still names, whose connection entered TIME_WAIT
+   * (after shutdown(SHUT_WR) and the peer's FIN): Linux moves the connection to a separate
+   * TIME_WAIT socket that no descriptor names — this is that endpoint's id — and closes this one.
+   */
+  timeWaitId?: string | null;
 }
 
 export type SegmentFlag = 'SYN' | 'ACK' | 'FIN' | 'RST' | 'PSH';

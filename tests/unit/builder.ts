@@ -66,6 +66,16 @@ export class TraceBuilder {
     return this.push({ kind: 'exit', pid, role: this.role(pid), status, signal: null });
   }
 
+  /** The process was killed by `signal` (exit status null). */
+  killed(pid: number, signal: string): this {
+    return this.push({ kind: 'exit', pid, role: this.role(pid), status: null, signal });
+  }
+
+  /** The runner sends `signal` to a process (a `signal` event; its exit follows). */
+  signal(pid: number, signal = 'SIGTERM'): this {
+    return this.push({ kind: 'signal', pid, role: this.role(pid), signal, from: 'runner' } as unknown as Dist<TraceEvent>);
+  }
+
   /** A child created by fork: its return event (ret 0) names it. */
   forkChild(childPid: number, role: string, ppid: number): this {
     this.roles.set(childPid, role);

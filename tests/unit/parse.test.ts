@@ -126,6 +126,23 @@ describe('parseRecord', () => {
   });
 });
 
+describe('records of issue #3', () => {
+  it("accepts the runner's signal event and checks its fields", () => {
+    const sig = { kind: 'signal', seq: 3, t: 9, pid: 7, role: 'parent', signal: 'SIGTERM', from: 'runner' };
+    expect(parseRecord(sig, 5)).toBe(sig);
+    expect(parseRecord({ ...sig, from: undefined }, 5)).toMatchObject({ kind: 'signal' });
+    expect(() => parseRecord({ ...sig, signal: '' }, 5)).toThrow('line 5: "signal" must be a non-empty string in a "signal" event (got the string "")');
+    expect(() => parseRecord({ ...sig, pid: 0 }, 5)).toThrow('line 5: "pid" must be a positive integer in a "signal" event (got 0)');
+  });
+
+  it("accepts waitpid's status (an integer, or null) on a return, and nothing else there", () => {
+    const ret = { kind: 'return', seq: 1, t: 1, pid: 2, role: 'parent', fn: 'waitpid', ret: 4, errno: null };
+    expect(parseRecord({ ...ret, status: 0 }, 6)).toMatchObject({ status: 0 });
+    expect(parseRecord({ ...ret, ret: 0, status: null }, 6)).toMatchObject({ status: null });
+    expect(() => parseRecord({ ...ret, status: 'exited' }, 6)).toThrow('line 6: "status" must be an integer or null when present in a "return" event (got the string "exited")');
+  });
+});
+
 describe('parseTrace on a file that is not a trace', () => {
   it('lists the first thousand broken lines and says how many more there were', () => {
     const text = Array.from({ length: 1500 }, () => 'not json').join('\n');

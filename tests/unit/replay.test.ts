@@ -144,7 +144,7 @@ describe('the XState system machine', () => {
 
   it('has one named assign action per event kind', () => {
     const on = systemMachine.config.states?.running?.on ?? {};
-    expect(Object.keys(on).sort()).toEqual(['call', 'end', 'exit', 'kernel', 'output', 'ready', 'return', 'spawn']);
+    expect(Object.keys(on).sort()).toEqual(['call', 'end', 'exit', 'kernel', 'output', 'ready', 'return', 'signal', 'spawn']);
   });
 });
 
