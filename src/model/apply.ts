@@ -17,6 +17,7 @@ import type {
   ReadyEvent,
   ReturnEvent,
   Scalar,
+  SignalEvent,
   SpawnEvent,
   TraceEvent,
   TraceHeader,
@@ -24,15 +25,6 @@ import type {
 import type { EndpointKind, ModelSegment, SegmentFlag } from './types.ts';
 import type { EndpointState, FileState, ProcState, SystemContext } from './state.ts';
 import { isSynchronized, tcpInitial, tcpTransition, type TcpEvent } from './tcp.ts';
-
-/** The runner's `signal` event (it sent `signal` to process `pid`); its `exit` follows. */
-export interface SignalEventLike {
-  kind: 'signal';
-  pid: number;
-  role: string;
-  signal: string;
-  from?: string;
-}
 
 /** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN): its 2MSL. Event times are nanoseconds. */
 export const TIME_WAIT_NS = 60_000_000_000;
@@ -634,14 +626,14 @@ function markGone(d: Draft, pid: number): void {
  * event has not come yet (the runner noticed the exit after the parent reaped it), waitpid's
  * return is the proof that it exited: its descriptors close now.
  */
-function reapChild(d: Draft, parentPid: number, childPid: number): void {
+function reapChild(d: Draft, parentPid: number, childPid: number, status: number | null, signal: string | null): void {
   const c = d.getProc(childPid);
   if (!c) {
     d.note(`waitpid returned pid ${childPid}, a process the model does not know`);
     return;
   }
   if (c.ppid !== parentPid) d.note(`waitpid in pid ${parentPid} returned pid ${childPid}, which is not its child`);
-  if (isLive(c)) endProcess(d, childPid, null, null);
+  if (isLive(c)) endProcess(d, childPid, status, signal);
   if (d.getProc(childPid)!.status === 'zombie') markGone(d, childPid);
 }
 
@@ -918,7 +910,7 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
     case 'wait':
     case 'waitpid': {
       // ret: the reaped child's pid; 0 with WNOHANG when no child has exited; -1 ECHILD when none is left.
-      if (ok && ev.ret > 0) reapChild(d, pid, ev.ret);
+      if (ok && ev.ret > 0) reapChild(d, pid, ev.ret, ev.status ?? null, ev.signal ?? null);
       break;
     }
     case 'signal':
@@ -950,7 +942,7 @@ function applyExit(d: Draft, ev: ExitEvent): void {
 }
 
 /** The runner sent a signal (SIGTERM to kill a server): it takes effect with the exit that follows. */
-function applySignal(d: Draft, ev: SignalEventLike): void {
+function applySignal(d: Draft, ev: SignalEvent): void {
   const p = d.getProc(ev.pid);
   if (!p) {
     d.note(`${ev.signal} was sent to pid ${ev.pid} (${ev.role}), a process the model does not know`);
@@ -1030,15 +1022,12 @@ export function applyTraceEvent(ctx: SystemContext, ev: TraceEvent, index: numbe
     case 'kernel':
       applyKernel(d, ev);
       break;
+    case 'signal':
+      applySignal(d, ev);
+      break;
     case 'output':
     case 'end':
       break;
-    default: {
-      // Kinds newer than this build's TraceEvent union (parseTrace has validated them).
-      const other = ev as unknown as { kind: string };
-      if (other.kind === 'signal') applySignal(d, other as SignalEventLike);
-      break;
-    }
   }
   flush(d);
   return d.finish();

@@ -9,14 +9,11 @@
 
 import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
-import { applyTraceEvent, initialContext, type SignalEventLike } from './apply.ts';
+import { applyTraceEvent, initialContext } from './apply.ts';
 import type { SystemContext } from './state.ts';
 
 /** A trace event as a machine event: `type` is the event's kind, `index` its place in the trace. */
-export type SystemEvent =
-  | { [K in TraceEvent['kind']]: { type: K; event: Extract<TraceEvent, { kind: K }>; index: number } }[TraceEvent['kind']]
-  /** The runner's `signal` event (parsed like the others; see SignalEventLike). */
-  | { type: 'signal'; event: SignalEventLike; index: number };
+export type SystemEvent = { [K in TraceEvent['kind']]: { type: K; event: Extract<TraceEvent, { kind: K }>; index: number } }[TraceEvent['kind']];
 
 export function toSystemEvent(event: TraceEvent, index: number): SystemEvent {
   return { type: event.kind, event, index } as SystemEvent;
@@ -24,7 +21,7 @@ export function toSystemEvent(event: TraceEvent, index: number): SystemEvent {
 
 /** The pure helper every action calls: the event's own semantics are in applyTraceEvent. */
 function next(context: SystemContext, event: SystemEvent): SystemContext {
-  return applyTraceEvent(context, event.event as TraceEvent, event.index);
+  return applyTraceEvent(context, event.event, event.index);
 }
 
 export const systemMachine = setup({

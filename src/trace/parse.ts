@@ -266,10 +266,11 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.optionalAddress(o, 'peer');
       c.optionalString(o, 'data');
       c.optionalInt(o, 'ppid', 0);
-      // waitpid: how the reaped child ended (present when ret > 0).
+      // waitpid, when it reaped a child: its exit status (null when a signal killed it) and that signal.
       if (o.status !== undefined && o.status !== null && (typeof o.status !== 'number' || !Number.isInteger(o.status))) {
         c.fail('status', 'an integer or null when present', o.status);
       }
+      c.optionalString(o, 'signal');
       break;
     case 'exit':
       c.int(o, 'pid', 1);
@@ -285,7 +286,7 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.int(o, 'pid', 1);
       c.nonEmptyString(o, 'role');
       c.nonEmptyString(o, 'signal');
-      c.optionalString(o, 'from');
+      c.oneOf(o, 'from', ['runner'] as const);
       break;
     case 'output':
       c.int(o, 'pid', 1);

@@ -73,7 +73,7 @@ export class TraceBuilder {
 
   /** The runner sends `signal` to a process (a `signal` event; its exit follows). */
   signal(pid: number, signal = 'SIGTERM'): this {
-    return this.push({ kind: 'signal', pid, role: this.role(pid), signal, from: 'runner' } as unknown as Dist<TraceEvent>);
+    return this.push({ kind: 'signal', pid, role: this.role(pid), signal, from: 'runner' });
   }
 
   /** A child created by fork: its return event (ret 0) names it. */

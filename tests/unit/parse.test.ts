@@ -130,7 +130,7 @@ describe('records of issue #3', () => {
   it("accepts the runner's signal event and checks its fields", () => {
     const sig = { kind: 'signal', seq: 3, t: 9, pid: 7, role: 'parent', signal: 'SIGTERM', from: 'runner' };
     expect(parseRecord(sig, 5)).toBe(sig);
-    expect(parseRecord({ ...sig, from: undefined }, 5)).toMatchObject({ kind: 'signal' });
+    expect(() => parseRecord({ ...sig, from: 'someone' }, 5)).toThrow('line 5: "from" must be one of "runner" in a "signal" event (got the string "someone")');
     expect(() => parseRecord({ ...sig, signal: '' }, 5)).toThrow('line 5: "signal" must be a non-empty string in a "signal" event (got the string "")');
     expect(() => parseRecord({ ...sig, pid: 0 }, 5)).toThrow('line 5: "pid" must be a positive integer in a "signal" event (got 0)');
   });
@@ -140,6 +140,8 @@ describe('records of issue #3', () => {
     expect(parseRecord({ ...ret, status: 0 }, 6)).toMatchObject({ status: 0 });
     expect(parseRecord({ ...ret, ret: 0, status: null }, 6)).toMatchObject({ status: null });
     expect(() => parseRecord({ ...ret, status: 'exited' }, 6)).toThrow('line 6: "status" must be an integer or null when present in a "return" event (got the string "exited")');
+    expect(parseRecord({ ...ret, status: null, signal: 'SIGPIPE' }, 6)).toMatchObject({ signal: 'SIGPIPE' });
+    expect(() => parseRecord({ ...ret, status: null, signal: 9 }, 6)).toThrow('line 6: "signal" must be a string when present in a "return" event (got 9)');
   });
 });
 
