@@ -1,8 +1,9 @@
 // Helpers for the lab tests: run scenarios with the real lab and read their traces.
 
 import { existsSync } from 'node:fs';
+import type { Scenario } from '../../src/scenarios/types.ts';
 import { LabRun, type LabRunOptions } from '../../src/server/lab/run.ts';
-import type { KernelEvent, KernelSocket, TraceEvent, TraceRecord } from '../../src/trace/types.ts';
+import type { CallEvent, ExitEvent, KernelEvent, KernelProcess, KernelSocket, ReturnEvent, TraceEvent, TraceRecord } from '../../src/trace/types.ts';
 
 export class Recorder {
   readonly records: TraceRecord[] = [];
@@ -85,4 +86,54 @@ export function listener(k: KernelEvent, port: number): KernelSocket | undefined
 
 export function clientSock(k: KernelEvent, port: number): KernelSocket | undefined {
   return k.sockets.find((s) => s.remote.endsWith(`:${port}`));
+}
+
+/** Run a scenario to its end and stop it; the trace, the port, and any lab process left after stop. */
+export async function runScenario(scenario: Scenario): Promise<{ rec: Recorder; port: number; left: number[] }> {
+  const { run, rec } = await startRun({ scenario });
+  try {
+    while (!run.done) await run.next();
+    await run.stop('completed');
+  } finally {
+    await run.stop();
+  }
+  return { rec, port: run.port, left: await allGone(rec.pids(), 0) };
+}
+
+/** Every kernel snapshot, step 0 first. */
+export function kernels(rec: Recorder): KernelEvent[] {
+  return rec.records.filter((r): r is KernelEvent => r.kind === 'kernel');
+}
+
+export function returns(rec: Recorder, fn: string, role?: string): ReturnEvent[] {
+  return rec.events.filter((e): e is ReturnEvent => e.kind === 'return' && e.fn === fn && (role === undefined || e.role === role));
+}
+
+export function calls(rec: Recorder, fn: string, role?: string): CallEvent[] {
+  return rec.events.filter((e): e is CallEvent => e.kind === 'call' && e.fn === fn && (role === undefined || e.role === role));
+}
+
+export function exitOf(rec: Recorder, role: string): ExitEvent | undefined {
+  return rec.events.find((e): e is ExitEvent => e.kind === 'exit' && e.role === role);
+}
+
+export function proc(k: KernelEvent, role: string): KernelProcess | undefined {
+  return k.processes.find((p) => p.role === role);
+}
+
+/** The server's end of the connection from this client port. */
+export function serverConnFrom(k: KernelEvent, port: number, clientPort: number): KernelSocket | undefined {
+  return k.sockets.find((s) => s.local.endsWith(`:${port}`) && s.remote.endsWith(`:${clientPort}`));
+}
+
+/** The client's end, on its local port. */
+export function clientEnd(k: KernelEvent, port: number, clientPort: number): KernelSocket | undefined {
+  return k.sockets.find((s) => s.local.endsWith(`:${clientPort}`) && s.remote.endsWith(`:${port}`));
+}
+
+/** The local port a client connected from (its connect return). */
+export function clientPort(rec: Recorder, role: string): number {
+  const local = returns(rec, 'connect', role)[0]?.local;
+  if (!local) throw new Error(`${role} has no successful connect`);
+  return Number(local.slice(local.lastIndexOf(':') + 1));
 }
