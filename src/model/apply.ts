@@ -2,13 +2,24 @@
 // next context (src/model/state.ts), never changing its input. The XState machine in system.ts
 // calls them from its `assign` actions.
 //
-// Semantics (UNP §4.8; RFC 9293 for TCP):
+// Semantics (UNP §4.8, ch. 5 and §7.5; RFC 9293 for TCP; Linux where it differs):
 // - processes: spawn, call (at the gate), ready (woken, at the gate again), return (running),
-//   exit (every descriptor closed; zombie while a live parent has SIGCHLD at default).
+//   exit (every descriptor closed; zombie while a live parent does not ignore SIGCHLD, until a
+//   waitpid returns its pid). A call made before the pending one returned comes from a signal
+//   handler (sig_chld's waitpid inside accept): the pending call is interrupted, and resumes when
+//   it returns (or fails EINTR), when it is woken (ready), or when the kernel shows the process
+//   back inside it. SIGCHLD's disposition is what sigaction returned; fork copies it, and the
+//   descriptor limit (setrlimit). A runner's signal is pending until the exit it causes. When a
+//   process dies its zombies are reaped and its live children re-parented by the subreaper that
+//   launched the program.
 // - open files: socket/accept create one (refCount 1); fork raises every shared file's count;
-//   close lowers it; only at 0 is the socket closed (FIN, or RST with SO_LINGER 0 or unread data).
+//   close lowers it; only at 0 is the socket closed (FIN, or RST with SO_LINGER 0 or unread data);
+//   shutdown(SHUT_WR) sends the FIN whatever the count. A failed accept (EMFILE, EINTR) leaves the
+//   connection in the queue; closing a listener resets the connections queued on it.
 // - TCP: every endpoint is driven by the machine in tcp.ts. Segments travel on loopback, so each
-//   is delivered at once, in the order sent, and the receiver's machine answers.
+//   is delivered at once, in the order sent, and the receiver's machine answers. A connection that
+//   enters TIME_WAIT while a descriptor still names its socket moves to a separate TIME_WAIT
+//   socket, and the descriptor's socket is CLOSED (Linux's tcp_time_wait).
 
 import type {
   CallEvent,
