@@ -528,6 +528,9 @@ function activeOpen(d: Draft, clientId: string, addr: string): void {
       peerId: clientId,
       queuedOn: listener.id,
       queueOrder: d.ctx.nextQueueOrder,
+      // A connection the listener creates inherits its socket options (Linux sk_clone_lock).
+      reuseAddr: listener.reuseAddr,
+      lingerZero: listener.lingerZero,
     });
     d.ctx.nextQueueOrder = d.ctx.nextQueueOrder + 1;
     d.ep(clientId).peerId = conn.id;

@@ -306,6 +306,8 @@ describe('the server closes first', () => {
       const tw = byAddresses(failed, SERV, CLI)[0]!;
       expect(tw.state).toBe('TIME_WAIT');
       expect(proc(failed, PARENT2)).toMatchObject({ status: 'exited', exitStatus: 1, lastResult: { fn: 'bind', ret: -1, errno: 'EADDRINUSE', conflicts: [tw.id] } });
+      // The TIME_WAIT came from a connection of a listener with SO_REUSEADDR: it has it too.
+      expect(tw.reuseAddr).toBe(true);
       const ok = r.atStep(5);
       expect(endpointOf(ok, PARENT3, 3)).toMatchObject({ state: 'LISTEN', reuseAddr: true, local: SERV });
       expect(byAddresses(ok, SERV, CLI)[0]?.state).toBe('TIME_WAIT');
@@ -635,6 +637,21 @@ describe('linger-rst: SO_LINGER 0', () => {
     b.kernel([P('gate', 'read'), C('gate', 'exit')], [listener([PARENT, 3]), heldClosed([PARENT, 4])]);
     const r = expectAgreement(b);
     expect(endpointOf(r.atStep(0), PARENT, 4)).toMatchObject({ state: 'CLOSED', error: 'reset' });
+  });
+});
+
+describe('socket options a connection inherits from its listener', () => {
+  it('SO_LINGER 0 on the listener: the accepted connection aborts with RST at its last close', () => {
+    const b = new TraceBuilder();
+    const linger = (x: TraceBuilder) => x.sys(PARENT, 'setsockopt', { fd: 3, level: 'SOL_SOCKET', optname: 'SO_LINGER', l_onoff: 1, l_linger: 0 }, 0);
+    serverStart(b, PARENT, 'parent', RUNNER, { afterSocket: linger });
+    clientConnects(b, CLIENT, 'client#1', CLI);
+    accepts(b, PARENT, 4, CLI);
+    expect(endpointOf(last(b), PARENT, 4)?.lingerZero).toBe(true);
+    b.sys(PARENT, 'close', { fd: 4 }, 0);
+    const m = last(b);
+    expect(m.segments.at(-1)?.flags).toEqual(['RST', 'ACK']);
+    expect(endpointOf(m, CLIENT, 3)).toMatchObject({ state: 'CLOSED', error: 'reset' });
   });
 });
 
