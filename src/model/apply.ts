@@ -816,12 +816,12 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
       break;
     }
     case 'accept': {
-      if (p.fdLimit !== null && (ev.errno === 'EMFILE') !== lowestFreeFd(p) >= p.fdLimit) {
-        d.note(
-          ev.errno === 'EMFILE'
-            ? `accept failed with EMFILE, but ${p.role} has fd ${lowestFreeFd(p)} free below its limit ${p.fdLimit}`
-            : `accept returned fd ${ev.ret} although ${p.role}'s descriptor limit is ${p.fdLimit}`,
-        );
+      // The descriptor limit explains EMFILE: every descriptor below it is in use.
+      if (p.fdLimit !== null && ev.errno === 'EMFILE' && lowestFreeFd(p) < p.fdLimit) {
+        d.note(`accept failed with EMFILE, but ${p.role} has fd ${lowestFreeFd(p)} free below its limit ${p.fdLimit}`);
+      }
+      if (p.fdLimit !== null && ok && ev.ret >= p.fdLimit) {
+        d.note(`accept returned fd ${ev.ret} although ${p.role}'s descriptor limit is ${p.fdLimit}`);
       }
       // On failure (EMFILE, EINTR …) the connection stays in the accept queue.
       if (!ok) break;
