@@ -2,23 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { causeFirst } from '../../src/server/lab/run.ts';
 
 const ev = (kind: string, pid: number, label: string) => ({ kind, pid, label });
+const labels = (batch: { label: string }[]) => batch.map((e) => e.label);
 
 describe('ordering the events of one step', () => {
   it('puts the released close before the peer read that saw its FIN', () => {
     const batch = [ev('return', 20, 'child read 0'), ev('call', 20, 'child close'), ev('return', 10, 'client close'), ev('call', 10, 'client exit')];
     causeFirst(batch, 10);
-    expect(batch.map((e) => e.label)).toEqual(['client close', 'child read 0', 'child close', 'client exit']);
+    expect(labels(batch)).toEqual(['client close', 'client exit', 'child read 0', 'child close']);
   });
 
-  it('leaves a step alone when the cause already comes first', () => {
-    const batch = [ev('return', 10, 'a'), ev('return', 20, 'b')];
+  it('puts an err_sys exit before the end-of-file it caused', () => {
+    const batch = [ev('return', 1, 'parent accept EMFILE'), ev('return', 30, 'client read 0'), ev('exit', 1, 'parent exit 1')];
+    causeFirst(batch, 1);
+    expect(labels(batch)).toEqual(['parent accept EMFILE', 'parent exit 1', 'client read 0']);
+  });
+
+  it('keeps each process’s own order', () => {
+    const batch = [ev('return', 10, 'a1'), ev('return', 20, 'b1'), ev('call', 10, 'a2'), ev('call', 20, 'b2')];
     causeFirst(batch, 10);
-    expect(batch.map((e) => e.label)).toEqual(['a', 'b']);
+    expect(labels(batch)).toEqual(['a1', 'a2', 'b1', 'b2']);
   });
 
-  it('leaves spawn and kill steps alone', () => {
+  it('leaves spawn steps alone', () => {
     const batch = [ev('return', 20, 'b'), ev('return', 10, 'a')];
     causeFirst(batch, null);
-    expect(batch.map((e) => e.label)).toEqual(['b', 'a']);
+    expect(labels(batch)).toEqual(['b', 'a']);
   });
 });

@@ -241,7 +241,7 @@ export class LabRun {
   /** The server's port and the local ports our clients connected from: what the observer asks about. */
   private readonly ports = new Set<number>();
   private pending: Pending[] = [];
-  /** The process released in the current step: its call caused everything else in the step. */
+  /** The process that acted in the current step (released, or killed): it caused everything else in the step. */
   private releasedPid: number | null = null;
   private seq = 0;
   private steps = 0;
@@ -657,6 +657,7 @@ export class LabRun {
   }
 
   private sendSignal(entry: Extract<ScheduleEntry, { do: 'kill' }>, p: LabProc): void {
+    this.releasedPid = p.pid;
     this.push({ kind: 'signal', t: nowNs(), pid: p.pid, role: p.role, signal: entry.signal, from: 'runner' });
     try {
       process.kill(p.pid, entry.signal);
@@ -959,17 +960,16 @@ function validateSchedule(scenario: Scenario): void {
 }
 
 /**
- * Put the released process's first event of the step (the return of the released call, or its
- * exit) before every event of other processes. The lab stamps `t` after a call returns, so a
- * peer woken by the call (a read that sees the FIN of a close, an accept that sees a connect)
- * can carry an earlier `t` than the call that woke it; a reader must see the cause first.
+ * Put the events of the process that acted in this step (released, or killed by the runner)
+ * before the events of every other process, each group in the order of `t`. A gate lets one
+ * process act per step; the others only react to it. The lab stamps `t` after a call returns
+ * (and an exit when it is reaped), so a peer woken by the call (a read that sees the FIN of a
+ * close or of an exit, an accept that sees a connect) can carry an earlier `t` than its cause;
+ * a reader must see the cause first.
  */
-export function causeFirst(batch: { kind: string; pid?: number }[], releasedPid: number | null): void {
-  if (releasedPid === null) return;
-  const causeIndex = batch.findIndex((e) => e.pid === releasedPid && (e.kind === 'return' || e.kind === 'exit'));
-  if (causeIndex <= 0) return;
-  const firstOther = batch.findIndex((e) => e.pid !== releasedPid && e.kind !== 'kernel');
-  if (firstOther < 0 || firstOther > causeIndex) return;
-  const [cause] = batch.splice(causeIndex, 1);
-  batch.splice(firstOther, 0, cause!);
+export function causeFirst<E extends { kind: string; pid?: number }>(batch: E[], actorPid: number | null): void {
+  if (actorPid === null) return;
+  const actor = batch.filter((e) => e.pid === actorPid);
+  const others = batch.filter((e) => e.pid !== actorPid);
+  batch.splice(0, batch.length, ...actor, ...others);
 }
