@@ -1,26 +1,47 @@
-// The two views: the lesson list (no ?lesson=) and a lesson. Links between them reload the
-// page, so a lesson always starts with a fresh session.
+// The two views: the lesson list (no ?lesson=, or ?view=lessons) and a lesson part. Links
+// between them reload the page, so a part always starts with a fresh session.
 
 import { lazy, Suspense, useMemo } from 'react';
-import { findLesson, LESSONS } from '../lessons/index.ts';
+import { findLessonInfo, findPart, LESSON_CATALOG } from '../lessons/index.ts';
+import { loadLessonContent } from '../lessons/load.ts';
 import { findScenario } from '../scenarios/index.ts';
 import { Home } from './lesson/Home.tsx';
-
-// The lesson (model, session, figure) is its own chunk: the lesson list needs none of it.
-const LessonView = lazy(() => import('./lesson/LessonView.tsx').then((m) => ({ default: m.LessonView })));
+import type { ContentResult } from './lesson/LessonView.tsx';
 import { parseRoute } from './url.ts';
 
+// The lesson (model, session, figure) is its own chunk, and each lesson's text another: the
+// lesson list needs neither. Both start loading at once.
+const LessonView = lazy(() => import('./lesson/LessonView.tsx').then((m) => ({ default: m.LessonView })));
+
+function contentOf(id: string): Promise<ContentResult> {
+  return loadLessonContent(id).then(
+    (content): ContentResult => ({ ok: true, content }),
+    (err: unknown): ContentResult => ({ ok: false, message: err instanceof Error ? err.message : String(err) }),
+  );
+}
+
+type Page =
+  | { kind: 'home'; problem?: string }
+  | { kind: 'lesson'; props: Omit<Parameters<typeof LessonView>[0], 'ref'> };
+
+function choosePage(search: string): Page {
+  const route = parseRoute(search);
+  if (route.view === 'home') return { kind: 'home' };
+  const lesson = findLessonInfo(route.lesson);
+  if (!lesson) return { kind: 'home', problem: `There is no lesson called “${route.lesson}”. Choose one below.` };
+  const part = findPart(lesson, route.part);
+  if (!part) return { kind: 'home', problem: `The lesson “${lesson.title}” has no part called “${route.part}”. Choose one below.` };
+  const scenario = findScenario(part.scenario);
+  if (!scenario) return { kind: 'home', problem: `The scenario “${part.scenario}” of “${lesson.title}” is not in this build.` };
+  return { kind: 'lesson', props: { lesson, part, scenario, content: contentOf(lesson.id), initialStep: route.step } };
+}
+
 export function App() {
-  const route = useMemo(() => parseRoute(window.location.search), []);
-  if (route.view === 'home') return <Home lessons={LESSONS} />;
-  const lesson = findLesson(route.lesson);
-  const scenario = lesson ? findScenario(lesson.scenario) : undefined;
-  if (!lesson || !scenario) {
-    return <Home lessons={LESSONS} problem={`There is no lesson called “${route.lesson}”. Choose one below.`} />;
-  }
+  const page = useMemo(() => choosePage(window.location.search), []);
+  if (page.kind === 'home') return <Home lessons={LESSON_CATALOG} problem={page.problem} />;
   return (
     <Suspense fallback={<p className="panel-wait">Loading the lesson…</p>}>
-      <LessonView lesson={lesson} scenario={scenario} initialStep={route.step} />
+      <LessonView {...page.props} />
     </Suspense>
   );
 }

@@ -2,6 +2,7 @@
 // what to call it, which role colour it wears.
 
 import type { EndpointKind, ModelEndpoint, ModelOpenFile, ModelProcess, ModelSnapshot } from '../model/types.ts';
+import type { KernelSocket } from '../trace/types.ts';
 import { roleKind, roleNumber } from './roles.ts';
 
 /** The variable name the book gives a descriptor naming an endpoint of this kind. */
@@ -76,4 +77,28 @@ export function peerOf(endpoints: readonly ModelEndpoint[], ep: ModelEndpoint): 
 /** An endpoint that no longer exists for anyone to see: closed and held by no descriptor. */
 export function isGone(ep: ModelEndpoint): boolean {
   return ep.state === 'CLOSED' && ep.fileId === null && ep.queuedOn === null;
+}
+
+/** The kernel's socket for a model endpoint in this step's snapshot: same addresses, and the same state when several match. */
+export function kernelSocketOf(snapshot: ModelSnapshot, ep: ModelEndpoint): KernelSocket | undefined {
+  if (!snapshot.kernel || !ep.local) return undefined;
+  const remote = ep.remote ?? '0.0.0.0:0';
+  const same = snapshot.kernel.sockets.filter((s) => s.local === ep.local && s.remote === remote);
+  return same.find((s) => s.state === ep.state) ?? (same.length === 1 ? same[0] : undefined);
+}
+
+/** "59.9 s left": a kernel timer's remaining time, cut (never rounded up) to tenths of a second. */
+export function remainingText(ms: number): string {
+  const tenths = Math.max(0, Math.floor(ms / 100));
+  return `${(tenths / 10).toFixed(1)} s left`;
+}
+
+/**
+ * The kernel's timer on a closing socket no process holds, in words: TIME_WAIT's 2MSL, or an
+ * orphaned FIN_WAIT_2's timeout (Linux reports both as its time-wait timer). Null when none.
+ */
+export function timeWaitTimer(snapshot: ModelSnapshot, ep: ModelEndpoint): string | null {
+  if (ep.state !== 'TIME_WAIT' && ep.state !== 'FIN_WAIT_2') return null;
+  const timer = kernelSocketOf(snapshot, ep)?.timer;
+  return timer && timer.kind === 'timewait' ? remainingText(timer.remainingMs) : null;
 }

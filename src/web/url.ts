@@ -1,17 +1,20 @@
-// The URL holds the lesson and the step: ?lesson=concurrent&step=7. Step numbers are the
+// The URL holds the lesson, its part and the step: ?lesson=zombies&part=sigchld-ignore&step=4.
+// A lesson with one part needs no part (?lesson=concurrent&step=7). Step numbers are the
 // model's (0 is the start, before any call); the indicator shows them counted from 1.
+// The lesson list is the page without a lesson (/?, /?view=lessons).
 
-export type Route = { view: 'home' } | { view: 'lesson'; lesson: string; step: number };
+export type Route = { view: 'home' } | { view: 'lesson'; lesson: string; part: string | null; step: number };
 
 /** Parse a location.search string. A missing or malformed step is 0; a negative one is 0. */
 export function parseRoute(search: string): Route {
   const params = new URLSearchParams(search);
   const lesson = params.get('lesson');
-  if (!lesson) return { view: 'home' };
+  if (!lesson || params.get('view') === 'lessons') return { view: 'home' };
   const raw = params.get('step');
   let step = 0;
   if (raw !== null && /^\d{1,7}$/.test(raw.trim())) step = Number.parseInt(raw.trim(), 10);
-  return { view: 'lesson', lesson, step };
+  const part = params.get('part')?.trim() || null;
+  return { view: 'lesson', lesson, part, step };
 }
 
 /** The search string for a route, keeping any other parameters of `current`. */
@@ -19,13 +22,27 @@ export function formatRoute(route: Route, current = ''): string {
   const params = new URLSearchParams(current);
   if (route.view === 'home') {
     params.delete('lesson');
+    params.delete('part');
     params.delete('step');
   } else {
-    params.set('lesson', route.lesson);
-    params.set('step', String(route.step));
+    // lesson, part, step first, in that order; then whatever else `current` had.
+    const own = new Set(['lesson', 'part', 'step', 'view']);
+    const rest = [...params.entries()].filter(([k]) => !own.has(k));
+    const ordered = new URLSearchParams([
+      ['lesson', route.lesson],
+      ...(route.part ? [['part', route.part]] : []),
+      ['step', String(route.step)],
+      ...rest,
+    ]);
+    return `?${ordered.toString()}`;
   }
   const s = params.toString();
   return s ? `?${s}` : '?';
+}
+
+/** Where a lesson part starts; `part` is left out for a lesson's only part. */
+export function lessonHref(lesson: string, part: string | null, step = 0): string {
+  return formatRoute({ view: 'lesson', lesson, part, step });
 }
 
 export function clampStep(step: number, total: number): number {

@@ -25,12 +25,18 @@ async function atStep(page: Page, step: number) {
   await expect(indicator(page)).toHaveAttribute('data-step', String(step));
 }
 
-/** Press → until `step`, waiting for each live step to arrive and render. */
+/**
+ * Press → until `step`, waiting for each live step to arrive and render. A question asked before a
+ * step (predict, then reveal) is skipped with S; tests/e2e/curriculum.spec.ts answers them.
+ */
 async function pressNextUntil(page: Page, step: number) {
+  const question = page.getByTestId('question');
   for (;;) {
     const current = Number(await indicator(page).getAttribute('data-step'));
     if (current >= step) return;
     await page.keyboard.press('ArrowRight');
+    await expect(question.or(page.locator(`[data-testid="step-indicator"][data-step="${current + 1}"]`))).toBeVisible();
+    if (await question.isVisible()) await page.keyboard.press('s');
     await atStep(page, current + 1);
   }
 }
@@ -138,9 +144,7 @@ test.describe('recorded, with the companion absent', () => {
     await atStep(page, FIG_4_16);
     await expect(refCount(page, 'listener')).toHaveText('2');
     await expect(refCount(page, 'server-conn')).toHaveText('2');
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
-    await atStep(page, FIG_4_17);
+    await pressNextUntil(page, FIG_4_17);
     await expect(refCount(page, 'listener')).toHaveText('1');
     await expect(refCount(page, 'server-conn')).toHaveText('1');
     await page.keyboard.press('End');
@@ -151,6 +155,8 @@ test.describe('recorded, with the companion absent', () => {
   test('clicking an event in the log jumps to its step', async ({ page }) => {
     await page.goto(`${STATIC}/?lesson=concurrent&step=0`);
     await expect(page.getByTestId('mode-badge')).toHaveText('recorded');
+    // At 1280×720 the event log shares its place with the source.
+    await page.getByRole('tab', { name: 'Event log' }).click();
     // fork's return (in the parent) is part of the step after which both processes exist.
     await page.getByTestId('event-row').filter({ hasText: /fork → [1-9]/ }).first().click();
     await atStep(page, FIG_4_16);

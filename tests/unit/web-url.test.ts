@@ -1,28 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { clampStep, formatRoute, parseRoute, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
+import { clampStep, formatRoute, lessonHref, parseRoute, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
 
 describe('web url: lesson and step in the query string', () => {
   it('reads the home page and a lesson step', () => {
     expect(parseRoute('')).toEqual({ view: 'home' });
     expect(parseRoute('?')).toEqual({ view: 'home' });
-    expect(parseRoute('?lesson=concurrent&step=7')).toEqual({ view: 'lesson', lesson: 'concurrent', step: 7 });
-    expect(parseRoute('?step=3&lesson=concurrent')).toEqual({ view: 'lesson', lesson: 'concurrent', step: 3 });
+    expect(parseRoute('?lesson=concurrent&step=7')).toEqual({ view: 'lesson', lesson: 'concurrent', part: null, step: 7 });
+    expect(parseRoute('?step=3&lesson=concurrent')).toEqual({ view: 'lesson', lesson: 'concurrent', part: null, step: 3 });
   });
 
   it('treats a missing or malformed step as the first', () => {
     for (const q of ['?lesson=concurrent', '?lesson=concurrent&step=', '?lesson=concurrent&step=-2', '?lesson=concurrent&step=abc', '?lesson=concurrent&step=1e3', '?lesson=concurrent&step=2.5']) {
-      expect(parseRoute(q)).toEqual({ view: 'lesson', lesson: 'concurrent', step: 0 });
+      expect(parseRoute(q)).toEqual({ view: 'lesson', lesson: 'concurrent', part: null, step: 0 });
     }
   });
 
   it('writes the step back, keeping other parameters', () => {
-    expect(formatRoute({ view: 'lesson', lesson: 'concurrent', step: 9 })).toBe('?lesson=concurrent&step=9');
-    expect(formatRoute({ view: 'lesson', lesson: 'concurrent', step: 10 }, '?lesson=concurrent&step=9&debug=1')).toBe(
+    expect(formatRoute({ view: 'lesson', lesson: 'concurrent', part: null, step: 9 })).toBe('?lesson=concurrent&step=9');
+    expect(formatRoute({ view: 'lesson', lesson: 'concurrent', part: null, step: 10 }, '?lesson=concurrent&step=9&debug=1')).toBe(
       '?lesson=concurrent&step=10&debug=1',
     );
     expect(formatRoute({ view: 'home' }, '?lesson=concurrent&step=9')).toBe('?');
-    const back = parseRoute(formatRoute({ view: 'lesson', lesson: 'concurrent', step: 21 }));
-    expect(back).toEqual({ view: 'lesson', lesson: 'concurrent', step: 21 });
+    const back = parseRoute(formatRoute({ view: 'lesson', lesson: 'concurrent', part: null, step: 21 }));
+    expect(back).toEqual({ view: 'lesson', lesson: 'concurrent', part: null, step: 21 });
+  });
+
+  it('holds a lesson part, and leaves it out for a lesson of one part', () => {
+    expect(parseRoute('?lesson=zombies&part=sigchld-ignore&step=4')).toEqual({ view: 'lesson', lesson: 'zombies', part: 'sigchld-ignore', step: 4 });
+    expect(parseRoute('?lesson=zombies&part=&step=4')).toEqual({ view: 'lesson', lesson: 'zombies', part: null, step: 4 });
+    expect(formatRoute({ view: 'lesson', lesson: 'zombies', part: 'sigchld-ignore', step: 4 })).toBe('?lesson=zombies&part=sigchld-ignore&step=4');
+    expect(formatRoute({ view: 'lesson', lesson: 'zombies', part: 'zombies', step: 0 }, '?step=9&debug=1&part=x&lesson=y')).toBe(
+      '?lesson=zombies&part=zombies&step=0&debug=1',
+    );
+    expect(formatRoute({ view: 'lesson', lesson: 'concurrent', part: null, step: 2 }, '?lesson=concurrent&part=concurrent&step=1')).toBe(
+      '?lesson=concurrent&step=2',
+    );
+    expect(lessonHref('zombies', 'accept-eintr')).toBe('?lesson=zombies&part=accept-eintr&step=0');
+    expect(lessonHref('concurrent', null, 3)).toBe('?lesson=concurrent&step=3');
+  });
+
+  it('shows the lesson list for /?, /?view=lessons and no lesson', () => {
+    expect(parseRoute('?view=lessons')).toEqual({ view: 'home' });
+    expect(parseRoute('?view=lessons&lesson=zombies')).toEqual({ view: 'home' });
+    expect(formatRoute({ view: 'home' }, '?lesson=zombies&part=x&step=3')).toBe('?');
   });
 
   it('clamps steps into the lesson and counts them from 1 for people', () => {

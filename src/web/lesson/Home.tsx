@@ -1,11 +1,27 @@
-import { useEffect } from 'react';
-import type { Lesson } from '../../lessons/index.ts';
-import { formatRoute } from '../url.ts';
+// The lesson list: the course in order, each lesson with its parts, its summary and the
+// learner's progress; the course's score; Reset. Reachable as /?, /?view=lessons.
 
-export function Home({ lessons, problem }: { lessons: readonly Lesson[]; problem?: string }) {
+import { useEffect } from 'react';
+import type { LessonInfo } from '../../lessons/types.ts';
+import { findScenario } from '../../scenarios/index.ts';
+import { addSummaries, lessonSummary, type ProgressSummary } from '../progress/progress.ts';
+import { useProgress } from '../progress/useProgress.ts';
+import { lessonHref } from '../url.ts';
+import { ProgressLine } from './ProgressLine.tsx';
+import { ResetProgress } from './ResetProgress.tsx';
+
+const stepCount = (scenario: string) => {
+  const s = findScenario(scenario);
+  return s ? s.schedule.length + 1 : 0;
+};
+
+export function Home({ lessons, problem }: { lessons: readonly LessonInfo[]; problem?: string }) {
+  const progress = useProgress();
   useEffect(() => {
     document.title = 'forkscope — lessons';
   }, []);
+  const summaries = lessons.map((l) => lessonSummary(progress, l, stepCount));
+  const course = addSummaries(summaries);
   return (
     <main className="home">
       <h1>
@@ -16,18 +32,53 @@ export function Home({ lessons, problem }: { lessons: readonly Lesson[]; problem
           {problem}
         </p>
       )}
-      <h2>Lessons</h2>
-      <ul className="lesson-list">
-        {lessons.map((l) => (
-          <li key={l.id}>
-            <a href={formatRoute({ view: 'lesson', lesson: l.id, step: 0 })}>{l.title}</a>
-            <p>{l.summary}</p>
-          </li>
+      <section className="course-progress" aria-labelledby="course-h">
+        <div className="course-row">
+          <h2 id="course-h">Your progress</h2>
+          <ProgressLine summary={course} testId="course-progress" />
+          <ResetProgress disabled={course.stepsSeen === 0 && course.answered === 0} />
+        </div>
+        <p className="home-keys">
+          In a lesson: <kbd>→</kbd> or <kbd>Space</kbd> next step, <kbd>←</kbd> previous, <kbd>Home</kbd> first, <kbd>End</kbd> last;{' '}
+          <kbd>1</kbd>–<kbd>4</kbd> answer a question. Progress stays in this browser.
+        </p>
+      </section>
+      <h2 className="lessons-h">Lessons</h2>
+      <ol className="lesson-list">
+        {lessons.map((l, i) => (
+          <LessonItem key={l.id} lesson={l} summary={summaries[i]!} />
         ))}
-      </ul>
-      <p className="home-keys">
-        In a lesson: <kbd>→</kbd> or <kbd>Space</kbd> next step, <kbd>←</kbd> previous, <kbd>Home</kbd> first, <kbd>End</kbd> last.
-      </p>
+      </ol>
     </main>
+  );
+}
+
+function LessonItem({ lesson, summary }: { lesson: LessonInfo; summary: ProgressSummary }) {
+  const many = lesson.parts.length > 1;
+  return (
+    <li className="lesson-item" data-testid="lesson-item" data-lesson={lesson.id}>
+      <span className="lesson-num" aria-hidden="true">
+        {lesson.number}
+      </span>
+      <div className="lesson-body">
+        <h3 className="lesson-name">
+          <span className="sr-only">Lesson {lesson.number}: </span>
+          <a href={lessonHref(lesson.id, null)}>{lesson.title}</a>
+        </h3>
+        {many && (
+          <ol className="part-links" aria-label={`Parts of ${lesson.title}`}>
+            {lesson.parts.map((p, i) => (
+              <li key={p.id}>
+                <a href={lessonHref(lesson.id, p.id)}>
+                  <span className="part-n">{i + 1}</span> {p.title}
+                </a>
+              </li>
+            ))}
+          </ol>
+        )}
+        <p className="lesson-summary">{lesson.summary}</p>
+        <ProgressLine summary={summary} testId="lesson-progress" />
+      </div>
+    </li>
   );
 }

@@ -1,26 +1,41 @@
-// One lesson: the session (live or recorded), the step the page shows, and the panels.
-// The figure and the narration load with the page; the other panels arrive as separate chunks.
+// One part of a lesson: the session (live or recorded), the step the page shows, the question
+// that may stand before it, and the panels. The figure and the narration load with the view;
+// the other panels arrive as separate chunks.
 
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { lessonStep, snapshotResolver, stepRole, stepTotal, type Lesson } from '../../lessons/index.ts';
+import { use, useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  lessonStep,
+  nextLesson,
+  nextPart,
+  questionBefore,
+  snapshotResolver,
+  stepRole,
+  stepTotal,
+  type LessonContent,
+  type LessonInfo,
+  type LessonPartContent,
+  type LessonPartInfo,
+} from '../../lessons/index.ts';
 import type { ModelSnapshot } from '../../model/types.ts';
 import type { Scenario } from '../../scenarios/types.ts';
+import { findScenario } from '../../scenarios/index.ts';
 import { DisagreementBanner } from '../panels/DisagreementBanner.tsx';
-import { FigurePanel } from '../panels/Figure.tsx';
 import { Narration } from '../panels/Narration.tsx';
-import { Panel } from '../panels/Panel.tsx';
 import { TraceProblems } from '../panels/TraceProblems.tsx';
+import { answerOf, lessonSummary } from '../progress/progress.ts';
+import { markSeen, recordAnswer, useProgress } from '../progress/useProgress.ts';
 import { useSession } from '../session/useSession.ts';
-import { clampStep, formatRoute, socketUrl, traceUrl } from '../url.ts';
+import { formatRoute, lessonHref, socketUrl, traceUrl } from '../url.ts';
 import { Controls } from './Controls.tsx';
+import { EndCard } from './EndCard.tsx';
+import { LessonGrid } from './LessonGrid.tsx';
 import { ModeBadge, ModeNotice } from './ModeBar.tsx';
+import { QuestionCard } from './QuestionCard.tsx';
+import { Reveal } from './Reveal.tsx';
+import { TopBar } from './TopBar.tsx';
+import { useLessonNav } from './useLessonNav.ts';
+import { useQuestionKeys } from './useQuestionKeys.ts';
 import { useStepKeys } from './useStepKeys.ts';
-
-const TcpDiagram = lazy(() => import('../panels/TcpDiagram.tsx'));
-const Descriptors = lazy(() => import('../panels/Descriptors.tsx'));
-const Processes = lazy(() => import('../panels/Processes.tsx'));
-const Source = lazy(() => import('../panels/Source.tsx'));
-const EventLog = lazy(() => import('../panels/EventLog.tsx'));
 
 function pageToken(): string | null {
   const meta = document.querySelector('meta[name="forkscope-token"]');
@@ -28,27 +43,64 @@ function pageToken(): string | null {
   return content ? content : null;
 }
 
-const waiting = <p className="panel-wait">Loading…</p>;
+const stepCount = (id: string) => {
+  const s = findScenario(id);
+  return s ? stepTotal(s) : 0;
+};
+
+export type ContentResult = { ok: true; content: LessonContent } | { ok: false; message: string };
 
 export interface LessonViewProps {
-  lesson: Lesson;
+  lesson: LessonInfo;
+  part: LessonPartInfo;
   scenario: Scenario;
+  /** The lesson's narration and questions, loading alongside this view's code. */
+  content: Promise<ContentResult>;
   initialStep: number;
 }
 
-export function LessonView({ lesson, scenario, initialStep }: LessonViewProps) {
+export function LessonView(props: LessonViewProps) {
+  const result = use(props.content);
+  const partContent = result.ok ? result.content.parts[props.part.id] : undefined;
+  if (!partContent) {
+    const why = result.ok ? `the lesson has no text for part “${props.part.id}”` : result.message;
+    return (
+      <main className="home">
+        <p className="home-problem" role="alert">
+          This lesson could not be opened: {why}. <a href="?">All lessons</a>
+        </p>
+      </main>
+    );
+  }
+  return <LessonPart {...props} partContent={partContent} />;
+}
+
+function LessonPart({ lesson, part, scenario, partContent, initialStep }: LessonViewProps & { partContent: LessonPartContent }) {
   const total = stepTotal(scenario);
-  const [step, setStep] = useState(() => clampStep(initialStep, total));
   const [input] = useState(() => ({
     scenario: scenario.id,
-    toStep: clampStep(initialStep, total),
+    toStep: Math.min(Math.max(0, initialStep), total - 1),
     socketUrl: socketUrl(window.location.href, import.meta.env.BASE_URL, pageToken()),
     traceUrl: traceUrl(import.meta.env.BASE_URL, scenario.id),
   }));
   const { view, requestStep } = useSession(input);
   const { replay, steps: available, revision, mode } = view;
+  const progress = useProgress();
+  const [skipped, setSkipped] = useState<ReadonlySet<string>>(() => new Set());
+  const following = nextPart(lesson, part.id);
+  const partParam = lesson.parts.length > 1 ? part.id : null;
 
-  const shown = available > 0 ? Math.min(step, available - 1) : null;
+  const mustAsk = useCallback(
+    (n: number) => {
+      const q = questionBefore(partContent, scenario, n);
+      return q !== null && !skipped.has(q.key) && answerOf(progress, lesson.id, part.id, q.key) === null;
+    },
+    [partContent, scenario, skipped, progress, lesson.id, part.id],
+  );
+  const onPastEnd = useMemo(() => (following ? () => window.location.assign(lessonHref(lesson.id, following.id)) : null), [following, lesson.id]);
+  const nav = useLessonNav({ initialStep, total, available, liveMore: mode === 'live' && !view.done, inFlight: view.inFlight, requestStep, mustAsk, onPastEnd });
+  const { shown, asking } = nav;
+
   const snapshot = useMemo<ModelSnapshot | null>(
     () => (replay && shown !== null ? replay.atStep(shown) : null),
     // revision: the replay is appended to in place during a live run
@@ -60,108 +112,91 @@ export function LessonView({ lesson, scenario, initialStep }: LessonViewProps) {
   );
 
   useEffect(() => {
-    const search = formatRoute({ view: 'lesson', lesson: lesson.id, step }, window.location.search);
+    const search = formatRoute({ view: 'lesson', lesson: lesson.id, part: partParam, step: nav.step }, window.location.search);
     if (search !== window.location.search) window.history.replaceState(window.history.state, '', search);
-  }, [lesson.id, step]);
-
+  }, [lesson.id, partParam, nav.step]);
   useEffect(() => {
     document.title = `${shown === null ? '' : `Step ${shown + 1} · `}${lesson.title} — forkscope`;
   }, [lesson.title, shown]);
+  useEffect(() => {
+    if (shown !== null) markSeen(lesson.id, part.id, shown);
+  }, [lesson.id, part.id, shown]);
 
-  const liveMore = mode === 'live' && !view.done;
-  const atEdge = shown === null || shown >= available - 1;
-  const canNext = shown !== null && shown < total - 1 && (!atEdge || (liveMore && !view.inFlight));
-  const canPrev = shown !== null && shown > 0;
-  const canLast = shown !== null && shown < available - 1;
-
-  const next = useCallback(() => {
-    if (shown === null || shown >= total - 1) return;
-    if (shown < available - 1) {
-      setStep(shown + 1);
-    } else if (liveMore && !view.inFlight) {
-      requestStep();
-      setStep(shown + 1);
-    }
-  }, [shown, total, available, liveMore, view.inFlight, requestStep]);
-  const prev = useCallback(() => {
-    if (shown !== null && shown > 0) setStep(shown - 1);
-  }, [shown]);
-  const first = useCallback(() => setStep(0), []);
-  const last = useCallback(() => {
-    if (available > 0) setStep(available - 1);
-  }, [available]);
-  const seek = useCallback((n: number) => setStep(clampStep(n, available)), [available]);
-
-  const keys = useMemo(() => ({ next, prev, first, last }), [next, prev, first, last]);
+  const question = asking !== null ? questionBefore(partContent, scenario, asking) : null;
+  const choose = useCallback(
+    (choice: number) => {
+      if (!question) return;
+      recordAnswer(lesson.id, part.id, question.key, { choice, correct: choice === question.question.answer });
+      nav.answered();
+    },
+    [question, lesson.id, part.id, nav.answered],
+  );
+  const skip = useCallback(() => {
+    if (!question) return;
+    setSkipped((s) => new Set(s).add(question.key));
+    nav.answered();
+  }, [question, nav.answered]);
+  useQuestionKeys(question !== null, question?.question.choices.length ?? 0, choose, skip);
+  const keys = useMemo(() => ({ next: nav.next, prev: nav.prev, first: nav.first, last: nav.last }), [nav.next, nav.prev, nav.first, nav.last]);
   useStepKeys(keys);
 
-  const text = lessonStep(lesson, scenario, shown ?? step);
   const resolve = snapshotResolver(snapshot, view.header?.scenario.port ?? null);
-  const actingRole = stepRole(scenario, shown ?? step);
+  const current = shown ?? nav.step;
+  const revealed = shown !== null ? questionBefore(partContent, scenario, shown) : null;
+  const revealAnswer = revealed ? answerOf(progress, lesson.id, part.id, revealed.key) : null;
+  const showReveal = revealed !== null && asking === null && (revealAnswer !== null || skipped.has(revealed.key));
+  const atEnd = shown !== null && shown === total - 1;
+  const stepTitle = useCallback((n: number) => lessonStep(partContent, scenario, n).title, [partContent, scenario]);
+
+  const narration = question ? (
+    <QuestionCard question={question.question} step={asking!} resolve={resolve} onChoose={choose} onSkip={skip} />
+  ) : (
+    <Narration
+      step={lessonStep(partContent, scenario, current)}
+      resolve={resolve}
+      before={showReveal && revealed ? <Reveal question={revealed.question} answer={revealAnswer} resolve={resolve} /> : undefined}
+      after={atEnd ? <EndCard lesson={lesson} part={part} nextPart={following} nextLesson={nextLesson(lesson)} /> : undefined}
+    />
+  );
 
   return (
     <div className="lesson">
-      <header className="topbar">
-        <a className="brand" href="?">
-          forkscope
-        </a>
-        <h1 className="lesson-title">{lesson.title}</h1>
+      <TopBar lesson={lesson} part={part} score={lessonSummary(progress, lesson, stepCount)}>
         <ModeBadge mode={mode} header={view.header} />
         <Controls
           shown={shown}
           total={total}
-          canPrev={canPrev}
-          canNext={canNext}
-          canLast={canLast}
+          canPrev={nav.canPrev}
+          canNext={nav.canNext}
+          canLast={nav.canLast}
           busy={view.inFlight}
-          onFirst={first}
-          onPrev={prev}
-          onNext={next}
-          onLast={last}
+          onFirst={nav.first}
+          onPrev={nav.prev}
+          onNext={nav.next}
+          onLast={nav.last}
         />
-      </header>
+      </TopBar>
       {mode === 'recorded' && view.notice && <ModeNotice notice={view.notice} header={view.header} />}
       {snapshot && snapshot.disagreements.length > 0 && <DisagreementBanner disagreements={snapshot.disagreements} />}
       {view.problems ? (
         <TraceProblems url={input.traceUrl} problems={view.problems} />
       ) : (
-        <main className="grid">
-          <Narration step={text} resolve={resolve} />
-          <Panel title="Figure" area="fig">
-            {snapshot ? <FigurePanel snapshot={snapshot} /> : <p className="panel-wait">{view.loading ? 'Loading the trace…' : 'Waiting for the first step…'}</p>}
-          </Panel>
-          <Suspense fallback={<PanelShell title="TCP state diagram" area="tcp" />}>
-            <TcpDiagram snapshot={snapshot} before={before} />
-          </Suspense>
-          <Suspense fallback={<PanelShell title="Source" area="src" />}>
-            <Source snapshot={snapshot} actingRole={actingRole} />
-          </Suspense>
-          <Suspense fallback={<PanelShell title="Processes" area="proc" />}>
-            <Processes snapshot={snapshot} />
-          </Suspense>
-          <Suspense fallback={<PanelShell title="Descriptors and open files" area="desc" />}>
-            <Descriptors snapshot={snapshot} />
-          </Suspense>
-          <Suspense fallback={<PanelShell title="Event log" area="log" />}>
-            <EventLog
-              replay={replay}
-              revision={revision}
-              shown={shown}
-              available={available}
-              total={total}
-              onSeek={seek}
-            />
-          </Suspense>
-        </main>
+        <LessonGrid
+          narration={narration}
+          views={partContent.views ?? {}}
+          snapshot={snapshot}
+          before={before}
+          replay={replay}
+          revision={revision}
+          shown={shown}
+          available={available}
+          total={total}
+          onSeek={nav.seek}
+          actingRole={stepRole(scenario, current)}
+          waitText={view.loading ? 'Loading the trace…' : 'Waiting for the first step…'}
+          stepTitle={stepTitle}
+        />
       )}
     </div>
-  );
-}
-
-function PanelShell({ title, area }: { title: string; area: string }) {
-  return (
-    <Panel title={title} area={area}>
-      {waiting}
-    </Panel>
   );
 }

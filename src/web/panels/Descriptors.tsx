@@ -4,7 +4,7 @@
 import { useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor, roleOrder } from '../roles.ts';
-import { descriptorName, endpointLabel, endpointOrdinals, endpointRole, isGone } from '../snapshotView.ts';
+import { descriptorName, endpointLabel, endpointOrdinals, endpointRole, isGone, timeWaitTimer } from '../snapshotView.ts';
 import { Panel } from './Panel.tsx';
 
 interface Arrow {
@@ -129,12 +129,21 @@ export default function Descriptors({ snapshot }: { snapshot: ModelSnapshot | nu
           {unheld.length > 0 && (
             <div className="unheld">
               <h3 className="desc-h">sockets no descriptor names</h3>
-              {unheld.map((ep) => (
-                <div key={ep.id} className="unheld-ep">
-                  {endpointLabel(ep, ordinals.get(ep.id) ?? 1, many)}: <b>{ep.state}</b>
-                  {ep.queuedOn ? ' — in the accept queue' : ''}
-                </div>
-              ))}
+              {unheld.map((ep) => {
+                const timer = timeWaitTimer(snapshot, ep);
+                return (
+                  <div key={ep.id} className="unheld-ep">
+                    {endpointLabel(ep, ordinals.get(ep.id) ?? 1, many)}: <b>{ep.state}</b>
+                    {ep.queuedOn ? ' — in the accept queue' : ''}
+                    {timer && (
+                      <span className="unheld-timer" data-testid="kernel-timer">
+                        {' '}
+                        — {timer}, as the kernel reports
+                      </span>
+                    )}
+                  </div>
+                );
+              })}
             </div>
           )}
         </div>

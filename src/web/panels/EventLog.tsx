@@ -2,7 +2,7 @@
 // the steps; a click on a row goes to the step that contains it. Long traces are windowed:
 // only the rows in view (and a few around them) are in the DOM.
 
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { Replay } from '../../model/index.ts';
 import { SCRUBBER_ID } from '../lesson/useStepKeys.ts';
 import { roleColor } from '../roles.ts';
@@ -21,9 +21,11 @@ export interface EventLogProps {
   available: number;
   total: number;
   onSeek: (step: number) => void;
+  /** Tabs, when the event log shares its place with the source. */
+  switcher?: ReactNode;
 }
 
-export default function EventLog({ replay, revision, shown, available, total, onSeek }: EventLogProps) {
+export default function EventLog({ replay, revision, shown, available, total, onSeek, switcher }: EventLogProps) {
   const events = replay?.trace.events ?? [];
   const count = events.length;
   const list = useRef<HTMLDivElement>(null);
@@ -91,7 +93,7 @@ export default function EventLog({ replay, revision, shown, available, total, on
 
   const max = Math.max(0, available - 1);
   return (
-    <Panel title="Event log" area="log" testId="event-log">
+    <Panel title="Event log" area="log" testId="event-log" switcher={switcher}>
       <div className="log-body">
         <label className="scrubber">
           <span className="sr-only">Trace position</span>

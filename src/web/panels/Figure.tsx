@@ -1,10 +1,10 @@
 // The figure in the manner of UNP Figures 4.14–4.17. Elements keep their keys from step to
 // step, so moves and state changes animate with CSS transitions (off under reduced motion).
 
-import { useMemo, type CSSProperties } from 'react';
+import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor } from '../roles.ts';
-import { layoutFigure, type FigureBox, type FigureLoose, type FigureSlot } from './figureLayout.ts';
+import { FIG, layoutFigure, type FigureBox, type FigureLoose, type FigureSlot } from './figureLayout.ts';
 
 const at = (x: number, y: number, role: string): CSSProperties =>
   ({ transform: `translate(${x}px, ${y}px)`, '--role': roleColor(role) }) as CSSProperties;
@@ -57,6 +57,11 @@ function Loose({ l }: { l: FigureLoose }) {
       <text className="fig-slot-state" x={12} y={47}>
         {l.state}
       </text>
+      {l.timer && (
+        <text className="fig-timer" x={l.w / 2} y={l.h + 22} textAnchor="middle" data-testid="kernel-timer">
+          {l.timer}, as the kernel reports
+        </text>
+      )}
     </g>
   );
 }
@@ -66,11 +71,22 @@ function summary(snapshot: ModelSnapshot): string {
   return `Processes and sockets at step ${snapshot.step + 1}: ${procs || 'none yet'}.`;
 }
 
-export function FigurePanel({ snapshot }: { snapshot: ModelSnapshot }) {
+/** Taller than this (many processes), the figure keeps its size and the panel scrolls. */
+const TALL = FIG.minHeight * 1.25;
+
+export function FigurePanel({ snapshot, focusRole }: { snapshot: ModelSnapshot; focusRole?: string | null }) {
   const layout = useMemo(() => layoutFigure(snapshot), [snapshot]);
+  const tall = layout.height > TALL;
+  const svg = useRef<SVGSVGElement>(null);
+  // In a tall figure, bring the process that acts in this step into view.
+  useEffect(() => {
+    if (!tall || !focusRole) return;
+    svg.current?.querySelector(`[data-role="${CSS.escape(focusRole)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [tall, focusRole, snapshot.step]);
   return (
     <svg
-      className="figure"
+      ref={svg}
+      className={`figure${tall ? ' tall' : ''}`}
       data-testid="figure"
       viewBox={`0 0 ${layout.width} ${layout.height}`}
       preserveAspectRatio="xMidYMin meet"

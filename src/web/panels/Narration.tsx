@@ -1,14 +1,30 @@
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
 import { fillPlaceholders, type LessonStep, type PlaceholderResolver } from '../../lessons/index.ts';
 
-export function Narration({ step, resolve }: { step: LessonStep; resolve: PlaceholderResolver }) {
+export interface NarrationProps {
+  step: LessonStep;
+  resolve: PlaceholderResolver;
+  /** Above the step's title: the reveal of the question this step answers. */
+  before?: ReactNode;
+  /** After the text: what comes next, at a part's last step. */
+  after?: ReactNode;
+}
+
+export function Narration({ step, resolve, before, after }: NarrationProps) {
   const paragraphs = fillPlaceholders(step.narration, resolve)
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean);
+  const self = useRef<HTMLElement>(null);
+  // A new step starts at the top of its text.
+  useLayoutEffect(() => {
+    if (self.current) self.current.scrollTop = 0;
+  }, [step.title, step.narration]);
   return (
-    <section className="panel area-narr narration" data-testid="narration" aria-labelledby="step-title">
-      {step.figure && <p className="figure-tag">Figure {step.figure}</p>}
+    <section ref={self} className="panel area-narr narration" data-testid="narration" aria-labelledby="step-title">
+      {before}
       <h2 className="step-title" id="step-title">
+        {step.figure && <span className="figure-tag">Figure {step.figure}</span>}
         {step.title}
       </h2>
       <div className="narration-text" aria-live="polite">
@@ -16,6 +32,7 @@ export function Narration({ step, resolve }: { step: LessonStep; resolve: Placeh
           <p key={i}>{p}</p>
         ))}
       </div>
+      {after}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import type { CSSProperties } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor, roleOrder } from '../roles.ts';
 import { Panel } from './Panel.tsx';
-import { kernelStateText, processStatusHint, processStatusText } from './processText.ts';
+import { kernelStateText, processStatusHint, processStatusShort, processStatusText } from './processText.ts';
 
 export default function Processes({ snapshot }: { snapshot: ModelSnapshot | null }) {
   const procs = snapshot ? [...snapshot.processes].sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || a.pid - b.pid) : [];
@@ -19,7 +19,9 @@ export default function Processes({ snapshot }: { snapshot: ModelSnapshot | null
             <th scope="col">ppid</th>
             <th scope="col">role</th>
             <th scope="col">state</th>
-            <th scope="col" className="kstate" title="the one-letter state in /proc/PID/stat">kernel</th>
+            <th scope="col" className="kstate" title="the kernel’s one-letter state, from /proc/PID/stat">
+              /proc
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -40,10 +42,12 @@ export default function Processes({ snapshot }: { snapshot: ModelSnapshot | null
                   <span className="role-dot" aria-hidden="true" />
                   {p.role}
                 </td>
-                <td className="pstate" title={processStatusHint(p.status)}>
-                  {processStatusText(p)}
+                <td className="pstate" title={`${processStatusText(p)}: ${processStatusHint(p.status)}`}>
+                  {processStatusShort(p)}
                 </td>
-                <td className="kstate">{k ? kernelStateText(k.state) : p.status === 'exited' ? 'gone' : '–'}</td>
+                <td className={`kstate${k?.state === 'Z' ? ' kz' : ''}`} title={k ? kernelStateText(k.state) : undefined}>
+                  {k ? k.state : p.status === 'exited' ? 'gone' : '–'}
+                </td>
               </tr>
             );
           })}

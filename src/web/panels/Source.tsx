@@ -1,7 +1,7 @@
 // The C programs, with each process's current line marked by an arrow in its role's colour,
 // as Python Tutor does. The file of the process that acts in this step is shown and scrolled to.
 
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import clientSource from '../../lab/client.c?raw';
 import serverSource from '../../lab/server.c?raw';
 import type { ModelSnapshot } from '../../model/types.ts';
@@ -82,7 +82,7 @@ function Listing({ name, text, marks, active }: { name: FileName; text: string; 
   );
 }
 
-export default function Source({ snapshot, actingRole }: { snapshot: ModelSnapshot | null; actingRole: string | null }) {
+export default function Source({ snapshot, actingRole, switcher }: { snapshot: ModelSnapshot | null; actingRole: string | null; switcher?: ReactNode }) {
   const marks = useMemo(() => (snapshot ? sourceMarks(snapshot, processStatusText) : []), [snapshot]);
   const auto = fileOfRole(actingRole) ?? 'server.c';
   const [chosen, setChosen] = useState<{ file: FileName; forStep: number | null } | null>(null);
@@ -127,7 +127,7 @@ export default function Source({ snapshot, actingRole }: { snapshot: ModelSnapsh
   );
 
   return (
-    <Panel title="Source" area="src" testId="source" extra={tabs} quietTitle>
+    <Panel title="Source" area="src" testId="source" extra={tabs} switcher={switcher} quietTitle>
       <div ref={body} className="src-body">
         {FILES.map((f) => (
           <div key={f.name} data-file={f.name} hidden={f.name !== file} role="tabpanel" aria-label={f.name}>

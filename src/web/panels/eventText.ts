@@ -46,6 +46,8 @@ export function eventLine(e: TraceEvent): EventLine {
         kind: e.kind,
         text: e.signal ? `killed by ${e.signal}` : `exited with status ${e.status ?? '?'}`,
       };
+    case 'signal':
+      return { who: e.role, kind: e.kind, text: `the ${e.from} sends ${e.signal} to pid ${e.pid}` };
     case 'output':
       return { who: e.role, kind: e.kind, text: `${e.stream}: ${JSON.stringify(clip(e.text))}` };
     case 'kernel':

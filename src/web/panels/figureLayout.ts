@@ -7,8 +7,8 @@
 import type { EndpointKind, ModelEndpoint, ModelSnapshot, ProcessStatus } from '../../model/types.ts';
 import type { TcpState } from '../../trace/types.ts';
 import { roleOrder } from '../roles.ts';
-import { descriptorName, endpointOrdinals, endpointRole, isGone, peerOf } from '../snapshotView.ts';
-import { processStatusText } from './processText.ts';
+import { descriptorName, endpointOrdinals, endpointRole, isGone, peerOf, timeWaitTimer } from '../snapshotView.ts';
+import { processStatusShort, processStatusText } from './processText.ts';
 
 export interface Point {
   x: number;
@@ -55,6 +55,8 @@ export interface FigureLoose {
   state: TcpState;
   role: string;
   caption: string;
+  /** TIME_WAIT's remaining 2MSL as the kernel reports it ("59.9 s left"), or null. */
+  timer: string | null;
   side: 'client' | 'server';
   x: number;
   y: number;
@@ -83,22 +85,24 @@ export interface FigureLayout {
 }
 
 export const FIG = {
-  width: 820,
+  width: 746,
   minHeight: 420,
   margin: 16,
   clientX: 16,
-  clientW: 270,
-  serverX: 500,
-  serverW: 280,
+  clientW: 258,
+  serverX: 436,
+  serverW: 270,
   headerH: 70,
   slotH: 54,
   slotGap: 8,
-  slotW: 226,
+  slotW: 214,
   slotOut: 16,
   pad: 10,
   boxGap: 30,
   looseW: 200,
   looseH: 54,
+  /** Room below a loose socket for its kernel timer. */
+  timerH: 28,
 } as const;
 
 function curve(a: Point, b: Point): string {
@@ -138,7 +142,7 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
     const y = side === 'client' ? clientY : serverY;
     if (side === 'client') clientY += h + FIG.boxGap;
     else serverY += h + FIG.boxGap;
-    boxes.push({ key: `p${p.pid}`, pid: p.pid, role: p.role, side, status: p.status, statusText: processStatusText(p), x, y, w, h });
+    boxes.push({ key: `p${p.pid}`, pid: p.pid, role: p.role, side, status: p.status, statusText: p.interrupted?.length ? processStatusShort(p) : processStatusText(p), x, y, w, h });
 
     held.forEach(({ fd, ep }, i) => {
       const sy = y + FIG.headerH + i * (FIG.slotH + FIG.slotGap);
@@ -191,6 +195,8 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
     const ordinal = ordinals.get(ep.id) ?? 1;
     const role = endpointRole(snapshot, ep, ordinal);
     const side: 'client' | 'server' = ep.kind === 'client' ? 'client' : 'server';
+    const timer = timeWaitTimer(snapshot, ep);
+    const below = timer ? FIG.timerH : 0;
     let x: number;
     let y: number;
     let caption: string;
@@ -212,13 +218,13 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
       x = FIG.clientX + FIG.clientW + FIG.slotOut - FIG.looseW;
       y = looseClientY;
       y += 24;
-      looseClientY += FIG.looseH + 24 + FIG.boxGap;
+      looseClientY += FIG.looseH + 24 + below + FIG.boxGap;
       caption = 'held by no descriptor';
     } else {
       x = FIG.serverX - FIG.slotOut;
       y = looseServerY;
       y += 24;
-      looseServerY += FIG.looseH + 24 + FIG.boxGap;
+      looseServerY += FIG.looseH + 24 + below + FIG.boxGap;
       caption = ep.queuedOn ? 'in the accept queue' : 'held by no descriptor';
     }
     loose.push({
@@ -228,6 +234,7 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
       state: ep.state,
       role,
       caption,
+      timer,
       side,
       x,
       y,
@@ -261,6 +268,6 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
     }
   }
 
-  const bottom = Math.max(clientY, serverY, looseClientY, looseServerY, ...loose.map((l) => l.y + l.h + FIG.margin));
+  const bottom = Math.max(clientY, serverY, looseClientY, looseServerY, ...loose.map((l) => l.y + l.h + (l.timer ? FIG.timerH : 0) + FIG.margin));
   return { width: FIG.width, height: Math.max(FIG.minHeight, bottom), boxes, slots, loose, links };
 }

@@ -2,7 +2,13 @@
 
 import type { ModelProcess, ProcessStatus } from '../../model/types.ts';
 
-export function processStatusText(p: Pick<ModelProcess, 'status' | 'pendingCall'>): string {
+export function processStatusText(p: Pick<ModelProcess, 'status' | 'pendingCall' | 'interrupted'>): string {
+  const base = statusText(p);
+  const under = p.interrupted?.map((c) => `${c.fn}()`).join(', ');
+  return under ? `${base}, in a signal handler (${under} interrupted)` : base;
+}
+
+function statusText(p: Pick<ModelProcess, 'status' | 'pendingCall'>): string {
   switch (p.status) {
     case 'at-gate':
       return p.pendingCall ? `stopped before ${p.pendingCall.fn}()` : 'stopped';
@@ -15,6 +21,12 @@ export function processStatusText(p: Pick<ModelProcess, 'status' | 'pendingCall'
     case 'exited':
       return 'exited';
   }
+}
+
+/** The same, short enough for one line of the process table: "before accept()", "blocked in read()". */
+export function processStatusShort(p: Pick<ModelProcess, 'status' | 'pendingCall' | 'interrupted'>): string {
+  const base = p.status === 'at-gate' ? (p.pendingCall ? `before ${p.pendingCall.fn}()` : 'stopped') : statusText(p);
+  return p.interrupted?.length ? `handler: ${base}` : base;
 }
 
 /** One short line on what the status means, for a tooltip or a caption. */

@@ -6,12 +6,46 @@ import { endpointOrdinals, endpointRole, isGone } from '../snapshotView.ts';
 import { currentNode, EDGES, STATE_NODES, TCP_DIAGRAM, walkPath, type NodeId } from './tcpLayout.ts';
 
 export interface Chip {
+  /** The endpoint's id; for a group of chips, "group:NODE:KIND". */
   endpointId: string;
+  kind: ModelEndpoint['kind'];
   label: string;
   role: string;
   node: NodeId;
   /** The endpoint changed state during this step. */
   moved: boolean;
+  /** How many endpoints the chip stands for (1 unless grouped). */
+  count: number;
+}
+
+/** More chips than this on one state and they are grouped by kind ("5 clients"), so the state stays visible. */
+export const MAX_CHIPS_PER_STATE = 4;
+
+const PLURAL: Record<ModelEndpoint['kind'], string> = { listener: 'listening sockets', 'server-conn': 'server conns', client: 'clients' };
+
+/** Merge the chips of a crowded state into one chip per kind of endpoint. Pure; order is kept. */
+export function groupChips(chips: readonly Chip[], max = MAX_CHIPS_PER_STATE): Chip[] {
+  const byNode = new Map<NodeId, Chip[]>();
+  for (const c of chips) byNode.set(c.node, [...(byNode.get(c.node) ?? []), c]);
+  const out: Chip[] = [];
+  const done = new Set<string>();
+  for (const c of chips) {
+    const here = byNode.get(c.node)!;
+    if (here.length <= max) {
+      out.push(c);
+      continue;
+    }
+    const key = `group:${c.node}:${c.kind}`;
+    if (done.has(key)) continue;
+    done.add(key);
+    const same = here.filter((x) => x.kind === c.kind);
+    if (same.length === 1) {
+      out.push(c);
+      continue;
+    }
+    out.push({ ...c, endpointId: key, label: `${same.length} ${PLURAL[c.kind]}`, moved: same.some((x) => x.moved), count: same.length });
+  }
+  return out;
 }
 
 export interface TcpMarks {
@@ -52,7 +86,7 @@ export function tcpMarks(snapshot: ModelSnapshot, before: ModelSnapshot | null):
     const role = endpointRole(snapshot, ep, ordinal);
     const label = chipLabel(ep, ordinal, counts.get(ep.kind) ?? 1);
     const connected = ep.kind !== 'listener' && (ep.remote !== null || prior?.remote != null);
-    chips.push({ endpointId: ep.id, label, role, node: currentNode(ep.state, connected), moved });
+    chips.push({ endpointId: ep.id, kind: ep.kind, label, role, node: currentNode(ep.state, connected), moved, count: 1 });
     for (const n of walk.passed) {
       const list = passed.get(n) ?? [];
       list.push({ role, label });
@@ -60,7 +94,7 @@ export function tcpMarks(snapshot: ModelSnapshot, before: ModelSnapshot | null):
     }
     for (const e of walk.edges) edges.set(e, role);
   }
-  return { chips, passed, edges };
+  return { chips: groupChips(chips), passed, edges };
 }
 
 /** The part of the diagram this step is about (states entered or passed, edges taken), padded; null for all of it. */

@@ -1,0 +1,165 @@
+// The packet sequence diagram: the segments the model says each step sent, between the
+// client's end (left) and the server's end (right) of one connection, in the role colours of
+// the TCP state diagram, this step's segments highlighted. Nothing here was captured: on
+// loopback forkscope sees system calls and socket states, not packets, so every arrow is modelled.
+
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import type { Replay } from '../../model/index.ts';
+import type { ModelSnapshot } from '../../model/types.ts';
+import { roleColor } from '../roles.ts';
+import { Panel } from './Panel.tsx';
+import {
+  buildRegistry,
+  connectionLabel,
+  connectionsOf,
+  defaultConnection,
+  layoutSequence,
+  SEQ,
+  sideHeading,
+  type SeqLayout,
+} from './sequenceLayout.ts';
+
+export interface SequenceProps {
+  replay: Replay | null;
+  revision: number;
+  snapshot: ModelSnapshot | null;
+  stepTitle: (step: number) => string;
+  switcher?: ReactNode;
+}
+
+const colour = (role: string) => ({ '--role': roleColor(role) }) as CSSProperties;
+
+export default function Sequence({ replay, revision, snapshot, stepTitle, switcher }: SequenceProps) {
+  const current = snapshot?.step ?? -1;
+  const registry = useMemo(() => {
+    if (!replay || !snapshot) return null;
+    const steps = [...new Set(snapshot.segments.map((s) => s.step))].filter((s) => s < current).sort((a, b) => a - b);
+    return buildRegistry([...steps.map((s) => replay.atStep(s)), snapshot]);
+  }, [replay, revision, snapshot, current]);
+  const conns = useMemo(() => (registry && snapshot ? connectionsOf(snapshot.segments, registry) : []), [registry, snapshot]);
+  const [pinned, setPinned] = useState<string | null>(null);
+  const conn = conns.find((c) => c.key === pinned) ?? defaultConnection(conns, current);
+  const layout = conn && registry ? layoutSequence(conn, registry, current, stepTitle) : null;
+  const body = useRef<HTMLDivElement>(null);
+
+  // Keep this step's segments in view.
+  useEffect(() => {
+    const el = body.current?.querySelector<SVGGElement>('[data-current="true"]');
+    el?.scrollIntoView({ block: 'nearest', behavior: 'auto' });
+  }, [current, conn?.key]);
+
+  const picker =
+    conns.length > 1 && registry ? (
+      <div className="seq-pick" role="group" aria-label="Connection to show">
+        {conns.map((c, i) => {
+          const label = connectionLabel(c, registry);
+          const on = c.key === conn?.key;
+          return (
+            <button
+              key={c.key}
+              type="button"
+              aria-pressed={on}
+              className={on ? 'on' : undefined}
+              style={colour(sideHeading(c.left, registry).role)}
+              title={label}
+              aria-label={`Connection ${i + 1}: ${label}`}
+              onClick={() => setPinned(c.key)}
+            >
+              {i + 1}
+            </button>
+          );
+        })}
+      </div>
+    ) : null;
+
+  return (
+    <Panel title="Packets (sequence diagram)" area="fig" testId="sequence" switcher={switcher} extra={picker}>
+      <div ref={body} className="seq-body">
+        {conn && registry && layout ? (
+          <>
+            <div className="seq-heads" aria-hidden="true">
+              <SideHead at={SEQ.leftX} {...sideHeading(conn.left, registry)} />
+              <SideHead at={SEQ.rightX} {...sideHeading(conn.right, registry)} />
+            </div>
+            <SequenceSvg layout={layout} label={connectionLabel(conn, registry)} />
+          </>
+        ) : (
+          <p className="panel-wait">No segments yet. The first is the client’s SYN, sent when it calls connect().</p>
+        )}
+        <p className="seq-legend">
+          <b>modelled:</b> on loopback forkscope cannot capture packets; the model infers each segment from the system calls. Sequence
+          numbers are relative (each side’s first is 0).
+        </p>
+      </div>
+    </Panel>
+  );
+}
+
+function SideHead({ at, role, address }: { at: number; role: string; address: string | null }) {
+  return (
+    <span className="seq-side" style={{ left: `${(100 * at) / SEQ.width}%`, ...colour(role) }}>
+      <b>{role}</b>
+      {address && <span className="seq-addr">{address}</span>}
+    </span>
+  );
+}
+
+function SequenceSvg({ layout, label }: { layout: SeqLayout; label: string }) {
+  const mid = (SEQ.leftX + SEQ.rightX) / 2;
+  return (
+    <svg
+      className="sequence"
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
+      role="img"
+      aria-label={`Segments of the connection ${label}, ${layout.arrows.length} so far`}
+    >
+      <defs>
+        <marker id="seq-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+          <path d="M 0 0 L 10 5 L 0 10 z" fill="context-stroke" />
+        </marker>
+      </defs>
+      {layout.groups.map((g) => (
+        <g key={g.step} className={`seq-group${g.current ? ' current' : ''}`} data-current={g.current ? 'true' : undefined} data-step={g.step}>
+          <rect x={0} y={g.y} width={layout.width} height={g.h} />
+          <text x={8} y={g.y + 21} className="seq-step">
+            Step {g.step + 1} · {g.title}
+          </text>
+        </g>
+      ))}
+      <line className="seq-col" x1={SEQ.leftX} x2={SEQ.leftX} y1={0} y2={layout.height} style={colour(layout.leftRole)} />
+      <line className="seq-col" x1={SEQ.rightX} x2={SEQ.rightX} y1={0} y2={layout.height} style={colour(layout.rightRole)} />
+      {layout.arrows.map((a) => (
+        <g
+          key={a.key}
+          className={`seq-arrow${a.current ? ' current' : ''}${a.rst ? ' rst' : ''}`}
+          style={colour(a.role)}
+          data-testid="segment"
+          data-name={a.name}
+          data-current={a.current ? 'true' : undefined}
+        >
+          <line x1={a.x1} y1={a.y1} x2={a.x2} y2={a.y2} markerEnd="url(#seq-arrow)" />
+          <text x={mid} y={a.y1 - 26} textAnchor="middle" className="seq-name">
+            {a.name}
+            {a.data && <tspan className="seq-data">{`  “${a.data}”`}</tspan>}
+          </text>
+          <text x={mid} y={a.y1 - 7} textAnchor="middle" className="seq-num">
+            {a.numbers} <tspan className="seq-modelled">· modelled</tspan>
+          </text>
+        </g>
+      ))}
+      {layout.states.map((t) => (
+        <g key={t.key} className="seq-state" style={colour(t.role)} transform={`translate(${t.x}, ${t.y})`}>
+          <rect x={-82} y={0} width={164} height={26} rx={13} />
+          <text x={0} y={18} textAnchor="middle">
+            {t.state}
+          </text>
+          {t.via.length > 0 && (
+            <text x={0} y={42} textAnchor="middle" className="seq-via">
+              via {t.via.join(', ')}
+            </text>
+          )}
+        </g>
+      ))}
+    </svg>
+  );
+}
