@@ -84,7 +84,9 @@ function Listing({ name, text, marks, active }: { name: FileName; text: string; 
 
 export default function Source({ snapshot, actingRole, switcher }: { snapshot: ModelSnapshot | null; actingRole: string | null; switcher?: ReactNode }) {
   const marks = useMemo(() => (snapshot ? sourceMarks(snapshot, processStatusText) : []), [snapshot]);
-  const auto = fileOfRole(actingRole) ?? 'server.c';
+  // The acting process's file; if that process has gone (exited), a file where someone still stands.
+  const acting = fileOfRole(actingRole);
+  const auto: FileName = acting && marks.some((m) => m.file === acting) ? acting : (FILES.find((f) => marks.some((m) => m.file === f.name))?.name ?? acting ?? 'server.c');
   const [chosen, setChosen] = useState<{ file: FileName; forStep: number | null } | null>(null);
   const step = snapshot?.step ?? null;
   const file = chosen && chosen.forStep === step ? chosen.file : auto;
