@@ -134,6 +134,9 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Once the runner is gone nobody reads our reports: a write must fail with EPIPE,
+	 * not kill us before every orphan has been reaped. */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
 		perror("reaper: prctl");
@@ -158,6 +161,7 @@ main(int argc, char **argv)
 		sigaction(SIGTERM, &dfl, NULL);
 		sigaction(SIGINT, &dfl, NULL);
 		sigaction(SIGHUP, &dfl, NULL);
+		sigaction(SIGPIPE, &dfl, NULL);	/* the lab programs rely on SIGPIPE (a write after RST) */
 		setpgid(0, 0);
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != self)
 			_exit(127);

@@ -2,7 +2,7 @@
 // WebSocket that runs live lessons. Upgrades are checked (Host, Origin, token) before ws sees them.
 
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -30,6 +30,9 @@ export interface Companion {
   /** End every session (killing its lab processes) and stop listening. */
   close(): Promise<void>;
 }
+
+/** Pages connected at once (each may have one live run; runs are capped separately). */
+const MAX_CONNECTIONS = 16;
 
 export class PortInUseError extends Error {
   constructor(readonly host: string, readonly port: number) {
@@ -72,11 +75,23 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
 
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const verdict = checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin }, guard);
-    if (!verdict.ok) {
-      refuse(socket, verdict.status, verdict.reason);
-      return;
+    try {
+      const verdict = checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin }, guard);
+      if (!verdict.ok) {
+        refuse(socket, verdict.status, verdict.reason);
+        return;
+      }
+      if (sessions.size >= MAX_CONNECTIONS) {
+        refuse(socket, 403, `the companion already has ${MAX_CONNECTIONS} pages connected; close some tabs`);
+        return;
+      }
+      accept(req, socket, head);
+    } catch (err) {
+      refuse(socket, 400, `bad upgrade request: ${err instanceof Error ? err.message : String(err)}`);
     }
+  });
+
+  function accept(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new Session(ws, limits, slots, options.live);
       sessions.add(session);
@@ -90,11 +105,11 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
       });
       ws.on('close', () => {
         sessions.delete(session);
-        void session.close();
+        session.close().catch((err: unknown) => console.error(`forkscope: ending a session: ${err instanceof Error ? err.message : String(err)}`));
       });
       ws.send(JSON.stringify(hello));
     });
-  });
+  }
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -122,7 +137,7 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
     port,
     token,
     async close() {
-      await Promise.all([...sessions].map((s) => s.close()));
+      await Promise.all([...sessions].map((s) => s.close().catch(() => undefined)));
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -56,7 +56,12 @@ export function checkUpgrade(
   if (!originAllowed(headers.origin, config)) {
     return { ok: false, status: 403, reason: `Origin "${headers.origin ?? ''}" is not this companion's page` };
   }
-  const parsed = new URL(url ?? '/', 'http://placeholder');
+  let parsed: URL;
+  try {
+    parsed = new URL(url ?? '/', 'http://placeholder');
+  } catch {
+    return { ok: false, status: 400, reason: 'the request target is not a valid URL' };
+  }
   if (parsed.pathname !== '/ws') return { ok: false, status: 400, reason: 'WebSocket path must be /ws' };
   if (!tokenMatches(parsed.searchParams.get('token'), config.token)) {
     return { ok: false, status: 403, reason: 'missing or wrong token: reload the page the companion printed' };

@@ -26,13 +26,17 @@ function usage(problem: string): never {
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
-  const args: Args = { host: env.FORKSCOPE_HOST ?? '127.0.0.1', port: DEFAULT_PORT, portGiven: false, rebuild: false };
-  const portText = env.FORKSCOPE_PORT;
-  let rawPort = portText;
+  // An empty variable counts as unset: `listen(port, '')` would listen on every interface.
+  const args: Args = { host: env.FORKSCOPE_HOST || '127.0.0.1', port: DEFAULT_PORT, portGiven: false, rebuild: false };
+  let rawPort = env.FORKSCOPE_PORT || undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
-    const value = () => inline ?? argv[++i] ?? usage(`${name} needs a value`);
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.trim() === '') usage(`${name} needs a value`);
+      return v;
+    };
     if (name === '--port') rawPort = value();
     else if (name === '--host') args.host = value();
     else if (name === '--rebuild') args.rebuild = true;
@@ -101,7 +105,7 @@ async function listen(args: Args, distDir: string): Promise<Companion> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), process.env);
   if (!['127.0.0.1', 'localhost', '::1'].includes(args.host)) {
-    console.warn(`forkscope: listening on ${args.host}, not loopback: other machines can reach this page (live runs still need its token)`);
+    console.warn(`forkscope: listening on ${args.host}, not loopback: other machines can open the lessons; only a browser on this machine gets the token that live runs need`);
   }
   ensureLabBuild();
   const distDir = await ensureWebBuild(args.rebuild);

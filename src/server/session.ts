@@ -28,11 +28,19 @@ export class RunSlots {
   }
 }
 
+/** Messages one browser may have waiting; a page waits for "stepped" before the next step. */
+const MAX_QUEUED_MESSAGES = 32;
+/** Bytes a slow browser may leave unread before the companion gives up on it. */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const IDLE_RUN_MS = 15 * 60_000;
+
 export class Session {
   private run: LabRun | null = null;
   private pending: TraceRecord[] = [];
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  private queued = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -48,12 +56,42 @@ export class Session {
       this.send({ type: 'error', code: 'bad-message', message: parsed.error });
       return;
     }
-    this.queue = this.queue.then(() => this.handle(parsed.value)).catch((err: unknown) => this.fail(err));
+    if (this.queued >= MAX_QUEUED_MESSAGES) {
+      this.send({ type: 'error', code: 'busy', message: `more than ${MAX_QUEUED_MESSAGES} messages are waiting; wait for "stepped" before sending more` });
+      return;
+    }
+    this.touch();
+    this.enqueue(() => this.handle(parsed.value));
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queued += 1;
+    this.queue = this.queue
+      .then(work)
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        this.queued -= 1;
+      });
+  }
+
+  /** A run left idle this long is stopped, so a forgotten tab does not hold a live-run slot. */
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.enqueue(() => this.endRun('stopped', `no step for ${IDLE_RUN_MS / 60_000} minutes`)), IDLE_RUN_MS);
+    this.idleTimer.unref();
+  }
+
+  private async failBetweenSteps(run: LabRun | null, error: LabError): Promise<void> {
+    if (!run || this.run !== run) return; // that run has already ended
+    this.flush();
+    this.error(error.code, error.message);
+    await this.endRun('error', error.message).catch(() => undefined);
   }
 
   /** The browser went away: end the run and kill its processes. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     await this.queue.catch(() => undefined);
     await this.endRun('stopped', null);
   }
@@ -81,13 +119,17 @@ export class Session {
       return this.error('busy', `the companion already runs ${this.slots.max} live lessons; close another tab and reload`);
     }
     try {
-      this.run = await LabRun.start({
+      let started: LabRun | null = null;
+      started = await LabRun.start({
         scenario,
         maxProcesses: this.limits.maxProcesses,
         onRecord: (record) => this.pending.push(record),
+        onFailure: (error) => this.enqueue(() => this.failBetweenSteps(started, error)),
       });
+      this.run = started;
     } catch (err) {
       this.slots.give();
+      this.pending = []; // the failed run's records must not lead the next run's trace
       throw err;
     }
     this.flush();
@@ -141,6 +183,11 @@ export class Session {
   }
 
   private send(msg: ServerMessage): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(msg));
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.socket.close(1008, 'the page is not reading its messages');
+      return;
+    }
+    this.socket.send(JSON.stringify(msg));
   }
 }

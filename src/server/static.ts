@@ -43,11 +43,22 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : null;
 }
 
+/** Whether a peer address is this machine's loopback (IPv4, IPv6, or IPv4-mapped). */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
 export function createStaticHandler(distDir: string, token: string) {
-  let indexHtml: string | null = null;
-  async function index(): Promise<string> {
-    indexHtml ??= injectToken(await readFile(join(distDir, 'index.html'), 'utf8'), token);
-    return indexHtml;
+  let plainHtml: string | null = null;
+  let tokenHtml: string | null = null;
+  /** The page, with the token only for a browser on this machine: live runs start processes here. */
+  async function index(forLoopbackPeer: boolean): Promise<string> {
+    plainHtml ??= await readFile(join(distDir, 'index.html'), 'utf8');
+    if (!forLoopbackPeer) return plainHtml;
+    tokenHtml ??= injectToken(plainHtml, token);
+    return tokenHtml;
   }
 
   return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -57,7 +68,7 @@ export function createStaticHandler(distDir: string, token: string) {
     }
     const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
     if (path === '/' || path === '/index.html') {
-      const body = await index();
+      const body = await index(isLoopback(req.socket.remoteAddress));
       res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.html']!, 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;

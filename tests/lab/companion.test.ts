@@ -132,6 +132,21 @@ describe('opening the WebSocket', () => {
 });
 
 describe('bad input', () => {
+  it('survives an upgrade whose target is not a URL', async () => {
+    const { connect } = await import('node:net');
+    const answer = await new Promise<string>((resolve) => {
+      const sock = connect(companion.port, '127.0.0.1', () => {
+        sock.write(`GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${companion.port}\r\nOrigin: ${origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+      });
+      let text = '';
+      sock.on('data', (d) => (text += d.toString()));
+      sock.on('close', () => resolve(text));
+      sock.on('error', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 400/);
+    expect((await fetch(`${origin}/`)).status).toBe(200);
+  });
+
   it('answers a malformed message with an error and keeps the connection', async () => {
     const client = new Client();
     await client.opened;
@@ -193,6 +208,23 @@ describe('a live run', () => {
     expect(pids.some((pid) => existsSync(`/proc/${pid}`))).toBe(true);
     client.close();
     expect(await gone(pids)).toBe(true);
+  });
+
+  it('says so at once when a lab process dies between steps', async () => {
+    const client = new Client();
+    await client.opened;
+    await client.next('hello');
+    client.send({ type: 'start', scenario: 'concurrent', toStep: 8 });
+    let stepped = await client.next('stepped');
+    while (stepped.step < 8) stepped = await client.next('stepped');
+    const victim = client.records.find((r): r is SpawnEvent => r.kind === 'spawn' && r.role === 'client#1')!;
+    process.kill(victim.pid, 'SIGKILL');
+    const err = await client.next('error', 5000);
+    expect(err.code).toBe('lab-failed');
+    expect(err.message).toContain('client#1');
+    expect((await client.next('ended', 5000)).reason).toBe('error');
+    expect(await gone(labPids(client.records))).toBe(true);
+    client.close();
   });
 
   it('caps how many live runs the companion has at once', async () => {

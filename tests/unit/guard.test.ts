@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allowedHostNames, checkUpgrade, type GuardConfig } from '../../src/server/guard.ts';
-import { injectToken, resolveInside } from '../../src/server/static.ts';
+import { parseArgs } from '../../src/server/main.ts';
+import { injectToken, isLoopback, resolveInside } from '../../src/server/static.ts';
 
 const config: GuardConfig = { port: 4813, hostNames: allowedHostNames('127.0.0.1'), token: 'secret-token' };
 const good = { host: '127.0.0.1:4813', origin: 'http://127.0.0.1:4813' };
@@ -36,6 +37,10 @@ describe('before a WebSocket upgrade', () => {
     expect(checkUpgrade('/ws', good, config)).toMatchObject({ ok: false, status: 403 });
   });
 
+  it('refuses a request target that is not a URL, without throwing', () => {
+    expect(checkUpgrade('//[', good, config)).toMatchObject({ ok: false, status: 400 });
+  });
+
   it('refuses other paths', () => {
     expect(checkUpgrade('/other?token=secret-token', good, config)).toMatchObject({ ok: false, status: 400 });
   });
@@ -52,5 +57,33 @@ describe('static files', () => {
 
   it('puts the token in the page head', () => {
     expect(injectToken('<html><head><title>x</title></head></html>', 'abc')).toContain('<meta name="forkscope-token" content="abc" />\n  </head>');
+  });
+});
+
+describe('who gets the token', () => {
+  it('is a browser on this machine', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+    expect(isLoopback('::ffff:127.0.0.1')).toBe(true);
+  });
+
+  it('is not another machine', () => {
+    expect(isLoopback('192.168.1.20')).toBe(false);
+    expect(isLoopback('::ffff:10.0.0.2')).toBe(false);
+    expect(isLoopback(undefined)).toBe(false);
+  });
+});
+
+describe('npm start options', () => {
+  it('listens on loopback by default, and when FORKSCOPE_HOST is empty', () => {
+    expect(parseArgs([], {}).host).toBe('127.0.0.1');
+    expect(parseArgs([], { FORKSCOPE_HOST: '' }).host).toBe('127.0.0.1');
+  });
+
+  it('takes a port from the flag or the environment', () => {
+    expect(parseArgs(['--port', '5000'], {})).toMatchObject({ port: 5000, portGiven: true });
+    expect(parseArgs(['--port=5001'], {})).toMatchObject({ port: 5001, portGiven: true });
+    expect(parseArgs([], { FORKSCOPE_PORT: '5002' })).toMatchObject({ port: 5002, portGiven: true });
+    expect(parseArgs([], { FORKSCOPE_PORT: '' })).toMatchObject({ port: 4813, portGiven: false });
   });
 });

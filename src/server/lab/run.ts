@@ -41,6 +41,8 @@ export interface LabRunOptions {
   /** Most lab processes alive at once (default 16); more stops the run with 'too-many-processes'. */
   maxProcesses?: number;
   onRecord: (r: TraceRecord) => void;
+  /** Called when the run fails between steps (a lab process died, too many processes) and has been stopped. */
+  onFailure?: (error: LabError) => void;
 }
 
 export type LabErrorCode = 'lab-unavailable' | 'lab-failed' | 'too-many-processes';
@@ -233,6 +235,7 @@ export class LabRun {
   private readonly scenario: Scenario;
   private readonly maxProcesses: number;
   private readonly onRecord: (r: TraceRecord) => void;
+  private readonly onFailure: ((error: LabError) => void) | undefined;
   private readonly labDir: string;
   private readonly observer: ResilientObserver;
   private readonly procs = new Map<number, LabProc>();
@@ -258,6 +261,7 @@ export class LabRun {
     this.stepCount = opts.scenario.schedule.length;
     this.maxProcesses = opts.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     this.onRecord = opts.onRecord;
+    this.onFailure = opts.onFailure;
     this.labDir = labDir;
     this.observer = observer;
     this.port = port;
@@ -388,7 +392,13 @@ export class LabRun {
       // yet), then reaps everything and exits.
       if (l.child.pid !== undefined && l.child.exitCode === null && l.child.signalCode === null) kill(l.child.pid, 'SIGTERM');
     }
-    for (const p of this.procs.values()) if (!p.gone) kill(p.pid);
+    // A pid the kernel has reaped may already belong to someone else: kill only what is still in one of our groups.
+    const groups = new Set(this.launches.map((l) => l.pgid).filter((g): g is number => g !== null));
+    for (const p of this.procs.values()) {
+      if (p.gone) continue;
+      const stat = readStat(p.pid);
+      if (stat && groups.has(stat.pgrp)) kill(p.pid);
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -475,7 +485,11 @@ export class LabRun {
     this.failure = error;
     this.killGroups();
     // Inside start() or next(), the step fails and stops the run; between steps, stop it now.
-    if (!this.busy) void this.stop('error', error.message).catch(() => undefined);
+    if (!this.busy) {
+      void this.stop('error', error.message)
+        .catch(() => undefined)
+        .then(() => this.onFailure?.(error));
+    }
   }
 
   private async launch(program: Program, role: string, args: string[]): Promise<void> {
