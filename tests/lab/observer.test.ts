@@ -1,5 +1,8 @@
 // The kernel observer's two views of TCP, the sock_diag helper and /proc/net/tcp, agree.
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { concurrent } from '../../src/scenarios/concurrent.ts';
 import { labPath } from '../../src/server/lab/availability.ts';
@@ -98,6 +101,16 @@ describe('when the sock_diag helper cannot run', () => {
     expect(await observer.sample([1])).toEqual([]);
     expect(observer.kind).toBe('proc');
     expect(observer.fallbackReason).toMatch(/closed/);
+    observer.close();
+  });
+
+  it('gives up on a helper that stops answering, and falls back to /proc/net/tcp', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forkscope-hung-'));
+    const hung = join(dir, 'sockdiag');
+    writeFileSync(hung, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const observer = await ResilientObserver.open(hung);
+    expect(observer.kind).toBe('proc');
+    expect(observer.fallbackReason).toMatch(/did not answer/);
     observer.close();
   });
 });

@@ -153,6 +153,9 @@ interface HelperReply {
 
 const STATES = new Set<string>(TCP_STATES);
 
+/** How long one sock_diag dump may take before the helper is given up for /proc. It takes well under 1 ms. */
+const HELPER_TIMEOUT_MS = 1000;
+
 export class SockDiagObserver implements SocketObserver {
   readonly kind = 'sock_diag' as const;
   private readonly waiting: { resolve: (r: HelperReply) => void; reject: (e: Error) => void }[] = [];
@@ -177,10 +180,7 @@ export class SockDiagObserver implements SocketObserver {
       }
     });
     child.stderr.resume();
-    const die = (why: string) => {
-      this.dead ??= new Error(`sock_diag helper ${why}`);
-      for (const w of this.waiting.splice(0)) w.reject(this.dead);
-    };
+    const die = (why: string) => this.kill(why);
     child.on('error', (err) => die(`failed: ${err.message}`));
     child.on('exit', (code, signal) => die(`exited (${signal ?? `status ${code}`})`));
     child.stdin.on('error', () => die('closed its input'));
@@ -202,7 +202,21 @@ export class SockDiagObserver implements SocketObserver {
   sample(ports: readonly number[]): Promise<ObservedSocket[]> {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise<HelperReply>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      // Replies are matched to requests by order, so a helper that stops answering is killed,
+      // not waited for: the caller falls back to /proc.
+      const timer = setTimeout(() => {
+        this.kill(`did not answer within ${HELPER_TIMEOUT_MS} ms`);
+      }, HELPER_TIMEOUT_MS);
+      this.waiting.push({
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       this.child.stdin.write(`${ports.join(' ')}\n`);
     }).then((reply) => {
       if (!reply.ok || !reply.sockets) throw new Error(`sock_diag helper: ${reply.error ?? 'no answer'}`);
@@ -218,6 +232,12 @@ export class SockDiagObserver implements SocketObserver {
       }
       return out;
     });
+  }
+
+  private kill(why: string): void {
+    this.dead ??= new Error(`sock_diag helper ${why}`);
+    for (const w of this.waiting.splice(0)) w.reject(this.dead);
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
   close(): void {
