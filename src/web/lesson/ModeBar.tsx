@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { TraceHeader } from '../../trace/types.ts';
 import type { Mode } from '../session/machine.ts';
 
@@ -26,11 +27,37 @@ function recordedOn(header: TraceHeader | null): string {
   return ` Recorded on ${header.platform.os} ${header.platform.release}${when ? `, ${when}` : ''}.`;
 }
 
+const HIDDEN_KEY = 'forkscope.notice.hidden';
+
+function noticeHidden(): boolean {
+  try {
+    return window.sessionStorage.getItem(HIDDEN_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** Why the lesson plays a recorded trace. It can be hidden for the rest of the browser session (the badge still says "recorded"). */
 export function ModeNotice({ notice, header }: { notice: string; header: TraceHeader | null }) {
+  const [hidden, setHidden] = useState(noticeHidden);
+  if (hidden) return null;
+  const hide = () => {
+    setHidden(true);
+    try {
+      window.sessionStorage.setItem(HIDDEN_KEY, '1');
+    } catch {
+      // Hidden on this page only.
+    }
+  };
   return (
     <p className="mode-notice" data-testid="mode-notice" role="status">
-      {notice}
-      <span className="sr-only">{recordedOn(header)}</span>
+      <span>
+        {notice}
+        <span className="sr-only">{recordedOn(header)}</span>
+      </span>
+      <button type="button" className="notice-hide" onClick={hide} aria-label="Hide this notice" title="Hide (the badge still says recorded)">
+        ✕
+      </button>
     </p>
   );
 }

@@ -27,13 +27,16 @@ export interface EventLogProps {
 
 export default function EventLog({ replay, revision, shown, available, total, onSeek, switcher }: EventLogProps) {
   const events = replay?.trace.events ?? [];
-  const count = events.length;
   const list = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 600 });
   const range = useMemo<[number, number] | null>(() => {
     if (!replay || shown === null || shown >= replay.stepCount) return null;
     return replay.eventRangeOfStep(shown);
   }, [replay, revision, shown]);
+  // What has happened so far: the events up to the end of this step. Later ones would give away
+  // what a question asks (a recorded trace holds them all); the scrubber reaches them.
+  const count = range ? Math.min(events.length, range[1] + 1) : 0;
+  const later = events.length - count;
 
   const windowed = count > WINDOW_ABOVE;
   const [first, last] = windowed ? windowRange(view.top, view.height, ROW_HEIGHT, count) : [0, count];
@@ -115,6 +118,11 @@ export default function EventLog({ replay, revision, shown, available, total, on
         </label>
         <div className="event-list" ref={list} role="list" aria-label="Trace events (click one to go to its step)">
           {windowed ? <div style={{ height: count * ROW_HEIGHT, position: 'relative' }}>{rows}</div> : rows}
+          {later > 0 && (
+            <p className="log-later" data-testid="log-later">
+              {later} later {later === 1 ? 'event' : 'events'}: step on to see {later === 1 ? 'it' : 'them'}
+            </p>
+          )}
         </div>
       </div>
     </Panel>

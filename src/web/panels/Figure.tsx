@@ -1,10 +1,10 @@
 // The figure in the manner of UNP Figures 4.14–4.17. Elements keep their keys from step to
 // step, so moves and state changes animate with CSS transitions (off under reduced motion).
 
-import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor } from '../roles.ts';
-import { FIG, layoutFigure, type FigureBox, type FigureLoose, type FigureSlot } from './figureLayout.ts';
+import { figureScale, layoutFigure, type FigureBox, type FigureLoose, type FigureSlot } from './figureLayout.ts';
 
 const at = (x: number, y: number, role: string): CSSProperties =>
   ({ transform: `translate(${x}px, ${y}px)`, '--role': roleColor(role) }) as CSSProperties;
@@ -71,17 +71,37 @@ function summary(snapshot: ModelSnapshot): string {
   return `Processes and sockets at step ${snapshot.step + 1}: ${procs || 'none yet'}.`;
 }
 
-/** Taller than this (many processes), the figure keeps its size and the panel scrolls. */
-const TALL = FIG.minHeight * 1.25;
+/** The size of the element that holds `ref` (its scrolling panel body). */
+function useBoxSize(ref: React.RefObject<Element | null>): { w: number; h: number } {
+  const [size, setSize] = useState({ w: 0, h: 0 });
+  useLayoutEffect(() => {
+    const box = ref.current?.parentElement;
+    if (!box) return;
+    const measure = () => setSize((s) => (s.w === box.clientWidth && s.h === box.clientHeight ? s : { w: box.clientWidth, h: box.clientHeight }));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(box);
+    return () => ro.disconnect();
+  }, [ref]);
+  return size;
+}
 
 export function FigurePanel({ snapshot, focusRole }: { snapshot: ModelSnapshot; focusRole?: string | null }) {
   const layout = useMemo(() => layoutFigure(snapshot), [snapshot]);
-  const tall = layout.height > TALL;
   const svg = useRef<SVGSVGElement>(null);
-  // In a tall figure, bring the process that acts in this step into view.
+  const box = useBoxSize(svg);
+  // Many processes: a readable size, scrolled in the panel, rather than everything too small to read.
+  const scale = figureScale(box.w, box.h, layout.width, layout.height);
+  const tall = box.h > 0 && layout.height * scale > box.h + 1;
+  // In a scrolling figure, bring the process that acts in this step to the middle.
   useEffect(() => {
-    if (!tall || !focusRole) return;
-    svg.current?.querySelector(`[data-role="${CSS.escape(focusRole)}"]`)?.scrollIntoView({ block: 'nearest' });
+    const el = svg.current;
+    const body = el?.parentElement;
+    const target = focusRole ? el?.querySelector(`[data-role="${CSS.escape(focusRole)}"]`) : null;
+    if (!tall || !body || !target) return;
+    const r = target.getBoundingClientRect();
+    const b = body.getBoundingClientRect();
+    body.scrollTop += r.top + r.height / 2 - (b.top + b.height / 2);
   }, [tall, focusRole, snapshot.step]);
   return (
     <svg
@@ -90,6 +110,7 @@ export function FigurePanel({ snapshot, focusRole }: { snapshot: ModelSnapshot; 
       data-testid="figure"
       viewBox={`0 0 ${layout.width} ${layout.height}`}
       preserveAspectRatio="xMidYMin meet"
+      style={tall ? { width: layout.width * scale, height: layout.height * scale } : undefined}
       role="group"
       aria-label={summary(snapshot)}
     >

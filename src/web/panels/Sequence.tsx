@@ -42,10 +42,16 @@ export default function Sequence({ replay, revision, snapshot, stepTitle, switch
   const layout = conn && registry ? layoutSequence(conn, registry, current, stepTitle) : null;
   const body = useRef<HTMLDivElement>(null);
 
-  // Keep this step's segments in view.
+  // Keep this step's segments in view (scrolling the panel only, never the page).
   useEffect(() => {
-    const el = body.current?.querySelector<SVGGElement>('[data-current="true"]');
-    el?.scrollIntoView({ block: 'nearest', behavior: 'auto' });
+    const el = body.current?.querySelector<SVGGElement>('g[data-current="true"]');
+    const scroller = body.current?.closest('.panel-body');
+    if (!el || !scroller) return;
+    const r = el.getBoundingClientRect();
+    const b = scroller.getBoundingClientRect();
+    const heads = 48;
+    if (r.bottom > b.bottom) scroller.scrollTop += Math.min(r.bottom - b.bottom + 8, r.top - b.top - heads);
+    else if (r.top < b.top + heads) scroller.scrollTop -= b.top + heads - r.top;
   }, [current, conn?.key]);
 
   const picker =
@@ -76,13 +82,13 @@ export default function Sequence({ replay, revision, snapshot, stepTitle, switch
     <Panel title="Packets (sequence diagram)" area="fig" testId="sequence" switcher={switcher} extra={picker}>
       <div ref={body} className="seq-body">
         {conn && registry && layout ? (
-          <>
+          <div className="seq-frame">
             <div className="seq-heads" aria-hidden="true">
               <SideHead at={SEQ.leftX} {...sideHeading(conn.left, registry)} />
               <SideHead at={SEQ.rightX} {...sideHeading(conn.right, registry)} />
             </div>
             <SequenceSvg layout={layout} label={connectionLabel(conn, registry)} />
-          </>
+          </div>
         ) : (
           <p className="panel-wait">No segments yet. The first is the client’s SYN, sent when it calls connect().</p>
         )}

@@ -271,3 +271,16 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
   const bottom = Math.max(clientY, serverY, looseClientY, looseServerY, ...loose.map((l) => l.y + l.h + (l.timer ? FIG.timerH : 0) + FIG.margin));
   return { width: FIG.width, height: Math.max(FIG.minHeight, bottom), boxes, slots, loose, links };
 }
+
+/** Below this scale a figure's smallest labels (20 units) are too small to read: the panel scrolls instead. */
+export const MIN_FIGURE_SCALE = 0.62;
+
+/**
+ * Pixels per unit for a figure in a panel of panelW×panelH pixels: fit it whole when that keeps
+ * the labels readable; otherwise no smaller than `min` (the panel scrolls), never wider than the panel.
+ */
+export function figureScale(panelW: number, panelH: number, width: number, height: number, min = MIN_FIGURE_SCALE): number {
+  if (panelW <= 0 || panelH <= 0) return min;
+  const fit = Math.min(panelW / width, panelH / height);
+  return Math.min(panelW / width, Math.max(fit, min));
+}
