@@ -11,7 +11,7 @@ export const serverStart: Record<string, LessonStep> = {
     narration: 'socket() returned 3: a TCP endpoint, an open-file entry with reference count 1, and descriptor 3 in the parent’s table.',
   },
   'parent-bind': {
-    title: 'bind() to port {port}',
+    title: 'bind()',
     narration: 'bind() gives the socket its address, 127.0.0.1 port {port}. No packet is sent; the endpoint is still CLOSED.',
   },
   'parent-listen': {

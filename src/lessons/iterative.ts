@@ -50,7 +50,7 @@ const content: LessonContent = {
           title: 'The parent waits for client 1',
           narration:
             'The parent calls read() on client 1’s connection and sleeps: client 1 has sent nothing yet.\n\n' +
-            'Client 2’s line is already in the kernel, but the parent is waiting on the other connection. One process can wait on only one thing at a time.',
+            'Client 2’s line is already in the kernel, but the parent is asleep on the other connection: a process blocked in read() waits on that one descriptor only.',
         },
         'client1-write': {
           title: 'Client 1 sends a line',

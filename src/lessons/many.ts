@@ -46,6 +46,10 @@ const content: LessonContent = {
           title: 'Five lines sent',
           narration: 'All five clients have written their lines; each woke its own child. The kernel delivers each line to the right connection by its four numbers: addresses and ports.',
         },
+        'child{n}-exit': {
+          title: 'Child {n} exits: a zombie',
+          narration: 'Child {n} exits. Its parent never waits, so it stays a zombie (state Z): see the Processes panel.',
+        },
         'child5-exit': {
           title: 'Five zombies',
           narration: 'Child 5 exits. This server leaves SIGCHLD at its default: all five children are zombies (lesson 10).',

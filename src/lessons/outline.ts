@@ -38,7 +38,7 @@ const content: LessonContent = {
         'client-start': {
           title: 'The client program starts',
           narration:
-            'client.c (the Source panel switches to it) starts as pid {pid:client#1}: Socket, Connect, Write, Read, Close — Figure 5.4’s client, sending one line.',
+            'client.c (the Source panel switches to it) starts as pid {pid:client#1}: Socket, Connect, Write, Read, Close — a one-shot version of the book’s echo client (Figure 5.4), sending one line.',
         },
         'client-socket': {
           title: 'sockfd = Socket(AF_INET, SOCK_STREAM, 0);',

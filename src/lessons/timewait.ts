@@ -28,7 +28,7 @@ const serverClosesFirst: Record<string, LessonStep> = {
   'child-exit': {
     title: 'The child exits; its socket lives on',
     narration:
-      'The child exits (a zombie). Its socket is in FIN_WAIT_2, named by no descriptor, waiting for the client’s FIN. Linux will not wait for ever: the kernel reports a timer on it (tcp_fin_timeout, 60 s).',
+      'The child exits (a zombie). Its socket is in FIN_WAIT_2, named by no descriptor, waiting for the client’s FIN. Linux will not wait for ever: the kernel reports {timer:FIN_WAIT_2} left on it (tcp_fin_timeout).',
   },
   'client-close': {
     title: 'The client closes: TIME_WAIT on the server’s side',
@@ -121,7 +121,7 @@ const content: LessonContent = {
         'parent-killed': {
           title: 'The server is killed',
           narration:
-            'The companion sends the parent SIGTERM, as an administrator stopping the server would. It dies: its listening socket is closed, and its zombie child, now an orphan, is reaped by init.\n\n' +
+            'The companion sends the parent SIGTERM, as an administrator stopping the server would. It dies: its listening socket is closed, and its zombie child, an orphan now, is adopted and reaped (by forkscope’s reaper here; by init without one).\n\n' +
             'No process is left, and nothing listens on port {port}. Only the TIME_WAIT remains: {timewait} left.',
         },
         'parent2-start': {
@@ -158,11 +158,11 @@ const content: LessonContent = {
         'parent3-listen': {
           title: 'listen(): a server again',
           narration:
-            'listen(): the restarted server listens on port {port} beside the old connection’s TIME_WAIT. A new client would get a new pair of ports, so it cannot be confused with the old connection.',
+            'listen(): the restarted server listens on port {port} beside the old connection’s TIME_WAIT. A new client would come from a new port of its own, so its connection cannot be confused with the old one.',
         },
         'parent3-accept-blocks': {
           title: 'The restarted server waits for clients',
-          narration: 'The restarted server sleeps in accept(). With SO_REUSEADDR, restarting a server never has to wait for 2MSL.',
+          narration: 'The restarted server sleeps in accept(). With SO_REUSEADDR, a restarted server need not wait out 2MSL.',
         },
       },
       questions: {

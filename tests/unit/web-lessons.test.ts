@@ -96,7 +96,7 @@ describe('web lessons: the course as data', () => {
       for (let n = 0; n < replay.stepCount; n++) {
         const snap = replay.atStep(n);
         const resolve = snapshotResolver(snap, port);
-        const texts = [lessonStep(content!, s, n).narration];
+        const texts = [lessonStep(content!, s, n).narration, lessonStep(content!, s, n).title];
         const q = questionBefore(content!, s, n);
         if (q) texts.push(q.question.prompt, q.question.explanation, ...q.question.choices);
         for (const text of texts) {

@@ -25,7 +25,7 @@ export function Narration({ step, resolve, before, after }: NarrationProps) {
       {before}
       <h2 className="step-title" id="step-title">
         {step.figure && <span className="figure-tag">Figure {step.figure}</span>}
-        {step.title}
+        {fillPlaceholders(step.title, resolve)}
       </h2>
       <div className="narration-text" aria-live="polite">
         {paragraphs.map((p, i) => (
