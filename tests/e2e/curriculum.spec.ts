@@ -202,6 +202,14 @@ test.describe('every lesson part, from its recorded trace', () => {
       expect(fact, `a defining fact for ${lesson.id}/${part.id} in FACTS`).toBeDefined();
       await fact!(page);
       if (lesson.id === 'many-clients') await page.screenshot({ path: `${SHOTS}/many-clients-1280x720.png` });
+      // → at a part's last step goes on to the next part.
+      const next = lesson.parts[lesson.parts.indexOf(part) + 1];
+      if (next) {
+        await page.keyboard.press('ArrowRight');
+        await expect(page).toHaveURL(new RegExp(`lesson=${lesson.id}&part=${next.id}&step=0`));
+        await expect(page.getByRole('navigation', { name: 'Parts of this lesson' }).getByRole('link', { name: new RegExp(next.title.replace(/[()]/g, '\\$&')) })).toHaveAttribute('aria-current', 'page');
+        await atStep(page, 0);
+      }
     });
   }
 });
