@@ -76,9 +76,9 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
       'left), so that it can resend the last ACK and old duplicates die out. When the client closes first the client waits; when the server ' +
       'closes first, its end waits on the well-known port, and a restarted server’s bind() fails with EADDRINUSE unless it sets SO_REUSEADDR.',
     parts: [
-      { id: 'concurrent', scenario: 'concurrent', title: 'The client closes first', questions: ['child-close-connfd'] },
-      { id: 'server-closes-first', scenario: 'server-closes-first', title: 'The server closes first', questions: ['client-close'] },
-      { id: 'restart-reuseaddr', scenario: 'restart-reuseaddr', title: 'Restarting the server', questions: ['parent2-bind-eaddrinuse', 'parent3-bind'] },
+      { id: 'concurrent', scenario: 'concurrent', title: 'Client closes first', questions: ['child-close-connfd'] },
+      { id: 'server-closes-first', scenario: 'server-closes-first', title: 'Server closes first', questions: ['client-close'] },
+      { id: 'restart-reuseaddr', scenario: 'restart-reuseaddr', title: 'Restarting', questions: ['parent2-bind-eaddrinuse', 'parent3-bind'] },
     ],
   },
   {
@@ -135,9 +135,9 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
       'loop reaps them all, even when several SIGCHLDs arrive as one. A handler installed without SA_RESTART makes the interrupted accept() ' +
       'fail with EINTR, which the server must retry.',
     parts: [
-      { id: 'zombies', scenario: 'zombies', title: 'Default: zombies', questions: ['child1-exit', 'child3-exit'] },
+      { id: 'zombies', scenario: 'zombies', title: 'Zombies', questions: ['child1-exit', 'child3-exit'] },
       { id: 'sigchld-ignore', scenario: 'sigchld-ignore', title: 'SIG_IGN', questions: ['child1-exit'] },
-      { id: 'sigchld-waitpid', scenario: 'sigchld-waitpid', title: 'A waitpid loop', questions: ['parent-waitpid-reaps-2'] },
+      { id: 'sigchld-waitpid', scenario: 'sigchld-waitpid', title: 'waitpid loop', questions: ['parent-waitpid-reaps-2'] },
       { id: 'accept-eintr', scenario: 'accept-eintr', title: 'EINTR', questions: ['parent-waitpid-echild-accept-eintr'] },
     ],
   },

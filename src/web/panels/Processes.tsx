@@ -13,6 +13,13 @@ export default function Processes({ snapshot }: { snapshot: ModelSnapshot | null
   return (
     <Panel title="Processes" area="proc" testId="processes">
       <table className="proc-table">
+        <colgroup>
+          <col className="c-pid" />
+          <col className="c-pid" />
+          <col className="c-role" />
+          <col />
+          <col className="c-k" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">pid</th>
