@@ -89,6 +89,11 @@ describe('web sequence diagram: segments between the two ends of a connection', 
     const layout = layoutSequence(conns[0]!, registry, connect, () => '');
     expect(layout.arrows).toHaveLength(3);
     expect(layout.arrows.every((a) => a.current)).toBe(true);
+    // Both ends ESTABLISHED, the client via SYN_SENT, the new server end via SYN_RECEIVED (modelled).
+    expect(layout.states.map((s) => `${s.side}:${s.state}:${s.via.join(',')}`)).toEqual([
+      'left:ESTABLISHED:SYN_SENT',
+      'right:ESTABLISHED:SYN_RECEIVED',
+    ]);
     // The handshake's server end is still in the accept queue: the parent's colour.
     expect(sideHeading(conns[0]!.right, registry).role).toBe('parent');
     const later = at(replay, connect + 1);

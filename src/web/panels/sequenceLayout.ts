@@ -263,7 +263,10 @@ export function layoutSequence(
         const path = paths?.get(id);
         if (!path || path.length === 0) continue;
         const state = path[path.length - 1]!;
-        states.push({ key: `st${step}${id}`, side, x, y, state, via: path.slice(1, -1), role: registry.info.get(id)?.role ?? (side === 'left' ? leftRole : rightRole) });
+        // path starts with the state the step began in — except for a connection the step created,
+        // whose first state (SYN_RECEIVED) was passed through too.
+        const via = path.slice(path[0] === 'SYN_RECEIVED' ? 0 : 1, -1);
+        states.push({ key: `st${step}${id}`, side, x, y, state, via, role: registry.info.get(id)?.role ?? (side === 'left' ? leftRole : rightRole) });
         break;
       }
     }
