@@ -51,14 +51,19 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 export function createStaticHandler(distDir: string, token: string) {
-  let plainHtml: string | null = null;
-  let tokenHtml: string | null = null;
-  /** The page, with the token only for a browser on this machine: live runs start processes here. */
+  let cached: { mtimeMs: number; plain: string; withToken: string } | null = null;
+  /**
+   * The page, with the token only for a browser on this machine: live runs start processes here.
+   * Re-read when dist/ is rebuilt under a running companion, so it never names assets that are gone.
+   */
   async function index(forLoopbackPeer: boolean): Promise<string> {
-    plainHtml ??= await readFile(join(distDir, 'index.html'), 'utf8');
-    if (!forLoopbackPeer) return plainHtml;
-    tokenHtml ??= injectToken(plainHtml, token);
-    return tokenHtml;
+    const file = join(distDir, 'index.html');
+    const { mtimeMs } = await stat(file);
+    if (!cached || cached.mtimeMs !== mtimeMs) {
+      const plain = await readFile(file, 'utf8');
+      cached = { mtimeMs, plain, withToken: injectToken(plain, token) };
+    }
+    return forLoopbackPeer ? cached.withToken : cached.plain;
   }
 
   return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
