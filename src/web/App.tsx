@@ -7,7 +7,7 @@ import { loadLessonContent } from '../lessons/load.ts';
 import { findScenario } from '../scenarios/index.ts';
 import { Home } from './lesson/Home.tsx';
 import type { ContentResult } from './lesson/LessonView.tsx';
-import { parseRoute } from './url.ts';
+import { parseRoute, questionsOn } from './url.ts';
 
 // The lesson (model, session, figure) is its own chunk, and each lesson's text another: the
 // lesson list needs neither. Both start loading at once.
@@ -33,7 +33,7 @@ function choosePage(search: string): Page {
   if (!part) return { kind: 'home', problem: `The lesson “${lesson.title}” has no part called “${route.part}”. Choose one below.` };
   const scenario = findScenario(part.scenario);
   if (!scenario) return { kind: 'home', problem: `The scenario “${part.scenario}” of “${lesson.title}” is not in this build.` };
-  return { kind: 'lesson', props: { lesson, part, scenario, content: contentOf(lesson.id), initialStep: route.step } };
+  return { kind: 'lesson', props: { lesson, part, scenario, content: contentOf(lesson.id), initialStep: route.step, questions: questionsOn(search) } };
 }
 
 export function App() {

@@ -40,6 +40,11 @@ export function formatRoute(route: Route, current = ''): string {
   return s ? `?${s}` : '?';
 }
 
+/** Whether the lesson asks its questions: ?questions=off steps straight through (a demonstration, a benchmark). */
+export function questionsOn(search: string): boolean {
+  return new URLSearchParams(search).get('questions') !== 'off';
+}
+
 /** Where a lesson part starts; `part` is left out for a lesson's only part. */
 export function lessonHref(lesson: string, part: string | null, step = 0): string {
   return formatRoute({ view: 'lesson', lesson, part, step });

@@ -305,6 +305,18 @@ test.describe('predict, then reveal; progress on the lesson list', () => {
     await expect(page.locator('[data-testid="lesson-item"][data-lesson="concurrent"]').getByTestId('lesson-progress')).toHaveAttribute('data-seen', '1');
   });
 
+  test('?questions=off steps straight through (a demonstration)', async ({ page }) => {
+    const schedule = findScenario('concurrent')!.schedule;
+    const fork = schedule.findIndex((e) => e.id === 'parent-fork') + 1;
+    await page.goto(`${STATIC}/?lesson=concurrent&step=${fork - 1}&questions=off`);
+    await atStep(page, fork - 1);
+    await page.keyboard.press('ArrowRight');
+    await atStep(page, fork);
+    await expect(page.getByTestId('question')).toHaveCount(0);
+    await expect(page.getByTestId('reveal')).toHaveCount(0);
+    await expect(page).toHaveURL(/questions=off/);
+  });
+
   test('an unknown part leads back to the list', async ({ page }) => {
     await page.goto(`${STATIC}/?lesson=zombies&part=nope&step=2`);
     await expect(page.getByRole('alert')).toContainText('no part called “nope”');

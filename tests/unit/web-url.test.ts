@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampStep, formatRoute, lessonHref, parseRoute, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
+import { clampStep, formatRoute, lessonHref, parseRoute, questionsOn, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
 
 describe('web url: lesson and step in the query string', () => {
   it('reads the home page and a lesson step', () => {
@@ -37,6 +37,14 @@ describe('web url: lesson and step in the query string', () => {
     );
     expect(lessonHref('zombies', 'accept-eintr')).toBe('?lesson=zombies&part=accept-eintr&step=0');
     expect(lessonHref('concurrent', null, 3)).toBe('?lesson=concurrent&step=3');
+  });
+
+  it('asks questions unless ?questions=off, and keeps that parameter while stepping', () => {
+    expect(questionsOn('?lesson=concurrent&step=3')).toBe(true);
+    expect(questionsOn('?lesson=concurrent&step=3&questions=off')).toBe(false);
+    expect(formatRoute({ view: 'lesson', lesson: 'concurrent', part: null, step: 4 }, '?lesson=concurrent&step=3&questions=off')).toBe(
+      '?lesson=concurrent&step=4&questions=off',
+    );
   });
 
   it('shows the lesson list for /?, /?view=lessons and no lesson', () => {

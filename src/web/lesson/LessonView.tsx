@@ -57,6 +57,8 @@ export interface LessonViewProps {
   /** The lesson's narration and questions, loading alongside this view's code. */
   content: Promise<ContentResult>;
   initialStep: number;
+  /** Ask the part's questions before their steps (off with ?questions=off). */
+  questions?: boolean;
 }
 
 export function LessonView(props: LessonViewProps) {
@@ -75,7 +77,7 @@ export function LessonView(props: LessonViewProps) {
   return <LessonPart {...props} partContent={partContent} />;
 }
 
-function LessonPart({ lesson, part, scenario, partContent, initialStep }: LessonViewProps & { partContent: LessonPartContent }) {
+function LessonPart({ lesson, part, scenario, partContent, initialStep, questions = true }: LessonViewProps & { partContent: LessonPartContent }) {
   const total = stepTotal(scenario);
   const [input] = useState(() => ({
     scenario: scenario.id,
@@ -92,10 +94,10 @@ function LessonPart({ lesson, part, scenario, partContent, initialStep }: Lesson
 
   const mustAsk = useCallback(
     (n: number) => {
-      const q = questionBefore(partContent, scenario, n);
+      const q = questions ? questionBefore(partContent, scenario, n) : null;
       return q !== null && !skipped.has(q.key) && answerOf(progress, lesson.id, part.id, q.key) === null;
     },
-    [partContent, scenario, skipped, progress, lesson.id, part.id],
+    [questions, partContent, scenario, skipped, progress, lesson.id, part.id],
   );
   const onPastEnd = useMemo(() => (following ? () => window.location.assign(lessonHref(lesson.id, following.id)) : null), [following, lesson.id]);
   const nav = useLessonNav({ initialStep, total, available, liveMore: mode === 'live' && !view.done, inFlight: view.inFlight, requestStep, mustAsk, onPastEnd });
