@@ -1,3 +1,4 @@
+import { oneClientSpan } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // The same SIGCHLD handler, installed without SA_RESTART (UNP §5.9). When the child exits while
@@ -14,23 +15,7 @@ export const acceptEintr: Scenario = {
     { id: 'parent-bind', do: 'release', role: 'parent' },
     { id: 'parent-listen', do: 'release', role: 'parent' },
     { id: 'parent-sigaction-handler', do: 'release', role: 'parent' }, // sig_chld, flags 0
-    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
-    { id: 'client-start', do: 'spawn', program: 'client', role: 'client#1' },
-    { id: 'client-socket', do: 'release', role: 'client#1' },
-    { id: 'client-connect', do: 'release', role: 'client#1' },
-    { id: 'parent-accept-returns', do: 'release', role: 'parent' },
-    { id: 'parent-fork', do: 'release', role: 'parent' },
-    { id: 'parent-close-connfd', do: 'release', role: 'parent' },
-    { id: 'child-close-listenfd', do: 'release', role: 'child#1' },
-    { id: 'parent-accept-again', do: 'release', role: 'parent' },
-    { id: 'child-read-blocks', do: 'release', role: 'child#1' },
-    { id: 'client-write', do: 'release', role: 'client#1' },
-    { id: 'child-write', do: 'release', role: 'child#1' },
-    { id: 'client-read', do: 'release', role: 'client#1' },
-    { id: 'child-read-again', do: 'release', role: 'child#1' },
-    { id: 'client-close', do: 'release', role: 'client#1' },
-    { id: 'child-close-connfd', do: 'release', role: 'child#1' },
-    { id: 'child-exit', do: 'release', role: 'child#1' }, // SIGCHLD interrupts accept: the handler stops before waitpid
+    ...oneClientSpan('parent-accept-blocks', 'child-exit'), // SIGCHLD interrupts accept: the handler stops before waitpid
     { id: 'parent-waitpid-reaps', do: 'release', role: 'parent' },
     { id: 'parent-waitpid-echild-accept-eintr', do: 'release', role: 'parent', exits: ['parent'] }, // the handler returns: accept fails EINTR
     { id: 'client-exit', do: 'release', role: 'client#1' },

@@ -1,3 +1,4 @@
+import { oneClientThrough } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // A child that never closes: after end-of-file it calls pause() and blocks forever. The client's
@@ -10,24 +11,7 @@ export const neverClose: Scenario = {
   server: { 'child-close': false },
   client: { message: 'hello, world\n' },
   schedule: [
-    { id: 'parent-socket', do: 'release', role: 'parent' },
-    { id: 'parent-bind', do: 'release', role: 'parent' },
-    { id: 'parent-listen', do: 'release', role: 'parent' },
-    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
-    { id: 'client-start', do: 'spawn', program: 'client', role: 'client#1' },
-    { id: 'client-socket', do: 'release', role: 'client#1' },
-    { id: 'client-connect', do: 'release', role: 'client#1' },
-    { id: 'parent-accept-returns', do: 'release', role: 'parent' },
-    { id: 'parent-fork', do: 'release', role: 'parent' },
-    { id: 'parent-close-connfd', do: 'release', role: 'parent' },
-    { id: 'child-close-listenfd', do: 'release', role: 'child#1' },
-    { id: 'parent-accept-again', do: 'release', role: 'parent' },
-    { id: 'child-read-blocks', do: 'release', role: 'child#1' },
-    { id: 'client-write', do: 'release', role: 'client#1' },
-    { id: 'child-write', do: 'release', role: 'child#1' },
-    { id: 'client-read', do: 'release', role: 'client#1' },
-    { id: 'child-read-again', do: 'release', role: 'child#1' },
-    { id: 'client-close', do: 'release', role: 'client#1' }, // the child's read returns 0 …
+    ...oneClientThrough('client-close'), // the child's read returns 0 …
     { id: 'child-pause', do: 'release', role: 'child#1' }, // … and it blocks in pause() instead of closing
     { id: 'client-exit', do: 'release', role: 'client#1' }, // FIN_WAIT_2 and CLOSE_WAIT stay
   ],

@@ -1,3 +1,4 @@
+import { oneClientSpan } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // Restarting a server while its port has a TIME_WAIT (UNP §7.5, SO_REUSEADDR). The server closes
@@ -16,21 +17,7 @@ export const restartReuseaddr: Scenario = {
   schedule: [
     { id: 'parent-socket', do: 'release', role: 'parent' },
     { id: 'parent-setsockopt-reuseaddr', do: 'release', role: 'parent' },
-    { id: 'parent-bind', do: 'release', role: 'parent' },
-    { id: 'parent-listen', do: 'release', role: 'parent' },
-    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
-    { id: 'client-start', do: 'spawn', program: 'client', role: 'client#1' },
-    { id: 'client-socket', do: 'release', role: 'client#1' },
-    { id: 'client-connect', do: 'release', role: 'client#1' },
-    { id: 'parent-accept-returns', do: 'release', role: 'parent' },
-    { id: 'parent-fork', do: 'release', role: 'parent' },
-    { id: 'parent-close-connfd', do: 'release', role: 'parent' },
-    { id: 'child-close-listenfd', do: 'release', role: 'child#1' },
-    { id: 'parent-accept-again', do: 'release', role: 'parent' },
-    { id: 'child-read-blocks', do: 'release', role: 'child#1' },
-    { id: 'client-write', do: 'release', role: 'client#1' },
-    { id: 'child-write', do: 'release', role: 'child#1' },
-    { id: 'client-read', do: 'release', role: 'client#1' },
+    ...oneClientSpan('parent-bind', 'client-read'),
     { id: 'client-read-waits-eof', do: 'release', role: 'client#1' },
     { id: 'child-close-connfd', do: 'release', role: 'child#1' }, // the server closes first
     { id: 'child-exit', do: 'release', role: 'child#1' },

@@ -14,6 +14,51 @@ export function serverStart(): ScheduleEntry[] {
   ];
 }
 
+/**
+ * One client served by one child: the flagship scenario (Figures 4.13–4.17) after the server's
+ * start. The client closes first, so the client ends in TIME_WAIT. Other one-client scenarios
+ * share its opening with `oneClientThrough`.
+ */
+export function oneClient(): ScheduleEntry[] {
+  return [
+    { id: 'client-start', do: 'spawn', program: 'client', role: 'client#1' },
+    { id: 'client-socket', do: 'release', role: 'client#1' },
+    { id: 'client-connect', do: 'release', role: 'client#1' }, // Figure 4.14
+    { id: 'parent-accept-returns', do: 'release', role: 'parent' }, // Figure 4.15
+    { id: 'parent-fork', do: 'release', role: 'parent' }, // Figure 4.16
+    { id: 'parent-close-connfd', do: 'release', role: 'parent' },
+    { id: 'child-close-listenfd', do: 'release', role: 'child#1' }, // Figure 4.17
+    { id: 'parent-accept-again', do: 'release', role: 'parent' },
+    { id: 'child-read-blocks', do: 'release', role: 'child#1' },
+    { id: 'client-write', do: 'release', role: 'client#1' },
+    { id: 'child-write', do: 'release', role: 'child#1' },
+    { id: 'client-read', do: 'release', role: 'client#1' },
+    { id: 'child-read-again', do: 'release', role: 'child#1' },
+    { id: 'client-close', do: 'release', role: 'client#1' },
+    { id: 'child-close-connfd', do: 'release', role: 'child#1' },
+    { id: 'child-exit', do: 'release', role: 'child#1' },
+    { id: 'client-exit', do: 'release', role: 'client#1' },
+  ];
+}
+
+/** `entries` from the one with id `from` through the one with id `to`. */
+function span(entries: ScheduleEntry[], from: string, to: string): ScheduleEntry[] {
+  const first = entries.findIndex((e) => e.id === from);
+  const last = entries.findIndex((e) => e.id === to);
+  if (first < 0 || last < first) throw new Error(`no schedule entries from "${from}" to "${to}"`);
+  return entries.slice(first, last + 1);
+}
+
+/** The one-client scenario (server start included) from the entry with id `from` through `to`. */
+export function oneClientSpan(from: string, to: string): ScheduleEntry[] {
+  return span([...serverStart(), ...oneClient()], from, to);
+}
+
+/** The one-client scenario (server start included) up to and including the entry with id `to`. */
+export function oneClientThrough(to: string): ScheduleEntry[] {
+  return oneClientSpan('parent-socket', to);
+}
+
 /** Client N connects; the parent accepts, forks child N, closes connfd, and blocks in accept again. */
 export function acceptAndFork(n: number): ScheduleEntry[] {
   return [
