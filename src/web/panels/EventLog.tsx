@@ -2,7 +2,7 @@
 // the steps; a click on a row goes to the step that contains it. Long traces are windowed:
 // only the rows in view (and a few around them) are in the DOM.
 
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { type CSSProperties, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import type { Replay } from '../../model/index.ts';
 import { SCRUBBER_ID } from '../lesson/useStepKeys.ts';
 import { roleColor } from '../roles.ts';
@@ -25,7 +25,7 @@ export interface EventLogProps {
   switcher?: ReactNode;
 }
 
-export default function EventLog({ replay, revision, shown, available, total, onSeek, switcher }: EventLogProps) {
+export default memo(function EventLog({ replay, revision, shown, available, total, onSeek, switcher }: EventLogProps) {
   const events = replay?.trace.events ?? [];
   const list = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 600 });
@@ -127,4 +127,4 @@ export default function EventLog({ replay, revision, shown, available, total, on
       </div>
     </Panel>
   );
-}
+});

@@ -1,7 +1,7 @@
 // The figure in the manner of UNP Figures 4.14–4.17. Elements keep their keys from step to
 // step, so moves and state changes animate with CSS transitions (off under reduced motion).
 
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, memo } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor } from '../roles.ts';
 import { figureScale, layoutFigure, type FigureBox, type FigureLoose, type FigureSlot } from './figureLayout.ts';
@@ -86,7 +86,7 @@ function useBoxSize(ref: React.RefObject<Element | null>): { w: number; h: numbe
   return size;
 }
 
-export function FigurePanel({ snapshot, focusRole }: { snapshot: ModelSnapshot; focusRole?: string | null }) {
+export const FigurePanel = memo(function FigurePanel({ snapshot, focusRole }: { snapshot: ModelSnapshot; focusRole?: string | null }) {
   const layout = useMemo(() => layoutFigure(snapshot), [snapshot]);
   const svg = useRef<SVGSVGElement>(null);
   const box = useBoxSize(svg);
@@ -143,4 +143,4 @@ export function FigurePanel({ snapshot, focusRole }: { snapshot: ModelSnapshot; 
       ))}
     </svg>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { fillPlaceholders, type LessonStep, type PlaceholderResolver } from '../../lessons/index.ts';
 
 export interface NarrationProps {
@@ -15,13 +15,10 @@ export function Narration({ step, resolve, before, after }: NarrationProps) {
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean);
-  const self = useRef<HTMLElement>(null);
-  // A new step starts at the top of its text.
-  useLayoutEffect(() => {
-    if (self.current) self.current.scrollTop = 0;
-  }, [step.title, step.narration]);
+  // A new step starts at the top of its text: the caller keys this component by step, so each
+  // step mounts a fresh panel (resetting the scroll by reading layout would cost a forced reflow).
   return (
-    <section ref={self} className="panel area-narr narration" data-testid="narration" aria-labelledby="step-title">
+    <section className="panel area-narr narration" data-testid="narration" aria-labelledby="step-title">
       {before}
       <h2 className="step-title" id="step-title">
         {step.figure && <span className="figure-tag">Figure {step.figure}</span>}

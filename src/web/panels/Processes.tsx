@@ -1,3 +1,4 @@
+import { memo } from 'react';
 // The process table: pid, ppid, role and what each process is doing at this step, with the
 // kernel's own /proc state beside it when the step has a kernel snapshot.
 
@@ -7,7 +8,7 @@ import { roleColor, roleOrder } from '../roles.ts';
 import { Panel } from './Panel.tsx';
 import { kernelStateText, processStatusHint, processStatusShort, processStatusText } from './processText.ts';
 
-export default function Processes({ snapshot }: { snapshot: ModelSnapshot | null }) {
+export default memo(function Processes({ snapshot }: { snapshot: ModelSnapshot | null }) {
   const procs = snapshot ? [...snapshot.processes].sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || a.pid - b.pid) : [];
   const kernel = new Map((snapshot?.kernel?.processes ?? []).map((p) => [p.pid, p]));
   return (
@@ -69,4 +70,4 @@ export default function Processes({ snapshot }: { snapshot: ModelSnapshot | null
       </table>
     </Panel>
   );
-}
+});

@@ -3,7 +3,7 @@
 // the TCP state diagram, this step's segments highlighted. Nothing here was captured: on
 // loopback forkscope sees system calls and socket states, not packets, so every arrow is modelled.
 
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { type CSSProperties, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import type { Replay } from '../../model/index.ts';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor } from '../roles.ts';
@@ -29,7 +29,7 @@ export interface SequenceProps {
 
 const colour = (role: string) => ({ '--role': roleColor(role) }) as CSSProperties;
 
-export default function Sequence({ replay, revision, snapshot, stepTitle, switcher }: SequenceProps) {
+export default memo(function Sequence({ replay, revision, snapshot, stepTitle, switcher }: SequenceProps) {
   const current = snapshot?.step ?? -1;
   const registry = useMemo(() => {
     if (!replay || !snapshot) return null;
@@ -99,7 +99,7 @@ export default function Sequence({ replay, revision, snapshot, stepTitle, switch
       </div>
     </Panel>
   );
-}
+});
 
 function SideHead({ at, role, address }: { at: number; role: string; address: string | null }) {
   return (

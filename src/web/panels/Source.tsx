@@ -1,12 +1,13 @@
 // The C programs, with each process's current line marked by an arrow in its role's colour,
 // as Python Tutor does. The file of the process that acts in this step is shown and scrolled to.
 
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { type CSSProperties, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import clientSource from '../../lab/client.c?raw';
 import serverSource from '../../lab/server.c?raw';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor, roleKind } from '../roles.ts';
 import { highlightC } from './cHighlight.ts';
+import { afterPaint } from '../afterPaint.ts';
 import { Panel } from './Panel.tsx';
 import { processStatusText } from './processText.ts';
 import { sourceMarks, type SourceMark } from './sourceMarks.ts';
@@ -82,7 +83,7 @@ function Listing({ name, text, marks, active }: { name: FileName; text: string; 
   );
 }
 
-export default function Source({ snapshot, actingRole, switcher }: { snapshot: ModelSnapshot | null; actingRole: string | null; switcher?: ReactNode }) {
+export default memo(function Source({ snapshot, actingRole, switcher }: { snapshot: ModelSnapshot | null; actingRole: string | null; switcher?: ReactNode }) {
   const marks = useMemo(() => (snapshot ? sourceMarks(snapshot, processStatusText) : []), [snapshot]);
   // The acting process's file; if that process has gone (exited), a file where someone still stands.
   const acting = fileOfRole(actingRole);
@@ -102,9 +103,11 @@ export default function Source({ snapshot, actingRole, switcher }: { snapshot: M
     if (!target) return;
     const line = list.querySelector<HTMLElement>(`[data-file="${file}"] [data-line="${target.line}"]`);
     if (!line) return;
-    const top = line.offsetTop - el.clientHeight / 2 + line.offsetHeight / 2;
-    const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-    el.scrollTo({ top: Math.max(0, top), behavior: reduce ? 'auto' : 'smooth' });
+    return afterPaint(() => {
+      const top = line.offsetTop - el.clientHeight / 2 + line.offsetHeight / 2;
+      const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+      el.scrollTo({ top: Math.max(0, top), behavior: reduce ? 'auto' : 'smooth' });
+    });
   }, [marks, file, actingRole]);
 
   const tabs = (
@@ -139,4 +142,4 @@ export default function Source({ snapshot, actingRole, switcher }: { snapshot: M
       </div>
     </Panel>
   );
-}
+});

@@ -2,7 +2,7 @@
 // through during this step outlined and labelled "modelled", and the arrows it took drawn bold.
 // By default the view zooms to this step's part of the diagram; "Whole diagram" shows it all.
 
-import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { type CSSProperties, memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor } from '../roles.ts';
 import { Panel } from './Panel.tsx';
@@ -79,7 +79,7 @@ function Chips({ node, chips }: { node: StateNode; chips: Chip[] }) {
   );
 }
 
-export default function TcpDiagram({ snapshot, before }: { snapshot: ModelSnapshot | null; before: ModelSnapshot | null }) {
+export default memo(function TcpDiagram({ snapshot, before }: { snapshot: ModelSnapshot | null; before: ModelSnapshot | null }) {
   const [whole, setWhole] = useState(false);
   const marks = useMemo(() => (snapshot ? tcpMarks(snapshot, before) : null), [snapshot, before]);
   const svg = useRef<SVGSVGElement>(null);
@@ -162,4 +162,4 @@ export default function TcpDiagram({ snapshot, before }: { snapshot: ModelSnapsh
       </p>
     </Panel>
   );
-}
+});
