@@ -44,35 +44,25 @@ export const systemMachine = setup({
 }).createMachine({
   id: 'system',
   context: ({ input }) => initialContext(input.header),
+  // Every record applies the same way while the run goes on and after its end (a last kernel
+  // snapshot or a late exit may follow `end`); only `end` itself moves the machine.
+  on: {
+    spawn: { actions: 'spawnProcess' },
+    call: { actions: 'stopAtGate' },
+    ready: { actions: 'wakeAtGate' },
+    return: { actions: 'completeCall' },
+    exit: { actions: 'exitProcess' },
+    signal: { actions: 'deliverSignal' },
+    kernel: { actions: 'settleWithKernel' },
+    output: { actions: 'recordOutput' },
+    end: { actions: 'endRun' },
+  },
   initial: 'running',
   states: {
     running: {
-      on: {
-        spawn: { actions: 'spawnProcess' },
-        call: { actions: 'stopAtGate' },
-        ready: { actions: 'wakeAtGate' },
-        return: { actions: 'completeCall' },
-        exit: { actions: 'exitProcess' },
-        signal: { actions: 'deliverSignal' },
-        kernel: { actions: 'settleWithKernel' },
-        output: { actions: 'recordOutput' },
-        end: { target: 'ended', actions: 'endRun' },
-      },
+      on: { end: { target: 'ended', actions: 'endRun' } },
     },
-    // The run is over. Records that still follow (a last kernel snapshot, a late exit) apply as before.
-    ended: {
-      on: {
-        spawn: { actions: 'spawnProcess' },
-        call: { actions: 'stopAtGate' },
-        ready: { actions: 'wakeAtGate' },
-        return: { actions: 'completeCall' },
-        exit: { actions: 'exitProcess' },
-        signal: { actions: 'deliverSignal' },
-        kernel: { actions: 'settleWithKernel' },
-        output: { actions: 'recordOutput' },
-        end: { actions: 'endRun' },
-      },
-    },
+    ended: {},
   },
 });
 
