@@ -1,3 +1,4 @@
+import { serverStart } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // The child forgets to close listenfd. When the parent is killed, the listening socket lives on
@@ -10,10 +11,7 @@ export const childKeepsListenfd: Scenario = {
   server: { 'child-close-listenfd': false },
   client: { message: 'hello, world\n' },
   schedule: [
-    { id: 'parent-socket', do: 'release', role: 'parent' },
-    { id: 'parent-bind', do: 'release', role: 'parent' },
-    { id: 'parent-listen', do: 'release', role: 'parent' },
-    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
+    ...serverStart(),
     { id: 'client1-start', do: 'spawn', program: 'client', role: 'client#1' },
     { id: 'client1-socket', do: 'release', role: 'client#1' },
     { id: 'client1-connect', do: 'release', role: 'client#1' },

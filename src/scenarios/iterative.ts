@@ -1,3 +1,4 @@
+import { serverStart } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // An iterative server (UNP §4.8's opening, tcpserv without fork): for (;;) { accept; str_echo;
@@ -11,10 +12,7 @@ export const iterative: Scenario = {
   server: { iterative: true },
   client: { message: 'hello, world\n' },
   schedule: [
-    { id: 'parent-socket', do: 'release', role: 'parent' },
-    { id: 'parent-bind', do: 'release', role: 'parent' },
-    { id: 'parent-listen', do: 'release', role: 'parent' },
-    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
+    ...serverStart(),
     { id: 'client1-start', do: 'spawn', program: 'client', role: 'client#1' },
     { id: 'client1-socket', do: 'release', role: 'client#1' },
     { id: 'client1-connect', do: 'release', role: 'client#1' },

@@ -1,3 +1,4 @@
+import { serverStart } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // The parent forgets to close connfd: a descriptor leak. The child answers one line, closes and
@@ -13,10 +14,7 @@ export const parentKeepsConnfd: Scenario = {
   client: { message: 'hello, world\n', 'wait-eof': true },
   schedule: [
     { id: 'parent-setrlimit', do: 'release', role: 'parent' }, // RLIMIT_NOFILE 5
-    { id: 'parent-socket', do: 'release', role: 'parent' },
-    { id: 'parent-bind', do: 'release', role: 'parent' },
-    { id: 'parent-listen', do: 'release', role: 'parent' },
-    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
+    ...serverStart(),
     { id: 'client1-start', do: 'spawn', program: 'client', role: 'client#1' },
     { id: 'client1-socket', do: 'release', role: 'client#1' },
     { id: 'client1-connect', do: 'release', role: 'client#1' },

@@ -1,3 +1,4 @@
+import { oneClientThrough } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // The parent calls shutdown(connfd, SHUT_WR) instead of close(connfd) (UNP §6.6): shutdown acts on
@@ -11,15 +12,7 @@ export const shutdown: Scenario = {
   server: { shutdown: true },
   client: { message: 'hello, world\n' },
   schedule: [
-    { id: 'parent-socket', do: 'release', role: 'parent' },
-    { id: 'parent-bind', do: 'release', role: 'parent' },
-    { id: 'parent-listen', do: 'release', role: 'parent' },
-    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
-    { id: 'client-start', do: 'spawn', program: 'client', role: 'client#1' },
-    { id: 'client-socket', do: 'release', role: 'client#1' },
-    { id: 'client-connect', do: 'release', role: 'client#1' },
-    { id: 'parent-accept-returns', do: 'release', role: 'parent' },
-    { id: 'parent-fork', do: 'release', role: 'parent' },
+    ...oneClientThrough('parent-fork'),
     { id: 'parent-shutdown-connfd', do: 'release', role: 'parent' }, // FIN, with the count still 2: client in CLOSE_WAIT
     { id: 'child-close-listenfd', do: 'release', role: 'child#1' },
     { id: 'parent-accept-again', do: 'release', role: 'parent' },
