@@ -1,0 +1,336 @@
+// Sockets in the system model: endpoints driven by the TCP machine (tcp.ts), open files with
+// reference counts, descriptors, and segments delivered at once on loopback.
+
+import type { EndpointKind, ModelSegment, SegmentFlag } from './types.ts';
+import type { EndpointState, FileState } from './state.ts';
+import { isSynchronized, tcpInitial, tcpTransition, type TcpEvent } from './tcp.ts';
+import type { Draft } from './draft.ts';
+import { portOf, hostOf, WILDCARD_HOSTS } from './args.ts';
+
+/** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN): its 2MSL. Event times are nanoseconds. */
+export const TIME_WAIT_NS = 60_000_000_000;
+/** Guard against a segment storm (cannot happen with a correct machine; a bug must not hang a page). */
+const MAX_DELIVERIES_PER_EVENT = 10_000;
+
+export function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<EndpointState> = {}): EndpointState {
+  const id = `ep#${d.ctx.nextEndpoint}`;
+  d.ctx.nextEndpoint = d.ctx.nextEndpoint + 1;
+  const tcp = fields.tcp ?? tcpInitial();
+  const e: EndpointState = {
+    id,
+    kind,
+    tcp,
+    path: [tcp.state],
+    pathStep: d.step,
+    local: null,
+    remote: null,
+    peerId: null,
+    fileId: null,
+    queuedOn: null,
+    queueOrder: 0,
+    sndNxt: 0,
+    rcvNxt: 0,
+    finSeq: null,
+    bytesSent: 0,
+    bytesReceived: 0,
+    unread: 0,
+    eof: false,
+    lingerZero: false,
+    shutWr: false,
+    reuseAddr: false,
+    timeWaitId: null,
+    timeWaitSince: null,
+    closedStep: null,
+    error: null,
+    ...fields,
+  };
+  d.putEp(e);
+  return e;
+}
+
+export function newFile(d: Draft, endpointId: string, holder: { pid: number; fd: number }): FileState {
+  const f: FileState = { id: `file#${d.ctx.nextFile}`, endpointId, holders: [holder] };
+  d.ctx.nextFile = d.ctx.nextFile + 1;
+  d.putFile(f);
+  return f;
+}
+
+export function installFd(d: Draft, pid: number, fd: number, fileId: string): void {
+  const p = d.proc(pid);
+  if (p.fds[fd] !== undefined) {
+    // The kernel never hands out an fd in use: the model missed a close. Release the old one.
+    d.note(`${p.role} fd ${fd} was reused while the model still had it open`);
+    closeFd(d, pid, fd);
+  }
+  const q = d.proc(pid);
+  q.fds = { ...q.fds, [fd]: fileId };
+}
+
+/** The endpoint behind a process's descriptor, if it is a socket the model knows. */
+export function endpointOfFd(d: Draft, pid: number, fd: number | null): EndpointState | undefined {
+  if (fd === null) return undefined;
+  const fileId = d.getProc(pid)?.fds[fd];
+  if (fileId === undefined) return undefined;
+  const file = d.getFile(fileId);
+  return file ? d.getEp(file.endpointId) : undefined;
+}
+
+// ───────────────────────── TCP ─────────────────────────
+
+/** Move an endpoint's machine, keep its path for this step, perform the actions it returns. */
+export function fire(d: Draft, epId: string, event: TcpEvent): void {
+  const before = d.getEp(epId);
+  if (!before) return;
+  const result = tcpTransition(before.tcp, event);
+  const fromState = before.tcp.state; // `before` may be the draft's own copy, changed below
+  const e = d.ep(epId);
+  const basePath = e.pathStep === d.step ? e.path : [e.tcp.state];
+  e.pathStep = d.step;
+  e.path = result.state !== e.tcp.state ? [...basePath, result.state] : basePath;
+  e.tcp = { state: result.state, passive: result.passive };
+  if (result.state !== 'TIME_WAIT') e.timeWaitSince = null;
+  if (result.state === 'CLOSED' && e.fileId === null) e.closedStep = d.step;
+  for (const action of result.actions) {
+    switch (action) {
+      case 'sendSyn':
+        send(d, epId, ['SYN'], 0);
+        break;
+      case 'sendSynAck':
+        send(d, epId, ['SYN', 'ACK'], 0);
+        break;
+      case 'sendAck':
+        send(d, epId, ['ACK'], 0);
+        break;
+      case 'sendFin':
+        send(d, epId, ['FIN', 'ACK'], 0);
+        break;
+      case 'sendRst':
+        send(d, epId, isSynchronized(fromState) || fromState === 'SYN_RECEIVED' ? ['RST', 'ACK'] : ['RST'], 0);
+        break;
+      case 'startTimeWait':
+      case 'restartTimeWait': {
+        const w = d.ep(epId);
+        w.timeWaitSince = d.ctx.now;
+        const at = d.ctx.now + TIME_WAIT_NS;
+        d.ctx.nextTimerAt = d.ctx.nextTimerAt === null ? at : Math.min(d.ctx.nextTimerAt, at);
+        break;
+      }
+      case 'deliverEof':
+        d.ep(epId).eof = true;
+        break;
+      case 'connectionRefused':
+        d.ep(epId).error = 'refused';
+        break;
+      case 'connectionReset':
+        d.ep(epId).error = 'reset';
+        break;
+      // createTcb, deleteTcb, sendData, deliverData: the endpoint record is the TCB; data is
+      // sent by write() (sendData needs the byte count) and counted on arrival.
+      default:
+        break;
+    }
+  }
+  if (result.state === 'TIME_WAIT' && fromState !== 'TIME_WAIT' && d.getEp(epId)!.fileId !== null) detachTimeWait(d, epId);
+}
+
+/**
+ * A connection entered TIME_WAIT while a descriptor still names its socket (shutdown(SHUT_WR),
+ * then the peer's FIN). Linux (tcp_time_wait) moves the connection to a separate TIME_WAIT socket,
+ * which no descriptor names (inode 0), and closes the full socket (tcp_done): the descriptors now
+ * name a CLOSED socket, outside every TCP table. The endpoint keeps the connection (its id, its
+ * peer, its segments, the 2MSL timer); the open file moves to a new CLOSED endpoint.
+ */
+export function detachTimeWait(d: Draft, epId: string): void {
+  const conn = d.ep(epId);
+  const fileId = conn.fileId!;
+  const socket = newEndpoint(d, conn.kind, {
+    local: conn.local,
+    remote: conn.remote,
+    fileId,
+    timeWaitId: epId,
+    bytesSent: conn.bytesSent,
+    bytesReceived: conn.bytesReceived,
+    unread: conn.unread,
+    eof: conn.eof,
+    lingerZero: conn.lingerZero,
+    shutWr: conn.shutWr,
+    reuseAddr: conn.reuseAddr,
+  });
+  const file = d.getFile(fileId);
+  if (file) d.putFile({ ...file, endpointId: socket.id });
+  const c = d.ep(epId);
+  c.fileId = null;
+  c.unread = 0;
+}
+
+/** Put a segment on the wire from endpoint `fromId` to its peer (or to whatever address it was sent). */
+export function send(d: Draft, fromId: string, flags: SegmentFlag[], len: number, data?: string, toOverride?: string): void {
+  const from = d.ep(fromId);
+  const to = toOverride ?? from.peerId ?? from.remote;
+  if (to === null) return;
+  const ackNo = flags.includes('ACK') ? from.rcvNxt : null;
+  const seq = from.sndNxt;
+  const segment = d.record({
+    from: fromId,
+    to,
+    flags,
+    seq,
+    ack: ackNo,
+    len,
+    ...(data !== undefined ? { data } : {}),
+  });
+  let consumed = len;
+  if (flags.includes('SYN')) consumed++;
+  if (flags.includes('FIN')) {
+    from.finSeq = seq + len;
+    consumed++;
+  }
+  from.sndNxt = seq + consumed;
+  from.bytesSent += len;
+  d.enqueue(segment);
+}
+
+/** Deliver every queued segment (loopback: at once, in order) and the answers they cause. */
+export function flush(d: Draft): void {
+  for (let n = 0; n < MAX_DELIVERIES_PER_EVENT; n++) {
+    const seg = d.dequeue();
+    if (!seg) return;
+    deliver(d, seg);
+  }
+  d.note('segment delivery did not settle');
+}
+
+export function deliver(d: Draft, seg: ModelSegment): void {
+  const receiver = d.getEp(seg.to);
+  if (!receiver) {
+    // Sent to an address with no endpoint (a closed port): the kernel answers with RST.
+    if (!seg.flags.includes('RST')) {
+      const rst = d.record({
+        from: seg.to,
+        to: seg.from,
+        flags: seg.flags.includes('ACK') ? ['RST'] : ['RST', 'ACK'],
+        seq: seg.ack ?? 0,
+        ack: seg.flags.includes('ACK') ? null : seg.seq + seg.len + (seg.flags.includes('SYN') ? 1 : 0),
+        len: 0,
+      });
+      d.enqueue(rst);
+    }
+    return;
+  }
+  const flags = seg.flags;
+  const acksFin = receiver.finSeq !== null && seg.ack === receiver.finSeq + 1;
+  if (flags.includes('RST')) {
+    fire(d, receiver.id, { type: 'RCV_RST' });
+    return;
+  }
+  if (flags.includes('SYN')) {
+    const e = d.ep(receiver.id);
+    e.rcvNxt = seg.seq + 1;
+    if (e.peerId === null && d.getEp(seg.from)) e.peerId = seg.from;
+    fire(d, receiver.id, flags.includes('ACK') ? { type: 'RCV_SYN_ACK' } : { type: 'RCV_SYN' });
+    return;
+  }
+  if (seg.len > 0) {
+    const state = receiver.tcp.state;
+    if (state === 'ESTABLISHED' || state === 'FIN_WAIT_1' || state === 'FIN_WAIT_2') {
+      const e = d.ep(receiver.id);
+      e.rcvNxt = seg.seq + seg.len;
+      e.bytesReceived += seg.len;
+      e.unread += seg.len;
+    }
+    fire(d, receiver.id, { type: 'RCV_DATA' });
+  }
+  if (flags.includes('FIN')) {
+    if (receiver.tcp.state !== 'CLOSED') d.ep(receiver.id).rcvNxt = seg.seq + seg.len + 1;
+    fire(d, receiver.id, { type: 'RCV_FIN', acksFin });
+    return;
+  }
+  if (seg.len === 0 && flags.includes('ACK')) fire(d, receiver.id, { type: 'RCV_ACK', acksFin });
+}
+
+/** A listener for a connection to `addr`: same address, or the wildcard address with the same port. */
+export function findListener(d: Draft, addr: string): EndpointState | undefined {
+  const port = portOf(addr);
+  let wildcard: EndpointState | undefined;
+  for (const e of d.allEps()) {
+    if (e.tcp.state !== 'LISTEN' || e.local === null) continue;
+    if (e.local === addr) return e;
+    if (WILDCARD_HOSTS.has(hostOf(e.local)) && portOf(e.local) === port) wildcard ??= e;
+  }
+  return wildcard;
+}
+
+/** connect(): the active open and the whole three-way handshake on loopback. */
+export function activeOpen(d: Draft, clientId: string, addr: string): void {
+  const client = d.ep(clientId);
+  client.kind = 'client';
+  client.remote = addr;
+  const listener = findListener(d, addr);
+  if (listener) {
+    // The listener answers the SYN with a new socket of its own (Figure 4.14: in the accept queue).
+    const conn = newEndpoint(d, 'server-conn', {
+      tcp: listener.tcp,
+      path: [],
+      local: addr,
+      remote: client.local,
+      peerId: clientId,
+      queuedOn: listener.id,
+      queueOrder: d.ctx.nextQueueOrder,
+      // A connection the listener creates inherits its socket options (Linux sk_clone_lock).
+      reuseAddr: listener.reuseAddr,
+      lingerZero: listener.lingerZero,
+    });
+    d.ctx.nextQueueOrder = d.ctx.nextQueueOrder + 1;
+    d.ep(clientId).peerId = conn.id;
+  } else {
+    d.ep(clientId).peerId = null;
+  }
+  fire(d, clientId, { type: 'ACTIVE_OPEN' });
+  flush(d);
+}
+
+/** The socket's last descriptor is gone: close it (FIN), or abort it (RST). */
+export function releaseSocket(d: Draft, epId: string): void {
+  const e = d.ep(epId);
+  e.fileId = null;
+  const state = e.tcp.state;
+  if (state === 'CLOSED') {
+    e.closedStep = d.step;
+    return;
+  }
+  if (state === 'LISTEN') {
+    // Connections still in the accept queue are reset (Linux inet_csk_listen_stop).
+    for (const q of d.allEps()) {
+      if (q.queuedOn === epId) {
+        d.ep(q.id).queuedOn = null;
+        fire(d, q.id, { type: 'ABORT' });
+      }
+    }
+  }
+  // Linux: closing with unread data, or with SO_LINGER 0, aborts the connection (RST).
+  const abort = e.lingerZero || (e.unread > 0 && isSynchronized(state));
+  fire(d, epId, abort ? { type: 'ABORT' } : { type: 'CLOSE' });
+  flush(d);
+  const after = d.getEp(epId);
+  if (after && after.tcp.state === 'CLOSED') d.ep(epId).closedStep = d.step;
+}
+
+/** close(fd) by process `pid`: the descriptor goes; the open file's count drops; at 0, the socket closes. */
+export function closeFd(d: Draft, pid: number, fd: number): void {
+  const p = d.getProc(pid);
+  const fileId = p?.fds[fd];
+  if (!p || fileId === undefined) return;
+  const q = d.proc(pid);
+  const fds = { ...q.fds };
+  delete fds[fd];
+  q.fds = fds;
+  const file = d.getFile(fileId);
+  if (!file) return;
+  const holders = file.holders.filter((h) => !(h.pid === pid && h.fd === fd));
+  if (holders.length > 0) {
+    d.putFile({ ...file, holders });
+    return;
+  }
+  d.deleteFile(fileId);
+  releaseSocket(d, file.endpointId);
+}
