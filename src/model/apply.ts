@@ -19,6 +19,7 @@
 // - TCP: every endpoint is driven by the machine in tcp.ts. Segments travel on loopback, so each
 //   is delivered at once, in the order sent, and the receiver's machine answers. A connection that
 //   enters TIME_WAIT while a descriptor still names its socket moves to a separate TIME_WAIT
+//   socket, and the descriptor's socket is CLOSED (Linux's tcp_time_wait).
 //
 // This file holds the appliers, one per kind of trace event; processes.ts, network.ts, draft.ts
 // and args.ts hold the semantics they share.
