@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causeFirst } from '../../src/server/lab/run.ts';
+import { causeFirst } from '../../src/server/lab/order.ts';
 
 const ev = (kind: string, pid: number, label: string) => ({ kind, pid, label });
 const labels = (batch: { label: string }[]) => batch.map((e) => e.label);

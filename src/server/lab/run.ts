@@ -32,7 +32,12 @@ import {
 import { labAvailability, labPath } from './availability.ts';
 import { pickFreePort, portIsFree } from './ports.ts';
 import { decodeWaitStatus, listPids, readChildren, readStat, socketFds } from './procfs.ts';
-import { ResilientObserver, type ObservedSocket } from './sockets.ts';
+import { asLabError, LabError } from './errors.ts';
+import { causeFirst } from './order.ts';
+import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
+import { compareSockets, dataInFlight, portOf, ResilientObserver, socketsKey, type ObservedSocket } from './sockets.ts';
+
+export { LabError, type LabErrorCode } from './errors.ts';
 
 export interface LabRunOptions {
   scenario: Scenario;
@@ -43,18 +48,6 @@ export interface LabRunOptions {
   onRecord: (r: TraceRecord) => void;
   /** Called when the run fails between steps (a lab process died, too many processes) and has been stopped. */
   onFailure?: (error: LabError) => void;
-}
-
-export type LabErrorCode = 'lab-unavailable' | 'lab-failed' | 'too-many-processes';
-
-export class LabError extends Error {
-  constructor(
-    readonly code: LabErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LabError';
-  }
 }
 
 /** How long a step may take to settle before the run fails. */
@@ -172,54 +165,6 @@ async function backoff(iteration: number): Promise<void> {
 
 function nowNs(): number {
   return Number(process.hrtime.bigint());
-}
-
-function knobArgs(knobs: Record<string, Scalar>): string[] {
-  const out: string[] = [];
-  for (const [name, value] of Object.entries(knobs)) {
-    if (value === null) continue;
-    if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new LabError('lab-failed', `bad knob name "${name}"`);
-    out.push(`--${name}=${value === true ? 'yes' : value === false ? 'no' : String(value)}`);
-  }
-  return out;
-}
-
-/** The runner sets port and role itself; a scenario's own values for them are ignored. */
-function withoutRunnerKnobs(knobs: Record<string, Scalar>): Record<string, Scalar> {
-  const { port: _port, role: _role, ...rest } = knobs;
-  return rest;
-}
-
-function portOf(address: string): number {
-  return Number(address.slice(address.lastIndexOf(':') + 1));
-}
-
-function socketsKey(sockets: readonly ObservedSocket[]): string {
-  return sockets.map((s) => `${s.inode} ${s.state} ${s.local} ${s.remote} ${s.sent ?? ''} ${s.received ?? ''}`).join('\n');
-}
-
-/**
- * Data sent by one end of a connection that its peer has not received yet: a segment still on
- * its way through loopback (softirq work can be deferred under load). A reader about to be woken
- * by it looks asleep in read(), so the step is not over until it has arrived.
- */
-function dataInFlight(sockets: readonly ObservedSocket[]): boolean {
-  const byEnds = new Map(sockets.map((s) => [`${s.local} ${s.remote}`, s]));
-  return sockets.some((s) => {
-    const peer = byEnds.get(`${s.remote} ${s.local}`);
-    return s.sent !== undefined && peer?.received !== undefined && s.sent > peer.received;
-  });
-}
-
-/** By address then port, numerically: the listener, then the server's connections, then clients. */
-function compareAddresses(a: string, b: string): number {
-  const hostA = a.slice(0, a.lastIndexOf(':'));
-  const hostB = b.slice(0, b.lastIndexOf(':'));
-  return hostA < hostB ? -1 : hostA > hostB ? 1 : portOf(a) - portOf(b);
-}
-
-function compareSockets(a: ObservedSocket, b: ObservedSocket): number {
-  return compareAddresses(a.local, b.local) || compareAddresses(a.remote, b.remote) || a.inode - b.inode;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -949,41 +894,4 @@ function kill(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   } catch {
     // already gone
   }
-}
-
-function asLabError(err: unknown): LabError {
-  if (err instanceof LabError) return err;
-  return new LabError('lab-failed', err instanceof Error ? err.message : String(err));
-}
-
-function validateSchedule(scenario: Scenario): void {
-  const ids = new Set<string>();
-  for (const [i, entry] of scenario.schedule.entries()) {
-    if (ids.has(entry.id)) throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry ${i + 1} repeats the id "${entry.id}"`);
-    ids.add(entry.id);
-    if (entry.do === 'spawn' && entry.program !== 'client' && entry.program !== 'server') {
-      throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" spawns "${String(entry.program)}"; only a client or a server can be spawned`);
-    }
-    if (entry.do === 'spawn' && entry.role === 'parent') {
-      throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" spawns a second "parent"; name a restarted server parent#2, parent#3 …`);
-    }
-    if (entry.do === 'kill' && !['SIGTERM', 'SIGKILL', 'SIGINT'].includes(entry.signal)) {
-      throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" sends ${String(entry.signal)}; the runner sends SIGTERM, SIGKILL or SIGINT`);
-    }
-  }
-}
-
-/**
- * Put the events of the process that acted in this step (released, or killed by the runner)
- * before the events of every other process, each group in the order of `t`. A gate lets one
- * process act per step; the others only react to it. The lab stamps `t` after a call returns
- * (and an exit when it is reaped), so a peer woken by the call (a read that sees the FIN of a
- * close or of an exit, an accept that sees a connect) can carry an earlier `t` than its cause;
- * a reader must see the cause first.
- */
-export function causeFirst<E extends { kind: string; pid?: number }>(batch: E[], actorPid: number | null): void {
-  if (actorPid === null) return;
-  const actor = batch.filter((e) => e.pid === actorPid);
-  const others = batch.filter((e) => e.pid !== actorPid);
-  batch.splice(0, batch.length, ...actor, ...others);
 }

@@ -33,7 +33,7 @@ function socket(state: TcpState, local: string, remote: string, inode: number, t
   return t ? { inode, state, local, remote, timer: t } : { inode, state, local, remote };
 }
 
-function portOf(address: string): number {
+export function portOf(address: string): number {
   return Number(address.slice(address.lastIndexOf(':') + 1));
 }
 
@@ -286,4 +286,34 @@ export class ResilientObserver implements SocketObserver {
     this.primary?.close();
     this.primary = null;
   }
+}
+
+// ───────────── comparing samples (the runner waits until two agree) ─────────────
+
+export function socketsKey(sockets: readonly ObservedSocket[]): string {
+  return sockets.map((s) => `${s.inode} ${s.state} ${s.local} ${s.remote} ${s.sent ?? ''} ${s.received ?? ''}`).join('\n');
+}
+
+/**
+ * Data sent by one end of a connection that its peer has not received yet: a segment still on
+ * its way through loopback (softirq work can be deferred under load). A reader about to be woken
+ * by it looks asleep in read(), so the step is not over until it has arrived.
+ */
+export function dataInFlight(sockets: readonly ObservedSocket[]): boolean {
+  const byEnds = new Map(sockets.map((s) => [`${s.local} ${s.remote}`, s]));
+  return sockets.some((s) => {
+    const peer = byEnds.get(`${s.remote} ${s.local}`);
+    return s.sent !== undefined && peer?.received !== undefined && s.sent > peer.received;
+  });
+}
+
+/** By address then port, numerically: the listener, then the server's connections, then clients. */
+function compareAddresses(a: string, b: string): number {
+  const hostA = a.slice(0, a.lastIndexOf(':'));
+  const hostB = b.slice(0, b.lastIndexOf(':'));
+  return hostA < hostB ? -1 : hostA > hostB ? 1 : portOf(a) - portOf(b);
+}
+
+export function compareSockets(a: ObservedSocket, b: ObservedSocket): number {
+  return compareAddresses(a.local, b.local) || compareAddresses(a.remote, b.remote) || a.inode - b.inode;
 }
