@@ -83,3 +83,21 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
       return { ok: false, error: 'unknown message type; expected "start", "step" or "stop"' };
   }
 }
+
+const SERVER_TYPES = new Set(['hello', 'records', 'stepped', 'error', 'ended']);
+
+/** Parse one message from the companion (in the browser); null if it is not one. Never throws. */
+export function parseServerMessage(raw: unknown): ServerMessage | null {
+  if (typeof raw !== 'string') return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const type = (data as { type?: unknown }).type;
+  if (typeof type !== 'string' || !SERVER_TYPES.has(type)) return null;
+  if (type === 'records' && !Array.isArray((data as { records?: unknown }).records)) return null;
+  return data as ServerMessage;
+}

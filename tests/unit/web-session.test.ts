@@ -4,7 +4,7 @@ import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.t
 import type { TraceEvent, TraceRecord } from '../../src/trace/types.ts';
 import { sessionMachine, traceLoader, type LoadResult } from '../../src/web/session/machine.ts';
 import type { SocketCommand, SocketEvent } from '../../src/web/session/socket.ts';
-import { parseServerMessage } from '../../src/web/session/socket.ts';
+import { parseServerMessage } from '../../src/protocol/messages.ts';
 import { recordedConcurrent } from './web-recorded.ts';
 
 const recorded = recordedConcurrent().trace;

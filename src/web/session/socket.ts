@@ -3,7 +3,7 @@
 // through machine.provide({ actors: { socket } }).
 
 import { fromCallback } from 'xstate';
-import type { ClientMessage, ServerMessage } from '../../protocol/messages.ts';
+import { parseServerMessage, type ClientMessage, type ServerMessage } from '../../protocol/messages.ts';
 
 export type SocketEvent =
   | { type: 'socket.message'; message: ServerMessage }
@@ -16,24 +16,6 @@ export type SocketCommand = { type: 'send'; message: ClientMessage };
 
 export interface SocketInput {
   url: string;
-}
-
-const SERVER_TYPES = new Set(['hello', 'records', 'stepped', 'error', 'ended']);
-
-/** Parse one message from the companion; null if it is not one. */
-export function parseServerMessage(raw: unknown): ServerMessage | null {
-  if (typeof raw !== 'string') return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
-  const type = (data as { type?: unknown }).type;
-  if (typeof type !== 'string' || !SERVER_TYPES.has(type)) return null;
-  if (type === 'records' && !Array.isArray((data as { records?: unknown }).records)) return null;
-  return data as ServerMessage;
 }
 
 export const webSocketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
