@@ -68,6 +68,7 @@ parse_server_knobs(int argc, char **argv, struct server_knobs *k)
 	k->reuseaddr = 0;
 	k->iterative = 0;
 	k->fd_limit = 0;
+	k->accept_poll = 1;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -105,10 +106,12 @@ parse_server_knobs(int argc, char **argv, struct server_knobs *k)
 			k->iterative = yes_no("iterative", v);
 		else if ((v = knob(a, "fd-limit")) != NULL)
 			k->fd_limit = number("fd-limit", v, 0, 1 << 20);
+		else if ((v = knob(a, "accept-poll")) != NULL)
+			k->accept_poll = yes_no("accept-poll", v);
 		else
 			err_quit("server: unknown option %s (knobs: --port, --role, --parent-close-connfd, --child-close-listenfd, "
 			         "--child-close, --echo-once, --sigchld, --sa-restart, --shutdown, --linger0, --reuseaddr, "
-			         "--iterative, --fd-limit)", a);
+			         "--iterative, --fd-limit, --accept-poll)", a);
 	}
 	if (k->fd_limit != 0 && k->fd_limit < 4)
 		err_quit("--fd-limit=%d: the server needs descriptors 0, 1, 2 and listenfd 3", k->fd_limit);

@@ -20,6 +20,7 @@ struct server_knobs {
 	int               reuseaddr;            /* --reuseaddr=yes|no: SO_REUSEADDR on listenfd before bind */
 	int               iterative;            /* --iterative=yes|no: serve clients one at a time, no fork */
 	int               fd_limit;             /* --fd-limit=N: RLIMIT_NOFILE (0: leave as is) */
+	int               accept_poll;          /* --accept-poll=yes|no: the lab's Accept waits in poll() first (no: a real accept(2) sleeps) */
 };
 
 struct client_knobs {

@@ -72,6 +72,7 @@ main(int argc, char **argv)
 
 	parse_server_knobs(argc, argv, &knobs);
 	lab_init(knobs.role);
+	lab_accept_polls(knobs.accept_poll);	/* the lab's pause before accept: Figure 4.14 */
 
 	if (knobs.fd_limit > 0) {		/* a low limit makes a descriptor leak end in EMFILE */
 		rl.rlim_cur = rl.rlim_max = knobs.fd_limit;

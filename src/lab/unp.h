@@ -51,6 +51,7 @@ int  lab_Socket(const char *file, int line, int family, int type, int protocol);
 void lab_Bind(const char *file, int line, int fd, const SA *sa, socklen_t salen);
 void lab_Listen(const char *file, int line, int fd, int backlog);
 int  lab_Accept(const char *file, int line, int fd, SA *sa, socklen_t *salenptr);
+void lab_accept_polls(int on);
 void lab_Connect(const char *file, int line, int fd, const SA *sa, socklen_t salen);
 void lab_Setsockopt(const char *file, int line, int fd, int level, int optname, const void *optval, socklen_t optlen);
 void lab_Shutdown(const char *file, int line, int fd, int how);

@@ -93,36 +93,21 @@ lab_Listen(const char *file, int line, int fd, int backlog)
 		err_sys_at(file, line, "listen error", err);
 }
 
-/*
- * accept() in two halves, so that Figure 4.14 can be seen for real.
- *
- * First we sleep in poll() until the listening socket is readable: the process
- * is now blocked in the kernel waiting for a connection, as a process in
- * accept() is.  When a connection has completed the three-way handshake it sits
- * in the accept queue; poll() returns, we write a `ready` event and wait at a
- * second gate.  Only when that gate is released does accept() take the
- * connection off the queue and give it a descriptor.
- *
- * A signal handler that interrupts the wait interrupts poll(), which the kernel
- * never restarts.  accept() it would restart if the handler was installed with
- * SA_RESTART; so we go on polling then, and otherwise report what accept()
- * would: -1 and EINTR.
- */
-int
-lab_Accept(const char *file, int line, int fd, SA *sa, socklen_t *salenptr)
-{
-	struct ev e;
-	struct pollfd pfd;
-	struct sockaddr_storage local;
-	socklen_t locallen;
-	char addr[64];
-	int n, err;
+static int accept_polls = 1;	/* the lab's pause before accept (lab_accept_polls) */
 
-again:
-	ev_call(&e, "accept", file, line);
-	ev_key_int(&e, "fd", fd);
-	ev_call_send(&e);
-	gate_wait();
+/* Whether Accept first waits in poll() (the default), or makes a real accept(2) at once. */
+void
+lab_accept_polls(int on)
+{
+	accept_polls = on;
+}
+
+/* Accept's first half: asleep in poll() until a connection is queued, then at a gate. */
+static void
+wait_for_connection(struct ev *e, const char *file, int line, int fd)
+{
+	struct pollfd pfd;
+	int err;
 
 	pfd.fd = fd;
 	pfd.events = POLLIN;
@@ -131,12 +116,53 @@ again:
 		err = errno;
 		if (err == EINTR && lab_restarts())
 			continue;	/* accept itself would have been restarted (SA_RESTART) */
-		ev_return(&e, "accept", -1, err);	/* EINTR: a handler without SA_RESTART ran (UNP §5.9) */
-		ev_send(&e);
+		ev_return(e, "accept", -1, err);	/* EINTR: a handler without SA_RESTART ran (UNP §5.9) */
+		ev_send(e);
 		err_sys_at(file, line, "accept error", err);
 	}
 	ev_ready("accept", fd);
 	gate_wait();
+}
+
+/*
+ * accept() in two halves, so that Figure 4.14 can be seen for real.
+ *
+ * First we sleep in poll() until the listening socket is readable: the process
+ * is asleep in the kernel waiting for a connection, as a process in accept()
+ * is, but the kernel shows it in poll (the call event says so: "waitsIn").
+ * When a connection has completed the three-way handshake it sits in the
+ * accept queue; poll() returns, we write a `ready` event and wait at a second
+ * gate.  Only when that gate is released does accept() take the connection off
+ * the queue and give it a descriptor: it returns at once.
+ *
+ * A signal handler that interrupts the wait interrupts poll(), which the kernel
+ * never restarts.  accept() it would restart if the handler was installed with
+ * SA_RESTART; so we go on polling then, and otherwise report what accept()
+ * would: -1 and EINTR.  A lesson about that EINTR turns the pause off
+ * (--accept-poll=no): then the process sleeps in a real accept(2), and the
+ * EINTR is the kernel's.
+ */
+int
+lab_Accept(const char *file, int line, int fd, SA *sa, socklen_t *salenptr)
+{
+	struct ev e;
+	struct sockaddr_storage local;
+	socklen_t locallen;
+	char addr[64];
+	int n, err;
+
+again:
+	ev_call(&e, "accept", file, line);
+	ev_key_int(&e, "fd", fd);
+	if (accept_polls) {
+		ev_close_obj(&e);	/* args */
+		ev_key_str(&e, "waitsIn", "poll");
+	}
+	ev_call_send(&e);
+	gate_wait();
+
+	if (accept_polls)
+		wait_for_connection(&e, file, line, fd);	/* poll, `ready`, gate */
 
 	n = accept(fd, sa, salenptr);
 	err = n < 0 ? errno : 0;

@@ -3,12 +3,13 @@
 // calls them from its `assign` actions.
 //
 // Semantics (UNP §4.8, ch. 5 and §7.5; RFC 9293 for TCP; Linux where it differs):
-// - processes: spawn, call (at the gate), ready (woken, at the gate again), return (running),
+// - processes: spawn, call (at the gate), release (inside the call: asleep in the kernel until it
+//   returns; accept's lab-made wait in poll until ready), ready (woken, at the gate again), return (running),
 //   exit (every descriptor closed; zombie while a live parent does not ignore SIGCHLD, until a
 //   waitpid returns its pid). A call made before the pending one returned comes from a signal
 //   handler (sig_chld's waitpid inside accept): the pending call is interrupted, and resumes when
-//   it returns (or fails EINTR), when it is woken (ready), or when the kernel shows the process
-//   back inside it. SIGCHLD's disposition is what sigaction returned; fork copies it, and the
+//   it returns (or fails EINTR), when it is woken (ready), or when a step ends with the handler's
+//   calls all returned (SA_RESTART restarted it). SIGCHLD's disposition is what sigaction returned; fork copies it, and the
 //   descriptor limit (setrlimit). A runner's signal is pending until the exit it causes. When a
 //   process dies its zombies are reaped and its live children re-parented by the subreaper that
 //   launched the program.
@@ -24,7 +25,7 @@
 // This file holds the appliers, one per kind of trace event; processes.ts, network.ts, draft.ts
 // and args.ts hold the semantics they share.
 
-import type { CallEvent, ExitEvent, KernelEvent, ReadyEvent, ReturnEvent, SignalEvent, SpawnEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
+import type { CallEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, SignalEvent, SpawnEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
 import type { ProcState, SystemContext } from './state.ts';
 import { tcpTransition } from './tcp.ts';
 import { Draft } from './draft.ts';
@@ -34,7 +35,7 @@ import { TIME_WAIT_NS, newEndpoint, newFile, installFd, endpointOfFd, fire, send
 
 export { TIME_WAIT_NS } from './network.ts';
 
-export function initialContext(header?: Pick<TraceHeader, 'scenario'> | null): SystemContext {
+export function initialContext(header?: Pick<TraceHeader, 'scenario' | 'minor'> | null): SystemContext {
   return {
     eventIndex: -1,
     step: 0,
@@ -42,6 +43,7 @@ export function initialContext(header?: Pick<TraceHeader, 'scenario'> | null): S
     label: 'start',
     now: 0,
     serverPort: header?.scenario.port ?? null,
+    releases: (header?.minor ?? 0) >= 1,
     knobs: header?.scenario.knobs ?? {},
     processes: new Map(),
     files: new Map(),
@@ -83,7 +85,7 @@ function applyCall(d: Draft, ev: CallEvent): void {
     q.interrupted = [...q.interrupted, { call: q.pendingCall, status: q.status, args: q.callArgs }];
   }
   q.status = 'at-gate';
-  q.pendingCall = { fn: ev.fn, file: ev.file, line: ev.line };
+  q.pendingCall = ev.waitsIn ? { fn: ev.fn, file: ev.file, line: ev.line, waitsIn: ev.waitsIn } : { fn: ev.fn, file: ev.file, line: ev.line };
   q.callArgs = ev.args;
   q.line = ev.line;
   q.file = ev.file;
@@ -114,7 +116,20 @@ function applyReady(d: Draft, ev: ReadyEvent): void {
   if (q.pendingCall?.fn !== ev.fn && !resumeInterrupted(q, ev.fn)) {
     q.pendingCall = { fn: ev.fn, file: q.file ?? '', line: q.line ?? 0 };
   }
+  // The wait is over: the call can complete now, after the gate.
+  if (q.pendingCall?.waitsIn) q.pendingCall = { fn: q.pendingCall.fn, file: q.pendingCall.file, line: q.pendingCall.line };
   q.status = 'at-gate';
+}
+
+/** The runner opened the gate: the process goes into its pending call (and stays there until it returns). */
+function applyRelease(d: Draft, ev: ReleaseEvent): void {
+  const p = d.getProc(ev.pid);
+  if (!p || p.pendingCall === null) {
+    d.note(`the runner released pid ${ev.pid} (${ev.role}) into ${ev.fn}(), but the model has it at no gate`);
+    return;
+  }
+  if (p.pendingCall.fn !== ev.fn) d.note(`the runner released pid ${ev.pid} (${ev.role}) into ${ev.fn}(), but its pending call is ${p.pendingCall.fn}()`);
+  d.proc(ev.pid).status = 'blocked';
 }
 
 /** The lowest descriptor a new socket would get (0–2 are the lab's standard streams). */
@@ -336,6 +351,8 @@ function applyExit(d: Draft, ev: ExitEvent): void {
 
 /** The runner sent a signal (SIGTERM to kill a server): it takes effect with the exit that follows. */
 function applySignal(d: Draft, ev: SignalEvent): void {
+  // The lab's parent-death signal: its handler returns and the interrupted call is restarted.
+  if (ev.from === 'lab') return;
   const p = d.getProc(ev.pid);
   if (!p) {
     d.note(`${ev.signal} was sent to pid ${ev.pid} (${ev.role}), a process the model does not know`);
@@ -345,19 +362,30 @@ function applySignal(d: Draft, ev: SignalEvent): void {
 }
 
 function applyKernel(d: Draft, ev: KernelEvent): void {
-  for (const kp of ev.processes) {
-    const p = d.getProc(kp.pid);
-    if (!p) continue;
-    // A signal handler's calls have returned and the kernel shows the process back inside the
-    // call the handler interrupted (accept restarted by SA_RESTART): the handler has returned.
-    if (p.pendingCall === null && p.interrupted.length > 0 && kp.blockedIn !== null && (kp.place === 'kernel' || kp.place === 'gate')) {
-      resumeInterrupted(d.proc(kp.pid), kp.blockedIn);
+  if (d.ctx.releases) {
+    // A step ends with every process settled: at a gate, asleep in a call, or gone. One whose
+    // signal handler's calls have all returned and that makes no new call has left the handler:
+    // it is back inside the call the handler interrupted (accept restarted by SA_RESTART).
+    for (const p of d.allProcs()) {
+      if (p.pendingCall === null && p.interrupted.length > 0 && isLive(p)) {
+        const q = d.proc(p.pid);
+        resumeInterrupted(q, q.interrupted[q.interrupted.length - 1]!.call.fn);
+      }
     }
-    // A released call with no return yet: the kernel says whether the process sleeps inside it.
-    const q = d.getProc(kp.pid)!;
-    if (q.pendingCall === null) continue;
-    if (kp.place === 'kernel' && (kp.blockedIn === null || kp.blockedIn === q.pendingCall.fn)) {
-      d.proc(kp.pid).status = 'blocked';
+  } else {
+    // A 1.0 trace says neither when a gate opened nor when a handler returned: the snapshot's
+    // place (the runner's reading) says whether a process sleeps inside its call.
+    for (const kp of ev.processes) {
+      const p = d.getProc(kp.pid);
+      if (!p) continue;
+      if (p.pendingCall === null && p.interrupted.length > 0 && kp.blockedIn !== null && (kp.place === 'kernel' || kp.place === 'gate')) {
+        resumeInterrupted(d.proc(kp.pid), kp.blockedIn);
+      }
+      const q = d.getProc(kp.pid)!;
+      if (q.pendingCall === null) continue;
+      if (kp.place === 'kernel' && (kp.blockedIn === null || kp.blockedIn === q.pendingCall.fn)) {
+        d.proc(kp.pid).status = 'blocked';
+      }
     }
   }
   d.ctx.kernelCount = d.ctx.kernelCount + 1;
@@ -405,6 +433,9 @@ export function applyTraceEvent(ctx: SystemContext, ev: TraceEvent, index: numbe
       break;
     case 'ready':
       applyReady(d, ev);
+      break;
+    case 'release':
+      applyRelease(d, ev);
       break;
     case 'return':
       applyReturn(d, ev);

@@ -1,10 +1,12 @@
 // The kernel check: compare the model with one kernel snapshot and name, for people, every fact
 // on which they differ. Pure. The kernel reports after the step has settled, so every fact
 // compared here is a settled one: process presence and zombies, parents (re-parenting when a
-// parent dies), the call each process waits at or sleeps in, which descriptors name which socket
+// parent dies), the call each process waits at or sleeps in (the model's reading of the events
+// against the system call the kernel shows it in), which descriptors name which socket
 // (reference counts), and TCP states.
 
 import type { KernelEvent, KernelProcess, KernelSocket } from '../trace/types.ts';
+import { GATE_SYSCALL, kernelCallText, kernelCallsFor } from '../trace/syscalls.ts';
 import type { Disagreement, ModelEndpoint, ModelProcess, ModelSnapshot } from './types.ts';
 
 /** What the check reads from the model. */
@@ -28,25 +30,47 @@ export function socketSubject(local: string | null, remote: string | null): stri
 
 const holderKey = (pid: number, fd: number): string => `${pid}:${fd}`;
 
-/** Where a live process is, for people: "at the gate before accept", "in accept", "running". */
+/** Where a live process is, for people: "at the lab's gate before accept()", "in read()", "running". */
 function modelPlace(p: ModelProcess): string {
-  if (p.status === 'at-gate' && p.pendingCall) return `at the gate before ${p.pendingCall.fn}`;
-  if (p.pendingCall) return `in ${p.pendingCall.fn}`;
+  if (p.status === 'at-gate' && p.pendingCall) return `at the lab’s gate before ${p.pendingCall.fn}()`;
+  if (p.pendingCall?.waitsIn) return `in ${p.pendingCall.fn}(), waiting in ${p.pendingCall.waitsIn}(2) first (the lab’s pause)`;
+  if (p.pendingCall) return `in ${p.pendingCall.fn}()`;
   return 'running';
 }
 
+/** The system calls the kernel may show the model's live process in; [] when it should be in none (running). */
+function expectedSyscalls(p: ModelProcess): readonly string[] {
+  if (p.status === 'at-gate' && p.pendingCall) return [GATE_SYSCALL];
+  if (p.pendingCall) return kernelCallsFor(p.pendingCall.fn, p.pendingCall.waitsIn);
+  return [];
+}
+
+/**
+ * Does the model's live process stand where the kernel shows it? Since trace 1.1 the kernel
+ * names the system call the process is in: the gate's, or one that stands for the model's call.
+ */
+function samePlace(p: ModelProcess, kp: KernelProcess): boolean {
+  if (kp.syscall !== undefined) {
+    const expected = expectedSyscalls(p);
+    return kp.syscall === null ? expected.length === 0 : expected.includes(kp.syscall);
+  }
+  return samePlaceByEvents(p, kp);
+}
+
+/** A 1.0 trace: the runner's reading of the events. */
 function kernelPlace(kp: KernelProcess): string {
+  if (kp.syscall !== undefined) return kernelCallText(kp.syscall);
   if (kp.place === 'gate') return `at the gate before ${kp.blockedIn ?? '?'}`;
   if (kp.place === 'kernel') return kp.blockedIn === null ? 'asleep in the kernel' : `in ${kp.blockedIn}`;
   return kp.place;
 }
 
 /**
- * Does the model's live process stand where the kernel shows it? At a gate: the same call, and
- * the model has it at the gate. Asleep in the kernel: inside the same call (a process that has
- * not said anything yet, blockedIn null, may be anywhere). Running: no call pending.
+ * For a 1.0 trace, which has no syscall: at a gate, the same call, and the model has it at the
+ * gate. Asleep in the kernel: inside the same call (a process that has not said anything yet,
+ * blockedIn null, may be anywhere). Running: no call pending.
  */
-function samePlace(p: ModelProcess, kp: KernelProcess): boolean {
+function samePlaceByEvents(p: ModelProcess, kp: KernelProcess): boolean {
   switch (kp.place) {
     case 'gate':
       return p.status === 'at-gate' && p.pendingCall?.fn === kp.blockedIn;

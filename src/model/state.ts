@@ -122,6 +122,12 @@ export interface SystemContext {
   /** Trace time of the last event. */
   now: number;
   serverPort: number | null;
+  /**
+   * The trace says when the runner releases a gate (`release` events, trace 1.1): the model knows
+   * by itself whether a process is at a gate or inside its call. A 1.0 trace has no releases, and
+   * the model takes that from the kernel snapshot's `place`.
+   */
+  releases: boolean;
   /** The server's knobs as the header gives them: what the scenario asked for (the calls say what happened). */
   knobs: Readonly<Record<string, Scalar>>;
   /** Maps, never changed once a context is made (a new context gets a new map when one changes). */

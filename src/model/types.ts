@@ -18,6 +18,11 @@ export interface PendingCall {
   fn: string;
   file: string;
   line: number;
+  /**
+   * The lab waits in poll(2) before making this call (accept's first half), until a `ready`
+   * event: while set and the process is inside the call, the kernel shows it in poll, not in `fn`.
+   */
+  waitsIn?: 'poll';
 }
 
 export interface ModelProcess {

@@ -40,7 +40,7 @@ export interface TraceParseError {
 
 export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors: TraceParseError[] };
 
-export const EVENT_KINDS = ['spawn', 'call', 'ready', 'return', 'exit', 'signal', 'output', 'kernel', 'end'] as const;
+export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'output', 'kernel', 'end'] as const;
 const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
 const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
 /** parseTrace lists at most this many errors, then one saying how many more there were (a wrong file has one per line). */
@@ -183,6 +183,7 @@ function parseHeader(o: Obj, line: number): TraceHeader {
   const platform = c.object(o, 'platform');
   c.string(platform, 'os', 'platform.os');
   c.string(platform, 'release', 'platform.release');
+  c.optionalInt(o, 'minor', 0);
   c.string(o, 'recordedAt');
   c.oneOf(o, 'clock', ['monotonic-ns'] as const);
   return o as unknown as TraceHeader;
@@ -197,6 +198,8 @@ function parseKernelProcess(c: Checker, v: unknown, i: number): KernelProcess {
   c.nonEmptyString(v, 'state', `${p}.state`);
   c.oneOf(v, 'place', PLACES, `${p}.place`);
   c.stringOrNull(v, 'blockedIn', `${p}.blockedIn`);
+  if (v.syscall !== undefined) c.stringOrNull(v, 'syscall', `${p}.syscall`);
+  if (v.wchan !== undefined) c.stringOrNull(v, 'wchan', `${p}.wchan`);
   return v as unknown as KernelProcess;
 }
 
@@ -246,6 +249,12 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.scalars(o, 'args');
       c.string(o, 'file');
       c.int(o, 'line', 1);
+      if (o.waitsIn !== undefined) c.oneOf(o, 'waitsIn', ['poll'] as const);
+      break;
+    case 'release':
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.nonEmptyString(o, 'fn');
       break;
     case 'ready':
       c.int(o, 'pid', 1);
@@ -282,11 +291,12 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       }
       break;
     case 'signal':
-      // The runner sent a signal to a lab process (SIGTERM to kill a server); its exit follows.
+      // The runner sent a signal to a lab process (SIGTERM to kill a server; its exit follows),
+      // or the lab's own parent-death signal reached a server child (from "lab").
       c.int(o, 'pid', 1);
       c.nonEmptyString(o, 'role');
       c.nonEmptyString(o, 'signal');
-      c.oneOf(o, 'from', ['runner'] as const);
+      c.oneOf(o, 'from', ['runner', 'lab'] as const);
       break;
     case 'output':
       c.int(o, 'pid', 1);

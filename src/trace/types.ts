@@ -4,6 +4,12 @@
 
 export const TRACE_FORMAT = 'forkscope-trace';
 export const TRACE_VERSION = 1;
+/**
+ * Additions within version 1, which a reader of an older minor version may ignore:
+ * 1.1 adds the `release` event, a call's `waitsIn`, a kernel process's `syscall` and `wchan`,
+ * and `signal` events `from: "lab"`. A header without `minor` is 1.0.
+ */
+export const TRACE_MINOR = 1;
 
 /** RFC 9293 state names, spelled with underscores. The kernel's SYN_RECV is SYN_RECEIVED, FIN_WAIT1 is FIN_WAIT_1. */
 export const TCP_STATES = [
@@ -35,6 +41,8 @@ export interface TraceHeader {
   kind: 'header';
   format: typeof TRACE_FORMAT;
   version: typeof TRACE_VERSION;
+  /** The minor version (TRACE_MINOR) the trace was written with; absent in 1.0 traces. */
+  minor?: number;
   scenario: {
     id: string;
     title: string;
@@ -74,6 +82,24 @@ export interface CallEvent extends EventBase {
   args: Record<string, Scalar>;
   file: string;
   line: number;
+  /**
+   * Set when the lab does not make the call at once but first waits for it to be able to
+   * complete (since 1.1): 'poll' — accept's first half sleeps in poll(2) until a connection is
+   * queued; a `ready` event and a gate follow, then the real accept(2), which returns at once.
+   */
+  waitsIn?: 'poll';
+}
+
+/**
+ * The runner opened the gate of a process (since 1.1): the process goes on into its pending call
+ * (`fn`, the call of its last `call` or `ready` event). Until it returns, the process is inside
+ * that call, asleep in the kernel or about to return.
+ */
+export interface ReleaseEvent extends EventBase {
+  kind: 'release';
+  pid: number;
+  role: Role;
+  fn: string;
 }
 
 /**
@@ -123,15 +149,20 @@ export interface ExitEvent extends EventBase {
 }
 
 /**
- * The runner sent a signal to a lab process (a schedule entry `kill`): the process's `exit`
- * event, with the signal's name, follows when it has died.
+ * A signal sent to a lab process by someone other than its program.
+ * `from: 'runner'`: the runner sent it (a schedule entry `kill`); the process's `exit` event, with
+ * the signal's name, follows when it has died.
+ * `from: 'lab'` (since 1.1): the lab's own safety net. A server child's parent died, so the
+ * kernel sent it the parent-death signal the lab set up (PR_SET_PDEATHSIG, SIGUSR2); the lab's
+ * handler checked that forkscope's session is still there and returned. A call it interrupted
+ * is restarted (SA_RESTART): nothing changes for the program.
  */
 export interface SignalEvent extends EventBase {
   kind: 'signal';
   pid: number;
   role: Role;
   signal: string;
-  from: 'runner';
+  from: 'runner' | 'lab';
 }
 
 /** Text a lab program printed for people (not an event line). */
@@ -145,6 +176,11 @@ export interface OutputEvent extends EventBase {
   truncated?: boolean;
 }
 
+/**
+ * Where a process is at a snapshot. Since 1.1 it is read from the kernel (`syscall`): at the
+ * lab's gate when the process sleeps in the gate's rt_sigtimedwait, in the kernel when it sleeps
+ * in any other call. In 1.0 traces it was the runner's own reading of the events.
+ */
 export type ProcessPlace =
   /** stopped at a gate, before the call in `blockedIn` */
   | 'gate'
@@ -161,8 +197,17 @@ export interface KernelProcess {
   /** The one-letter state of /proc/<pid>/stat: R, S, D, T, t, Z … */
   state: string;
   place: ProcessPlace;
-  /** The call the process is stopped before or blocked in; null if neither. */
+  /** The call the process is stopped before or blocked in, as the runner's events tell; null if neither. */
   blockedIn: string | null;
+  /**
+   * What the kernel says the process is doing (since 1.1): the system call it is in, from
+   * /proc/<pid>/syscall, by name ('accept', 'accept4', 'poll', 'read', 'wait4', 'rt_sigtimedwait'
+   * — the lab's gate …; 'syscall#N' for a number without a name), or null when it is running in
+   * user space, a zombie, or the kernel would not say.
+   */
+  syscall?: string | null;
+  /** Where in the kernel it sleeps, from /proc/<pid>/wchan ('inet_csk_accept', 'do_sigtimedwait' …), or null. */
+  wchan?: string | null;
 }
 
 export interface SocketHolder {
@@ -204,6 +249,7 @@ export type TraceEvent =
   | SpawnEvent
   | CallEvent
   | ReadyEvent
+  | ReleaseEvent
   | ReturnEvent
   | ExitEvent
   | SignalEvent

@@ -58,6 +58,11 @@ export class TraceBuilder {
     return this.call(pid, fn, args).ret(pid, fn, ret, extra);
   }
 
+  /** The runner opens the process's gate (trace 1.1): it goes on into `fn`. */
+  release(pid: number, fn: string): this {
+    return this.push({ kind: 'release', pid, role: this.role(pid), fn });
+  }
+
   ready(pid: number, fn: string, fd: number): this {
     return this.push({ kind: 'ready', pid, role: this.role(pid), fn, fd });
   }

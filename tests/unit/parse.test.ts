@@ -130,7 +130,7 @@ describe('records of issue #3', () => {
   it("accepts the runner's signal event and checks its fields", () => {
     const sig = { kind: 'signal', seq: 3, t: 9, pid: 7, role: 'parent', signal: 'SIGTERM', from: 'runner' };
     expect(parseRecord(sig, 5)).toBe(sig);
-    expect(() => parseRecord({ ...sig, from: 'someone' }, 5)).toThrow('line 5: "from" must be one of "runner" in a "signal" event (got the string "someone")');
+    expect(() => parseRecord({ ...sig, from: 'someone' }, 5)).toThrow('line 5: "from" must be one of "runner", "lab" in a "signal" event (got the string "someone")');
     expect(() => parseRecord({ ...sig, signal: '' }, 5)).toThrow('line 5: "signal" must be a non-empty string in a "signal" event (got the string "")');
     expect(() => parseRecord({ ...sig, pid: 0 }, 5)).toThrow('line 5: "pid" must be a positive integer in a "signal" event (got 0)');
   });
@@ -142,6 +142,40 @@ describe('records of issue #3', () => {
     expect(() => parseRecord({ ...ret, status: 'exited' }, 6)).toThrow('line 6: "status" must be an integer or null when present in a "return" event (got the string "exited")');
     expect(parseRecord({ ...ret, status: null, signal: 'SIGPIPE' }, 6)).toMatchObject({ signal: 'SIGPIPE' });
     expect(() => parseRecord({ ...ret, status: null, signal: 9 }, 6)).toThrow('line 6: "signal" must be a string when present in a "return" event (got 9)');
+  });
+});
+
+describe('records of trace 1.1', () => {
+  it('accepts the minor version in the header, and refuses one that is not a whole number', () => {
+    const header = {
+      kind: 'header', format: 'forkscope-trace', version: 1, minor: 1,
+      scenario: { id: 'concurrent', title: 't', port: 9877, knobs: {} },
+      platform: { os: 'linux', release: '6' }, recordedAt: 'now', clock: 'monotonic-ns',
+    };
+    expect(parseRecord(header, 1)).toBe(header);
+    expect(() => parseRecord({ ...header, minor: 'one' }, 1)).toThrow('line 1: "minor" must be a non-negative integer in the header (got the string "one")');
+  });
+
+  it('accepts a release event and names what it lacks', () => {
+    const release = { kind: 'release', seq: 4, t: 9, pid: 7, role: 'parent', fn: 'accept' };
+    expect(parseRecord(release, 8)).toBe(release);
+    expect(() => parseRecord({ ...release, fn: '' }, 8)).toThrow('line 8: "fn" must be a non-empty string in a "release" event (got the string "")');
+  });
+
+  it("accepts a call's waitsIn only as poll", () => {
+    const call = { kind: 'call', seq: 1, t: 1, pid: 2, role: 'parent', fn: 'accept', args: { fd: 3 }, file: 'server.c', line: 9 };
+    expect(parseRecord({ ...call, waitsIn: 'poll' }, 3)).toMatchObject({ waitsIn: 'poll' });
+    expect(() => parseRecord({ ...call, waitsIn: 'select' }, 3)).toThrow('line 3: "waitsIn" must be one of "poll" in a "call" event (got the string "select")');
+  });
+
+  it("accepts a kernel process's syscall and wchan (a string or null), and the lab's own signal", () => {
+    const proc = { pid: 2, ppid: 1, role: 'parent', state: 'S', place: 'kernel', blockedIn: 'accept', syscall: 'poll', wchan: 'poll_schedule_timeout' };
+    const kernel = { kind: 'kernel', seq: 5, t: 5, step: 0, label: 'start', processes: [proc], sockets: [] };
+    expect(parseRecord(kernel, 4)).toBe(kernel);
+    expect(parseRecord({ ...kernel, processes: [{ ...proc, syscall: null, wchan: null }] }, 4)).toMatchObject({ kind: 'kernel' });
+    expect(() => parseRecord({ ...kernel, processes: [{ ...proc, syscall: 7 }] }, 4)).toThrow('line 4: "processes[0].syscall" must be a string or null in a "kernel" event (got 7)');
+    const lab = { kind: 'signal', seq: 6, t: 6, pid: 3, role: 'child#1', signal: 'SIGUSR2', from: 'lab' };
+    expect(parseRecord(lab, 9)).toBe(lab);
   });
 });
 

@@ -697,7 +697,7 @@ describe('the call each process is at', () => {
     serverStart(b);
     b.kernel([P('gate', 'listen')], [listener([PARENT, 3])]);
     expect(createReplay(b.trace()).atStep(0).disagreements).toEqual([
-      { subject: `pid ${PARENT} (parent)`, fact: 'call', model: 'at the gate before accept', kernel: 'at the gate before listen' },
+      { subject: `pid ${PARENT} (parent)`, fact: 'call', model: 'at the lab’s gate before accept()', kernel: 'at the gate before listen' },
     ]);
   });
 
@@ -705,6 +705,6 @@ describe('the call each process is at', () => {
     const b = new TraceBuilder();
     serverStart(b);
     b.kernel([P('running', null)], [listener([PARENT, 3])]);
-    expect(createReplay(b.trace()).atStep(0).disagreements.map((d) => [d.fact, d.model, d.kernel])).toEqual([['call', 'at the gate before accept', 'running']]);
+    expect(createReplay(b.trace()).atStep(0).disagreements.map((d) => [d.fact, d.model, d.kernel])).toEqual([['call', 'at the lab’s gate before accept()', 'running']]);
   });
 });

@@ -2,6 +2,7 @@
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { constants } from 'node:os';
+import { syscallName } from './syscallNames.ts';
 
 export interface ProcStat {
   pid: number;
@@ -90,4 +91,36 @@ export function signalName(sig: number): string {
 export function decodeWaitStatus(code: number): { status: number | null; signal: string | null } {
   const sig = code & 0x7f;
   return sig === 0 ? { status: (code >> 8) & 0xff, signal: null } : { status: null, signal: signalName(sig) };
+}
+
+/** What the kernel says a process is doing: the system call it is in, and where it sleeps. */
+export interface KernelWait {
+  /** The call's name (syscallNames.ts), or null when it is in no system call (running in user space). */
+  syscall: string | null;
+  /** The kernel function it sleeps in ('inet_csk_accept' …), without the compiler's .isra/.constprop suffixes; null when it does not sleep. */
+  wchan: string | null;
+}
+
+/**
+ * /proc/<pid>/syscall and /proc/<pid>/wchan, or null when the kernel would not say (the process
+ * is gone, or reading another process's syscall needs a permission we lack).
+ */
+export function readKernelWait(pid: number): KernelWait | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/syscall`, 'latin1').trim();
+  } catch {
+    return null;
+  }
+  // "running", "-1 sp pc" (blocked outside a system call), or "nr arg1 … arg6 sp pc".
+  const nr = text === 'running' ? -1 : Number(text.split(' ')[0]);
+  const syscall = Number.isInteger(nr) && nr >= 0 ? syscallName(nr) : null;
+  let wchan: string | null = null;
+  try {
+    const w = readFileSync(`/proc/${pid}/wchan`, 'latin1').trim();
+    if (w !== '' && w !== '0') wchan = w.replace(/(\.(isra|constprop|part|cold)\.\d+)+$/, '');
+  } catch {
+    // gone in the meantime: the syscall says enough
+  }
+  return { syscall, wchan };
 }

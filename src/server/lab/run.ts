@@ -18,6 +18,7 @@ import type { Readable } from 'node:stream';
 import type { Scenario, ScheduleEntry } from '../../scenarios/types.ts';
 import {
   TRACE_FORMAT,
+  TRACE_MINOR,
   TRACE_VERSION,
   TRANSIENT_TCP_STATES,
   type KernelProcess,
@@ -31,7 +32,8 @@ import {
 } from '../../trace/types.ts';
 import { labAvailability, labPath } from './availability.ts';
 import { pickFreePort, portIsFree } from './ports.ts';
-import { decodeWaitStatus, listPids, readChildren, readStat, socketFds } from './procfs.ts';
+import { decodeWaitStatus, listPids, readChildren, readKernelWait, readStat, socketFds } from './procfs.ts';
+import { GATE_SYSCALL } from '../../trace/syscalls.ts';
 import { asLabError, LabError } from './errors.ts';
 import { causeFirst } from './order.ts';
 import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
@@ -354,6 +356,7 @@ export class LabRun {
       kind: 'header',
       format: TRACE_FORMAT,
       version: TRACE_VERSION,
+      minor: TRACE_MINOR,
       scenario: { id: this.scenario.id, title: this.scenario.title, port: this.port, knobs: { ...this.scenario.server } },
       platform: { os: process.platform, release: osRelease() },
       recordedAt: new Date().toISOString(),
@@ -537,6 +540,7 @@ export class LabRun {
       case 'ready':
       case 'return':
       case 'output':
+      case 'signal':
         if (typeof obj.pid === 'number' && typeof obj.role === 'string' && typeof obj.t === 'number') {
           return this.onLabEvent(l, obj as unknown as Pending & { pid: number; role: string });
         }
@@ -575,6 +579,10 @@ export class LabRun {
       case 'output':
         if (e.stream === 'stderr') p.lastError = e.text;
         break;
+      case 'signal':
+        // The only signal a lab program reports is the lab's own parent-death check (lab.c).
+        this.push({ ...e, from: 'lab' });
+        return;
     }
     this.push(e);
   }
@@ -632,6 +640,7 @@ export class LabRun {
     if (!p.atGate) throw new LabError('lab-failed', `${where} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${this.describe(p)}`);
     p.atGate = false;
     this.releasedPid = p.pid;
+    this.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.pending?.fn ?? '?' });
     if (p.pending?.fn === 'exit') p.exitExpected = true;
     if (p.pending?.fn === 'fork') p.forks++;
     try {
@@ -792,7 +801,10 @@ export class LabRun {
     for (const p of live) {
       const stat = readStat(p.pid);
       if (!stat) continue;
-      const place = stat.state === 'Z' ? 'zombie' : p.atGate ? 'gate' : p.pending && stat.state === 'S' ? 'kernel' : p.events === 0 && stat.state === 'S' ? 'kernel' : 'running';
+      // Where it is, as the kernel says: the gate's rt_sigtimedwait, another call, or none.
+      const wait = stat.state === 'Z' ? null : readKernelWait(p.pid);
+      const place: KernelProcess['place'] =
+        stat.state === 'Z' ? 'zombie' : wait ? (wait.syscall === GATE_SYSCALL ? 'gate' : wait.syscall !== null ? 'kernel' : 'running') : this.placeByEvents(p, stat.state);
       processes.push({
         pid: p.pid,
         ppid: stat.ppid,
@@ -800,6 +812,7 @@ export class LabRun {
         state: stat.state,
         place,
         blockedIn: place === 'gate' || place === 'kernel' ? (p.pending?.fn ?? null) : null,
+        ...(stat.state === 'Z' ? { syscall: null, wchan: null } : wait ? { syscall: wait.syscall, wchan: wait.wchan } : {}),
       });
       if (stat.state === 'Z') continue;
       for (const { fd, inode } of socketFds(p.pid)) {
@@ -823,6 +836,12 @@ export class LabRun {
     }
     this.flush();
     this.onRecord({ kind: 'kernel', seq: this.seq++, t: nowNs(), step: this.steps, label, processes, sockets });
+  }
+
+  /** Where a process is by the events alone, when the kernel will not say (no permission to read its syscall). */
+  private placeByEvents(p: LabProc, state: string): KernelProcess['place'] {
+    if (p.atGate) return 'gate';
+    return (p.pending || p.events === 0) && state === 'S' ? 'kernel' : 'running';
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 import { memo } from 'react';
-// The process table: pid, ppid, role and what each process is doing at this step, with the
-// kernel's own /proc state beside it when the step has a kernel snapshot.
+// The process table: pid, ppid, role and what each process is doing at this step as the model
+// reads the events, with the kernel's own answer beside it when the step has a kernel snapshot:
+// the system call it sleeps in (/proc/PID/syscall) under the model's, and its /proc state.
 
 import type { CSSProperties } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor, roleOrder } from '../roles.ts';
 import { Panel } from './Panel.tsx';
-import { kernelStateText, processStatusHint, processStatusShort, processStatusText } from './processText.ts';
+import { kernelCallLine, kernelStateText, processStatusHint, processStatusShort, processStatusText } from './processText.ts';
 
 export default memo(function Processes({ snapshot }: { snapshot: ModelSnapshot | null }) {
   const procs = snapshot ? [...snapshot.processes].sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || a.pid - b.pid) : [];
@@ -35,6 +36,7 @@ export default memo(function Processes({ snapshot }: { snapshot: ModelSnapshot |
         <tbody>
           {procs.map((p) => {
             const k = kernel.get(p.pid);
+            const kernelSays = kernelCallLine(k);
             return (
               <tr
                 key={p.pid}
@@ -52,6 +54,11 @@ export default memo(function Processes({ snapshot }: { snapshot: ModelSnapshot |
                 </td>
                 <td className="pstate" title={`${processStatusText(p)}: ${processStatusHint(p.status)}`}>
                   {processStatusShort(p)}
+                  {kernelSays && (
+                    <span className="kernel-call" data-testid="kernel-call" title={k?.wchan ? `asleep in the kernel function ${k.wchan}` : undefined}>
+                      {kernelSays}
+                    </span>
+                  )}
                 </td>
                 <td className={`kstate${k?.state === 'Z' ? ' kz' : ''}`} title={k ? kernelStateText(k.state) : undefined}>
                   {k ? k.state : p.status === 'exited' ? 'gone' : '–'}

@@ -32,6 +32,8 @@ export function eventLine(e: TraceEvent): EventLine {
       return { who: e.role, kind: e.kind, text: `${e.fn}(${formatArgs(e.args)})  ${e.file}:${e.line}` };
     case 'ready':
       return { who: e.role, kind: e.kind, text: `${e.fn} woken on fd ${e.fd}` };
+    case 'release':
+      return { who: e.role, kind: e.kind, text: `the lab's gate opens: on into ${e.fn}()` };
     case 'return': {
       const extra: string[] = [];
       if (e.peer) extra.push(`peer ${e.peer}`);
@@ -47,6 +49,9 @@ export function eventLine(e: TraceEvent): EventLine {
         text: e.signal ? `killed by ${e.signal}` : `exited with status ${e.status ?? '?'}`,
       };
     case 'signal':
+      if (e.from === 'lab') {
+        return { who: e.role, kind: e.kind, text: `${e.signal}: the lab's parent-death check (forkscope's session is alive; the call goes on)` };
+      }
       return { who: e.role, kind: e.kind, text: `the ${e.from} sends ${e.signal} to pid ${e.pid}` };
     case 'output':
       return { who: e.role, kind: e.kind, text: `${e.stream}: ${JSON.stringify(clip(e.text))}` };
