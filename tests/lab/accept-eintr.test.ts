@@ -2,6 +2,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acceptEintr } from '../../src/scenarios/accept-eintr.ts';
+import type { KernelEvent } from '../../src/trace/types.ts';
 import { calls, exitOf, proc, Recorder, returns, runScenario } from './helpers.ts';
 
 let rec: Recorder;
@@ -16,9 +17,21 @@ describe('a SIGCHLD handler without SA_RESTART', () => {
     expect(calls(rec, 'sigaction', 'parent').map((c) => c.args)).toEqual([{ sig: 'SIGCHLD', handler: 'sig_chld', flags: '0' }]);
   });
 
+  it('interrupts a real accept(2): the kernel shows the parent asleep in accept until the child exits', () => {
+    // The lab's pause before accept is off in this scenario: no poll, no ready gate.
+    expect(calls(rec, 'accept', 'parent').every((c) => c.waitsIn === undefined)).toBe(true);
+    expect(rec.events.some((e) => e.kind === 'ready')).toBe(false);
+    const kernels = rec.events.filter((e): e is KernelEvent => e.kind === 'kernel');
+    const beforeExit = kernels[kernels.findIndex((k) => k.label === 'child-exit') - 1]!;
+    expect(proc(beforeExit, 'parent')).toMatchObject({ place: 'kernel', blockedIn: 'accept', syscall: expect.stringMatching(/^accept4?$/), wchan: 'inet_csk_accept' });
+    // Every snapshot from the second accept on, until SIGCHLD, shows the kernel's accept.
+    const from = kernels.findIndex((k) => k.label === 'parent-accept-again');
+    for (const k of kernels.slice(from, kernels.indexOf(beforeExit) + 1)) expect(proc(k, 'parent')?.syscall, k.label).toMatch(/^accept4?$/);
+  });
+
   it('runs inside the blocked accept and reaps the child', () => {
     expect(proc(rec.kernel('parent-accept-again'), 'parent')).toMatchObject({ place: 'kernel', blockedIn: 'accept' });
-    expect(proc(rec.kernel('child-exit'), 'parent')).toMatchObject({ place: 'gate', blockedIn: 'waitpid' });
+    expect(proc(rec.kernel('child-exit'), 'parent')).toMatchObject({ place: 'gate', blockedIn: 'waitpid', syscall: 'rt_sigtimedwait' });
     expect(returns(rec, 'waitpid', 'parent').map((r) => [r.ret, r.errno])).toEqual([
       [rec.pidOf('child#1'), null],
       [-1, 'ECHILD'],

@@ -22,11 +22,16 @@ describe('a child that keeps listenfd', () => {
   it('holds the LISTEN socket alone after the parent is killed, and lives on with a new parent', () => {
     const k = rec.kernel('parent-killed');
     expect(rec.events.find((e) => e.kind === 'signal')).toMatchObject({ role: 'parent', signal: 'SIGTERM', from: 'runner' });
+    // The lab's own safety net fires in the orphaned child, and says so; its read goes on (SA_RESTART).
+    expect(rec.events.filter((e) => e.kind === 'signal' && e.from === 'lab')).toEqual([
+      expect.objectContaining({ role: 'child#1', signal: 'SIGUSR2' }),
+    ]);
+    expect(returns(rec, 'read', 'child#1')).toEqual([]);
     expect(exitOf(rec, 'parent')).toMatchObject({ status: null, signal: 'SIGTERM' });
     expect(proc(k, 'parent')).toBeUndefined();
     expect(rec.holders(listener(k, port))).toEqual(['child#1/3']);
     const child = proc(k, 'child#1');
-    expect(child).toMatchObject({ state: 'S', place: 'kernel', blockedIn: 'read' });
+    expect(child).toMatchObject({ state: 'S', place: 'kernel', blockedIn: 'read', syscall: 'read' });
     expect(child?.ppid).not.toBe(rec.pidOf('parent'));
   });
 
