@@ -11,6 +11,7 @@ const schedule = findScenario('concurrent')!.schedule;
 /** Step number after the schedule entry with this id (step 0 is the start). */
 const stepAfter = (id: string) => schedule.findIndex((e) => e.id === id) + 1;
 
+const ACCEPT_BLOCKS = stepAfter('parent-accept-blocks');
 const FIG_4_14 = stepAfter('client-connect');
 const FIG_4_15 = stepAfter('parent-accept-returns');
 const FIG_4_16 = stepAfter('parent-fork');
@@ -66,7 +67,14 @@ test.describe('live, from the companion', () => {
     await expect(page.getByTestId('mode-badge')).toHaveText('live');
     await atStep(page, 0);
 
+    // The parent waits for a connection in the lab's poll(), and the kernel says so beside the model.
+    await pressNextUntil(page, ACCEPT_BLOCKS);
+    const parentRow = page.locator('[data-testid="process-row"][data-role="parent"]');
+    await expect(parentRow).toContainText('poll() before accept()');
+    await expect(parentRow.getByTestId('kernel-call')).toHaveText('kernel: in poll(2)');
+
     await pressNextUntil(page, FIG_4_14);
+    await expect(parentRow.getByTestId('kernel-call')).toHaveText('kernel: at the lab’s gate');
     // The connection is complete in the kernel but waits in the accept queue: no descriptor holds it.
     await expect(refCount(page, 'listener')).toHaveText('1');
     await expect(refCount(page, 'server-conn')).toHaveCount(0);

@@ -142,7 +142,7 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
     const y = side === 'client' ? clientY : serverY;
     if (side === 'client') clientY += h + FIG.boxGap;
     else serverY += h + FIG.boxGap;
-    boxes.push({ key: `p${p.pid}`, pid: p.pid, role: p.role, side, status: p.status, statusText: p.interrupted?.length ? processStatusShort(p) : processStatusText(p), x, y, w, h });
+    boxes.push({ key: `p${p.pid}`, pid: p.pid, role: p.role, side, status: p.status, statusText: p.interrupted?.length || p.pendingCall?.waitsIn ? processStatusShort(p) : processStatusText(p), x, y, w, h });
 
     held.forEach(({ fd, ep }, i) => {
       const sy = y + FIG.headerH + i * (FIG.slotH + FIG.slotGap);
