@@ -10,8 +10,7 @@ export const concurrentSteps: Record<string, LessonStep> = {
     narration:
       'The server program of Figure 4.13 is running as pid {pid:parent}, stopped just before its first system call, socket(). ' +
       'Like every lab process it starts with descriptors 0, 1 and 2 only, so its first socket will be descriptor 3.\n\n' +
-      'Each press of → lets one process make one system call. After every step the companion looks at the real kernel (/proc) and ' +
-      'compares what it sees with the model.',
+      'Each press of → lets one process make one system call. {observed}',
   },
   'parent-socket': {
     title: 'socket() creates a TCP endpoint',
