@@ -33,7 +33,7 @@ const content: LessonContent = {
         'parent-accept-blocks': {
           title: 'connfd = Accept(listenfd, (SA *) &cliaddr, &clilen);',
           narration:
-            'The top of the for loop. Effect: no connection is queued, so the parent sleeps inside accept(). It will stay here, using no CPU, until a client connects.',
+            'The top of the for loop. Effect: no connection is queued, so the parent sleeps in the kernel, using no CPU, until a client connects. (The lab’s Accept sleeps in poll() and calls accept() only when you press →, so that the queued connection can be seen first: lesson 1 explains.)',
         },
         'client-start': {
           title: 'The client program starts',
@@ -47,7 +47,7 @@ const content: LessonContent = {
         'client-connect': {
           title: 'Connect(sockfd, (SA *) &servaddr, sizeof(servaddr));',
           narration:
-            'The three-way handshake. Effect on the server: a completed connection in listenfd’s accept queue, named by no descriptor. The parent’s accept() has been woken, but has not returned.',
+            'The three-way handshake. Effect on the server: a completed connection in listenfd’s accept queue, named by no descriptor. The parent’s poll() has returned; the lab holds it at its gate, just before accept(). Without the lab, Accept would already have returned.',
         },
         'parent-accept-returns': {
           title: 'Accept returns: connfd = 4',
@@ -75,7 +75,7 @@ const content: LessonContent = {
         },
         'parent-accept-again': {
           title: 'Parent: around the loop, Accept again',
-          narration: 'The parent reaches the loop’s closing brace and calls accept() again. Effect: it sleeps, waiting for the next client.',
+          narration: 'The parent reaches the loop’s closing brace and calls Accept again. Effect: it sleeps, waiting for the next client.',
         },
         'child-read-blocks': {
           title: 'Child: str_echo(connfd);',
@@ -115,7 +115,7 @@ const content: LessonContent = {
         'client-exit': {
           title: 'Client: Exit(0);',
           narration:
-            'The client ends; its socket stays in TIME_WAIT. Every line of Figure 4.13 has now run: the parent loops in accept() for ever, one child per client.',
+            'The client ends; its socket stays in TIME_WAIT. Every line of Figure 4.13 has now run: the parent loops through Accept and fork for ever, one child per client.',
         },
       },
       questions: {

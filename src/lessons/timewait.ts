@@ -162,7 +162,7 @@ const content: LessonContent = {
         },
         'parent3-accept-blocks': {
           title: 'The restarted server waits for clients',
-          narration: 'The restarted server sleeps in accept(). With SO_REUSEADDR, a restarted server need not wait out 2MSL.',
+          narration: 'The restarted server sleeps, waiting for clients. With SO_REUSEADDR, a restarted server need not wait out 2MSL.',
         },
       },
       questions: {

@@ -40,7 +40,8 @@ const content: LessonContent = {
       },
       questions: {
         'child1-exit': {
-          prompt: 'Child 1 calls exit(). Its parent, asleep in accept(), never calls wait() and leaves SIGCHLD at its default. What does the process table show for child 1?',
+          prompt:
+            'Child 1 calls exit(). Its parent, asleep waiting for the next connection, never calls wait() and leaves SIGCHLD at its default. What does the process table show for child 1?',
           choices: ['Nothing: the child is gone', 'A zombie, state Z', 'A sleeping process, state S'],
           answer: 1,
           explanation: 'A child that has exited stays a zombie until its parent collects its exit status. The default SIGCHLD disposition does not do that.',
@@ -108,7 +109,7 @@ const content: LessonContent = {
         'child1-exit': {
           title: 'Child 1 exits: the handler runs',
           narration:
-            'Child 1 exits, a zombie for now. SIGCHLD interrupts the parent, asleep in accept(), and runs sig_chld, which stops before its first waitpid(). accept() is suspended underneath.',
+            'Child 1 exits, a zombie for now. SIGCHLD interrupts the parent, asleep in poll() inside the lab’s Accept, and runs sig_chld, which stops at the lab’s gate before its first waitpid(). The wait for a connection is suspended underneath.',
         },
         'child2-exit': {
           title: 'Child 2 exits during the handler',
@@ -130,9 +131,9 @@ const content: LessonContent = {
             'The third waitpid() returned -1 with ECHILD: no children at all. The loop ends and sig_chld returns — and the pending SIGCHLD runs it again at once. It stops before waitpid().',
         },
         'parent-waitpid-echild-again': {
-          title: 'Nothing to reap; accept() goes on',
+          title: 'Nothing to reap; the wait goes on',
           narration:
-            'waitpid() says ECHILD again: nothing to do. The handler returns, and thanks to SA_RESTART the interrupted accept() is restarted: the parent sleeps in accept() as if nothing had happened.',
+            'waitpid() says ECHILD again: nothing to do. The handler returns. The kernel never restarts an interrupted poll(), but the lab’s Accept sees that the handler has SA_RESTART and polls again, as the kernel itself restarts an accept() interrupted under SA_RESTART. The parent waits for a connection as if nothing had happened.',
         },
         'client1-exit': {
           title: 'Client 1 exits',
@@ -140,7 +141,7 @@ const content: LessonContent = {
         },
         'client2-exit': {
           title: 'Client 2 exits',
-          narration: 'Client 2 ends. Both children were reaped by one handler loop; the server waits for more clients in accept().',
+          narration: 'Client 2 ends. Both children were reaped by one handler loop; the server waits for more clients.',
         },
       },
       questions: {
