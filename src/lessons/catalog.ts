@@ -62,9 +62,10 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
     number: 5,
     title: 'The three-way handshake and the four-packet close',
     summary:
-      'Three segments open a connection — SYN, SYN+ACK, ACK — and the kernel exchanges them before accept() is called. Four close it, a FIN ' +
-      'and an ACK in each direction, because each direction closes on its own. Sequence numbers count bytes, and a SYN or a FIN takes one ' +
-      'number too; an ack names the next byte expected. forkscope cannot capture packets on loopback: the segments are the model’s.',
+      'Three segments open a connection — SYN, SYN+ACK, ACK — and the kernel exchanges them by itself: accept() only takes the finished ' +
+      'connection off the queue. Four close it, a FIN and an ACK in each direction, because each direction closes on its own. Sequence ' +
+      'numbers count bytes, and a SYN or a FIN takes one number too; an ack names the next byte expected. The packet diagram shows the ' +
+      'segments captured on loopback when forkscope may capture them (as root), and otherwise the model’s, labelled modelled.',
     parts: [{ id: 'concurrent', scenario: 'concurrent', title: 'One connection', questions: ['client-connect', 'client-write', 'client-close'] }],
   },
   {
