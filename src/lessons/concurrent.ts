@@ -151,7 +151,7 @@ export const concurrentSteps: Record<string, LessonStep> = {
     title: 'The child exits and becomes a zombie',
     narration:
       'The child calls exit(). It holds no descriptors any more; the kernel frees its memory and sends SIGCHLD to the parent.\n\n' +
-      'This parent neither calls wait() nor ignores SIGCHLD, whose default action is to do nothing. So the kernel keeps the child’s pid and exit status for the parent to collect: the child is a zombie (state Z). The server leaves one zombie per client; §5.9 fixes it with a SIGCHLD handler that calls waitpid().',
+      'This parent neither calls wait() nor ignores SIGCHLD, whose default action is to do nothing. So the kernel keeps the child’s pid and exit status for the parent to collect: the child is a zombie (state Z). The server leaves one zombie per client. §5.9 adds a SIGCHLD handler that calls wait() (Figure 5.7); §5.10 shows why it must call waitpid() in a loop instead (Figure 5.11), the handler lesson 10 runs.',
   },
   'client-exit': {
     title: 'The client exits; TIME_WAIT remains',

@@ -110,7 +110,7 @@ const content: LessonContent = {
         'child-exit': {
           title: 'Child: Exit(0);',
           narration:
-            'The child ends. Nothing in Figure 4.13 waits for it, so it stays a zombie (state Z) until its parent does. §5.9 adds the SIGCHLD handler that Figure 4.13 lacks (lesson 10).',
+            'The child ends. Nothing in Figure 4.13 waits for it, so it stays a zombie (state Z) until its parent does. §5.9 adds the SIGCHLD handler that Figure 4.13 lacks, calling wait() (Figure 5.7); §5.10 makes it a waitpid() loop (Figure 5.11), the one lesson 10 runs.',
         },
         'client-exit': {
           title: 'Client: Exit(0);',
