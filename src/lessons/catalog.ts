@@ -75,7 +75,8 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
     summary:
       'The side that sends the first FIN, the active closer, ends in TIME_WAIT for 2MSL (60 seconds on Linux; the kernel reports the time ' +
       'left), so that it can resend the last ACK and old duplicates die out. When the client closes first the client waits; when the server ' +
-      'closes first, its end waits on the well-known port, and a restarted server’s bind() fails with EADDRINUSE unless it sets SO_REUSEADDR.',
+      'closes first, its end waits on the well-known port, and a restarted server’s bind() fails with EADDRINUSE unless both the old server’s ' +
+      'socket and the new one set SO_REUSEADDR (Linux requires both).',
     parts: [
       { id: 'concurrent', scenario: 'concurrent', title: 'Client closes first', questions: ['child-close-connfd'] },
       { id: 'server-closes-first', scenario: 'server-closes-first', title: 'Server closes first', questions: ['client-close'] },
