@@ -89,8 +89,8 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
     title: 'CLOSE_WAIT that never ends',
     summary:
       'When one side closes and the other never does, the connection stops half way: the closer waits in FIN_WAIT_2, the other end sits in ' +
-      'CLOSE_WAIT. CLOSE_WAIT means the application has read end of file and not called close(); nothing but that close ends it. Linux times ' +
-      'out an orphaned FIN_WAIT_2 (tcp_fin_timeout), never a CLOSE_WAIT.',
+      'CLOSE_WAIT. CLOSE_WAIT means the application has read end of file and not called close(). Linux times out an orphaned FIN_WAIT_2 ' +
+      '(tcp_fin_timeout) but has no timeout for CLOSE_WAIT: unless keepalive finds the peer gone, only that close ends it.',
     parts: [{ id: 'never-close', scenario: 'never-close', title: 'A child that never closes', questions: ['client-close', 'client-exit'] }],
   },
   {
