@@ -2,7 +2,8 @@ import { numberedClients, oneClient, serverStart } from './common.ts';
 import type { LessonContent } from './types.ts';
 
 // Lesson 10: SIGCHLD and zombies — the default (zombies pile up), SIG_IGN (none), a handler with
-// a waitpid loop (Figure 5.11), and the same handler without SA_RESTART (accept fails with EINTR).
+// a waitpid loop (Figure 5.11), and the same handler without SA_RESTART (accept fails with EINTR;
+// in that part the lab's Accept calls accept(2) directly, so the EINTR is the kernel's).
 const content: LessonContent = {
   id: 'zombies',
   parts: {
@@ -160,16 +161,34 @@ const content: LessonContent = {
         start: {
           title: 'The handler without SA_RESTART',
           narration:
-            'The same sig_chld handler, installed without SA_RESTART (§5.9). One client, served as usual. Watch what happens to the parent’s accept() when the child exits.',
+            'The sig_chld handler of the last part, installed this time without SA_RESTART, as Stevens’ Signal_intr does. One client, served as usual. Watch what happens to the parent’s accept() when the child exits: §5.9 shows the same with the book’s first handler (Figure 5.7), on a system whose signal() does not restart.\n\n' +
+            'So that the call SIGCHLD interrupts is a real accept(), the lab’s Accept calls accept() at once in this part: no poll() before it, and no pause with the connection in the queue.',
         },
         'parent-sigaction-handler': {
           title: 'sigaction(SIGCHLD, sig_chld), flags 0',
           narration: 'sigaction() returned 0, with flags 0: no SA_RESTART. A slow system call that this handler interrupts will not be restarted.',
         },
+        'parent-accept-blocks': {
+          title: 'accept() blocks, for real',
+          narration:
+            'The parent calls Accept(listenfd), which here calls accept() straight away. The accept queue is empty, so the kernel puts the parent to sleep inside accept() itself, not in poll() as in the other parts.',
+        },
+        'client-connect': {
+          title: 'connect(): accept() returns at once',
+          figure: '4.15',
+          narration:
+            'connect() sends a SYN; the listener answers SYN,ACK; the client’s ACK completes the handshake. The kernel wakes the parent’s accept(), which takes the connection at once and returns descriptor 4, connfd: in this part the connection spends no time in the queue that a step could show.\n\n' +
+            'The parent then stops at the lab’s gate, before fork().',
+        },
+        'parent-accept-again': {
+          title: 'The parent sleeps in accept() again',
+          narration: 'The parent loops back to Accept and sleeps inside accept() itself, until the next client connects or a signal interrupts it.',
+        },
         'child-exit': {
           title: 'The child exits: accept() is interrupted',
           narration:
-            'The child exits. SIGCHLD interrupts the parent, asleep in accept(), and sig_chld runs; it stops before waitpid(). The child is a zombie for the moment.',
+            'The child exits, a zombie for the moment. SIGCHLD interrupts the parent, asleep in accept(), and sig_chld runs; it stops at the lab’s gate before its waitpid().\n\n' +
+            'The kernel broke off accept() to run the handler. What becomes of it is decided when the handler returns.',
         },
         'parent-waitpid-reaps': {
           title: 'waitpid() reaps the child',
@@ -178,12 +197,13 @@ const content: LessonContent = {
         'parent-waitpid-echild-accept-eintr': {
           title: 'accept(): EINTR',
           narration:
-            'waitpid() returned -1, ECHILD; the handler returned. Without SA_RESTART, the interrupted accept() is not restarted: it returned -1 with errno EINTR, “Interrupted system call” (see the event log).\n\n' +
-            'Stevens’ Accept wrapper treats every error as fatal, so the server exited. A server that catches signals must call accept() again when it fails with EINTR (Figure 5.12).',
+            'waitpid() returned -1, ECHILD; the handler returned. Without SA_RESTART the kernel does not restart the interrupted accept(): it returned -1 with errno EINTR, “Interrupted system call” (see the event log).\n\n' +
+            'The lab’s Accept, like Stevens’, retries only ECONNABORTED and EPROTO (a connection aborted in the queue, §5.11). Any other error goes to err_sys, which printed “accept error: Interrupted system call” and exited with status 1. A server that catches signals must call accept() again when it fails with EINTR, as §5.9 says and the book’s final server does (Figure 5.12).',
         },
         'client-exit': {
           title: 'The client exits',
-          narration: 'The client ends, its socket in TIME_WAIT. The server is gone: killed by a child exiting normally.',
+          narration:
+            'The client ends, its socket in TIME_WAIT. The server is gone, and no signal killed it: it exited with status 1 through err_sys, because a child’s exit interrupted an accept() that was not restarted.',
         },
       },
       questions: {
