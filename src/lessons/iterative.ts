@@ -166,6 +166,11 @@ const content: LessonContent = {
             'The same echo service, now with the concurrent server of Figure 4.13: after accept() it calls fork(), a child serves the client, and the parent goes straight back to accept().\n\n' +
             'One client is enough to see the difference: watch where the parent is while the client is served.',
         },
+        'parent-accept-blocks': {
+          title: 'Waiting for a connection',
+          narration:
+            'The parent calls Accept(listenfd). No connection is queued, so it sleeps in the kernel until one arrives: in poll(), where the lab’s Accept waits before it calls accept(), as in part 1.',
+        },
         'parent-fork': {
           title: 'fork(): a child will serve the client',
           figure: '4.16',

@@ -158,7 +158,7 @@ const content: LessonContent = {
         'parent3-listen': {
           title: 'listen(): a server again',
           narration:
-            'listen(): the restarted server listens on port {port} beside the old connection’s TIME_WAIT. A new client would come from a new port of its own, so its connection cannot be confused with the old one.',
+            'listen(): the restarted server listens on port {port} beside the old connection’s TIME_WAIT. The TIME_WAIT holds only that one connection: a new client comes, almost always, from another port, and even one from the same port would be told apart by its sequence numbers and timestamps.',
         },
         'parent3-accept-blocks': {
           title: 'The restarted server waits for clients',

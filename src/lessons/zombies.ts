@@ -36,7 +36,7 @@ const content: LessonContent = {
           title: 'Every client served; three zombies stay',
           narration:
             'All three clients are gone; their three children stay, as zombies of pid {pid:parent}. They will go only when the parent waits for them, or when it exits and init adopts and reaps them.\n\n' +
-            'The next three parts fix this.',
+            'The next two parts fix this; the last one shows a trap in the fix.',
         },
       },
       questions: {
