@@ -62,9 +62,10 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
     number: 5,
     title: 'The three-way handshake and the four-packet close',
     summary:
-      'Three segments open a connection — SYN, SYN+ACK, ACK — and the kernel exchanges them before accept() is called. Four close it, a FIN ' +
-      'and an ACK in each direction, because each direction closes on its own. Sequence numbers count bytes, and a SYN or a FIN takes one ' +
-      'number too; an ack names the next byte expected. forkscope cannot capture packets on loopback: the segments are the model’s.',
+      'Three segments open a connection — SYN, SYN+ACK, ACK — and the kernel exchanges them by itself: accept() only takes the finished ' +
+      'connection off the queue. Four close it, a FIN and an ACK in each direction, because each direction closes on its own. Sequence ' +
+      'numbers count bytes, and a SYN or a FIN takes one number too; an ack names the next byte expected. The packet diagram shows the ' +
+      'segments captured on loopback when forkscope may capture them (as root), and otherwise the model’s, labelled modelled.',
     parts: [{ id: 'concurrent', scenario: 'concurrent', title: 'One connection', questions: ['client-connect', 'client-write', 'client-close'] }],
   },
   {
@@ -74,7 +75,8 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
     summary:
       'The side that sends the first FIN, the active closer, ends in TIME_WAIT for 2MSL (60 seconds on Linux; the kernel reports the time ' +
       'left), so that it can resend the last ACK and old duplicates die out. When the client closes first the client waits; when the server ' +
-      'closes first, its end waits on the well-known port, and a restarted server’s bind() fails with EADDRINUSE unless it sets SO_REUSEADDR.',
+      'closes first, its end waits on the well-known port, and a restarted server’s bind() fails with EADDRINUSE unless both the old server’s ' +
+      'socket and the new one set SO_REUSEADDR (Linux requires both).',
     parts: [
       { id: 'concurrent', scenario: 'concurrent', title: 'Client closes first', questions: ['child-close-connfd'] },
       { id: 'server-closes-first', scenario: 'server-closes-first', title: 'Server closes first', questions: ['client-close'] },
@@ -87,8 +89,8 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
     title: 'CLOSE_WAIT that never ends',
     summary:
       'When one side closes and the other never does, the connection stops half way: the closer waits in FIN_WAIT_2, the other end sits in ' +
-      'CLOSE_WAIT. CLOSE_WAIT means the application has read end of file and not called close(); nothing but that close ends it. Linux times ' +
-      'out an orphaned FIN_WAIT_2 (tcp_fin_timeout), never a CLOSE_WAIT.',
+      'CLOSE_WAIT. CLOSE_WAIT means the application has read end of file and not called close(). Linux times out an orphaned FIN_WAIT_2 ' +
+      '(tcp_fin_timeout) but has no timeout for CLOSE_WAIT: unless keepalive finds the peer gone, only that close ends it.',
     parts: [{ id: 'never-close', scenario: 'never-close', title: 'A child that never closes', questions: ['client-close', 'client-exit'] }],
   },
   {

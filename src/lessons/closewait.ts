@@ -24,7 +24,7 @@ const content: LessonContent = {
           title: 'pause(): the close never comes',
           narration:
             'Instead the child calls pause(), which sleeps until a signal arrives. It still holds connfd, count 1, so no FIN will go out.\n\n' +
-            'CLOSE_WAIT means exactly this: the peer has closed, and the application holding the socket has not. The kernel will never end it on its own.',
+            'CLOSE_WAIT means exactly this: the peer has closed, and the application holding the socket has not. Linux has no timeout for it, and this server sets no SO_KEEPALIVE, whose probes could find the peer gone: the kernel will not end it on its own.',
         },
         'client-exit': {
           title: 'Stuck: FIN_WAIT_2 and CLOSE_WAIT',
@@ -38,13 +38,15 @@ const content: LessonContent = {
           prompt: 'The client closes. The child will read end of file but never call close(). Which states will the two ends be in?',
           choices: ['Client FIN_WAIT_2, server’s end CLOSE_WAIT', 'Both in TIME_WAIT', 'Client TIME_WAIT, server’s end CLOSED'],
           answer: 0,
-          explanation: 'The client’s FIN was acknowledged (FIN_WAIT_2); the server’s end received it (CLOSE_WAIT). Without the child’s close, neither moves on.',
+          explanation:
+            'The client’s FIN was acknowledged (FIN_WAIT_2); the server’s end received it (CLOSE_WAIT). Without the child’s close, no second FIN comes: the server’s end stays in CLOSE_WAIT, and the client’s can only time out.',
         },
         'client-exit': {
           prompt: 'The client process exits. Which of the two states has a kernel timer that will end it?',
           choices: ['The server’s CLOSE_WAIT', 'The client’s orphaned FIN_WAIT_2', 'Both', 'Neither'],
           answer: 1,
-          explanation: 'Linux times out a FIN_WAIT_2 socket no process holds (tcp_fin_timeout). CLOSE_WAIT waits for the application’s close, however long that takes.',
+          explanation:
+            'Linux times out a FIN_WAIT_2 socket no process holds (tcp_fin_timeout). CLOSE_WAIT has no timeout: without keepalive (not set here) it waits for the application’s close, however long that takes.',
         },
       },
     },

@@ -20,8 +20,9 @@ export const serverStart: Record<string, LessonStep> = {
       'listen(): CLOSED → LISTEN. From now on the kernel completes connections to port {port} by itself and queues them for accept(). This descriptor is listenfd.',
   },
   'parent-accept-blocks': {
-    title: 'accept() blocks',
-    narration: 'The parent calls accept(listenfd). The accept queue is empty, so the kernel puts it to sleep inside accept().',
+    title: 'Waiting for a connection',
+    narration:
+      'The parent calls Accept(listenfd). No connection is queued, so it sleeps in the kernel until one arrives: in poll(), where the lab’s Accept waits before it calls accept() (lesson 1 says why).',
   },
 };
 
@@ -39,7 +40,7 @@ export const oneClient: Record<string, LessonStep> = {
   'client-connect': {
     title: 'connect(): the handshake',
     narration:
-      'connect() sends a SYN; the listener answers SYN,ACK; the client’s ACK completes the handshake. Both ends are ESTABLISHED, and the new connection waits in the accept queue, named by no descriptor (Figure 4.14).',
+      'connect() sends a SYN; the listener answers SYN,ACK; the client’s ACK completes the handshake. Both ends are ESTABLISHED, and the new connection waits in the accept queue, named by no descriptor (Figure 4.14). The lab holds the parent at its gate, just before accept(); without the lab, accept() would already have returned it.',
   },
   'parent-accept-returns': {
     title: 'accept() returns connfd',
@@ -59,8 +60,8 @@ export const oneClient: Record<string, LessonStep> = {
     narration: 'The child closes listenfd: the listener’s count drops 2 → 1. The parent holds the listener, the child the connection (Figure 4.17).',
   },
   'parent-accept-again': {
-    title: 'The parent is back in accept()',
-    narration: 'The parent loops back to accept(listenfd) and sleeps there until the next client connects.',
+    title: 'The parent waits for the next client',
+    narration: 'The parent loops back to Accept(listenfd) and sleeps in the kernel until the next client connects (in poll(), where the lab waits before accept()).',
   },
   'child-read-blocks': {
     title: 'The child waits for data',
@@ -114,7 +115,8 @@ export const numberedClients: Record<string, LessonStep> = {
   },
   'client{n}-connect': {
     title: 'Client {n} connects',
-    narration: 'Client {n}’s connect(): SYN, SYN+ACK, ACK. The connection is ESTABLISHED and waits in the accept queue until the parent accepts it.',
+    narration:
+      'Client {n}’s connect(): SYN, SYN+ACK, ACK. The connection is ESTABLISHED and waits in the accept queue until the parent accepts it; the lab holds the parent just before accept().',
   },
   'parent-accept-returns-{n}': {
     title: 'accept() returns client {n}’s connection',
@@ -133,8 +135,8 @@ export const numberedClients: Record<string, LessonStep> = {
     narration: 'Child {n} closes its copy of listenfd: the listener’s count drops back to 1.',
   },
   'parent-accept-again-{n}': {
-    title: 'The parent is back in accept()',
-    narration: 'The parent loops back to accept() and sleeps, ready for the next client.',
+    title: 'The parent waits for the next client',
+    narration: 'The parent loops back to Accept and sleeps in the kernel, waiting for the next client (in poll(), before accept()).',
   },
   'child{n}-read-blocks': {
     title: 'Child {n} waits for data',

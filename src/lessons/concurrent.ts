@@ -10,8 +10,7 @@ export const concurrentSteps: Record<string, LessonStep> = {
     narration:
       'The server program of Figure 4.13 is running as pid {pid:parent}, stopped just before its first system call, socket(). ' +
       'Like every lab process it starts with descriptors 0, 1 and 2 only, so its first socket will be descriptor 3.\n\n' +
-      'Each press of → lets one process make one system call. After every step the companion looks at the real kernel (/proc) and ' +
-      'compares what it sees with the model.',
+      'Each press of → lets one process make one system call. {observed}',
   },
   'parent-socket': {
     title: 'socket() creates a TCP endpoint',
@@ -36,12 +35,12 @@ export const concurrentSteps: Record<string, LessonStep> = {
       'No packet was sent: a listening socket waits, it never sends a SYN.',
   },
   'parent-accept-blocks': {
-    title: 'accept() blocks: the server waits for a client',
+    title: 'Accept: the server waits for a client',
     figure: '4.13',
     narration:
-      'The parent calls accept(listenfd). The accept queue is empty, so the kernel puts the process to sleep inside accept(). ' +
+      'The parent calls Accept(listenfd). The accept queue is empty, so the parent sleeps in the kernel until a connection completes. ' +
       'This is the top of Figure 4.13’s loop, where a concurrent server spends most of its life.\n\n' +
-      'Look at the process table: the parent is blocked in accept(), not running. It uses no CPU until a connection completes.',
+      'Look at the process table: the parent is asleep, not running, and uses no CPU. The kernel shows it in poll(2), not accept(2): the lab’s Accept waits in poll() and calls accept() only when you press →, so that the next step can show the connection in the queue (lesson 1 says why). Without the lab, the parent would sleep inside accept() itself.',
   },
   'client-start': {
     title: 'A client starts',
@@ -62,7 +61,8 @@ export const concurrentSteps: Record<string, LessonStep> = {
     figure: '4.14',
     narration:
       'connect() sends a SYN: the client is in SYN_SENT. The listening socket answers SYN,ACK for a new connection in SYN_RECEIVED, and the client’s ACK completes the handshake. Both ends are ESTABLISHED; the client’s ephemeral port is {cport:client#1}.\n\n' +
-      'This is Figure 4.14: the kernel did all of this without the server process. The connection waits in the listener’s accept queue, and no descriptor names it yet. SYN_SENT and SYN_RECEIVED last one round trip: the state diagram marks them “modelled”.',
+      'This is Figure 4.14: the kernel did all of this without the server process. The connection waits in the listener’s accept queue, and no descriptor names it yet. The parent’s poll() has returned, and the lab holds it at its gate, just before accept(); a real accept() would already have returned the connection.\n\n' +
+      'SYN_SENT and SYN_RECEIVED last one round trip: the state diagram marks them “modelled”.',
   },
   'parent-accept-returns': {
     title: 'accept() returns connfd',
@@ -96,16 +96,16 @@ export const concurrentSteps: Record<string, LessonStep> = {
       'socket, the child only the connection.',
   },
   'parent-accept-again': {
-    title: 'The parent returns to accept()',
+    title: 'The parent goes back to Accept',
     narration:
-      'The parent goes around its loop and calls accept(listenfd) again. The queue is empty, so it sleeps in accept() until the next client connects.\n\n' +
+      'The parent goes around its loop and calls Accept(listenfd) again. The queue is empty, so it sleeps until the next client connects (in poll(), as before).\n\n' +
       'Meanwhile the child serves this client. That is what makes the server concurrent: the parent never waits for a client to finish.',
   },
   'child-read-blocks': {
     title: 'The child waits for data',
     narration:
       'The child, in str_echo, calls read(connfd). The client has sent nothing yet, so the child sleeps inside read().\n\n' +
-      'Two server processes are now asleep in the kernel: the parent in accept() on the listening socket, the child in read() on the connection.',
+      'Two server processes are now asleep in the kernel: the parent waiting for a connection on the listening socket, the child in read() on the connection.',
   },
   'client-write': {
     title: 'The client sends a line',
@@ -151,7 +151,7 @@ export const concurrentSteps: Record<string, LessonStep> = {
     title: 'The child exits and becomes a zombie',
     narration:
       'The child calls exit(). It holds no descriptors any more; the kernel frees its memory and sends SIGCHLD to the parent.\n\n' +
-      'This parent neither calls wait() nor ignores SIGCHLD, whose default action is to do nothing. So the kernel keeps the child’s pid and exit status for the parent to collect: the child is a zombie (state Z). The server leaves one zombie per client; §5.9 fixes it with a SIGCHLD handler that calls waitpid().',
+      'This parent neither calls wait() nor ignores SIGCHLD, whose default action is to do nothing. So the kernel keeps the child’s pid and exit status for the parent to collect: the child is a zombie (state Z). The server leaves one zombie per client. §5.9 adds a SIGCHLD handler that calls wait() (Figure 5.7); §5.10 shows why it must call waitpid() in a loop instead (Figure 5.11), the handler lesson 10 runs.',
   },
   'client-exit': {
     title: 'The client exits; TIME_WAIT remains',
@@ -168,9 +168,10 @@ const content: LessonContent = {
       steps: concurrentSteps,
       questions: {
         'client-connect': {
-          prompt: 'The parent sleeps in accept(). The client now calls connect(). When connect() returns, where is the new connection?',
+          prompt:
+            'The parent is asleep, waiting for a connection, and the lab will not let it call accept() during this step. The client calls connect(). Where is the new connection when the step ends?',
           choices: [
-            'Held by the parent, as connfd',
+            'Nowhere yet: the server has only seen a SYN',
             'Complete, waiting in the listening socket’s accept queue',
             'Half open: the handshake needs the parent’s accept() to finish',
           ],

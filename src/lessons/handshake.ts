@@ -14,7 +14,7 @@ const content: LessonContent = {
           title: 'Following the packets',
           narration:
             'This lesson follows the segments of one connection. The Packets panel draws each one between the client’s end (left) and the server’s (right); the TCP state diagram shows the states they move each end through.\n\n' +
-            'forkscope cannot capture packets on loopback: the model infers each segment from the system calls, and labels it “modelled”. The states that last, the kernel confirms.',
+            'When forkscope may capture packets on loopback (it must run as root), the panel shows the segments it captured. Otherwise it shows the model’s, inferred from the system calls and labelled “modelled”. The states that last, the kernel confirms.',
         },
         'parent-listen': {
           title: 'listen(): no packet',
@@ -60,6 +60,7 @@ const content: LessonContent = {
           title: 'The first FIN',
           narration:
             'The client’s close sends a FIN, seq 14. A FIN, like a SYN, uses one sequence number: the server acknowledges with ack 15.\n\n' +
+            'Linux does not send that ACK at once: it delays it by about 40 ms (delayed ACK), in case data or the server’s own FIN could carry it. Nothing comes, so it goes alone.\n\n' +
             'The client went FIN_WAIT_1 (FIN sent) → FIN_WAIT_2 (FIN acknowledged); the server’s end is in CLOSE_WAIT. One direction is closed: the client will send nothing more, but can still receive.',
         },
         'child-close-connfd': {
@@ -95,7 +96,8 @@ const content: LessonContent = {
           prompt: 'The client calls close(); the child still has the connection open. Which segments go out now?',
           choices: ['The client’s FIN and the server’s ACK', 'A FIN from each side', 'An RST'],
           answer: 0,
-          explanation: 'The client’s FIN closes its direction only; the server’s kernel acknowledges it at once. The server’s FIN waits for the child’s close.',
+          explanation:
+            'The client’s FIN closes its direction only; the server’s kernel acknowledges it by itself (on Linux about 40 ms later: a delayed ACK). The server’s FIN waits for the child’s close.',
         },
       },
     },

@@ -150,10 +150,23 @@ function portOf(address: string | null): string | null {
   return i >= 0 ? address.slice(i + 1) : null;
 }
 
-/** A resolver for the placeholders documented in LessonStep, reading one snapshot. */
-export function snapshotResolver(snapshot: ModelSnapshot | null, serverPort: number | null): PlaceholderResolver {
+/** Where the trace being shown comes from: a live run now, a recorded one, or not known yet. */
+export type TraceMode = 'live' | 'recorded' | 'connecting';
+
+/** {observed}: how the kernel's view in the panels was obtained, said truly for the trace's mode. */
+const OBSERVED: Record<'live' | 'recorded' | 'unknown', string> = {
+  live: 'After every step the companion reads the real kernel (/proc, and sock_diag as ss does), and the page compares what it reports with the model.',
+  recorded:
+    'This trace was recorded from the real kernel: after every step the companion read /proc and sock_diag (as ss does), and the page compares what it read with the model.',
+  unknown:
+    'After every step the companion reads the real kernel (/proc, and sock_diag as ss does), in a live run or when a trace is recorded, and the page compares what it read with the model.',
+};
+
+/** A resolver for the placeholders documented in LessonStep, reading one snapshot of a trace in `mode`. */
+export function snapshotResolver(snapshot: ModelSnapshot | null, serverPort: number | null, mode: TraceMode | null = null): PlaceholderResolver {
   return (name, args) => {
     if (name === 'port') return serverPort === null ? null : String(serverPort);
+    if (name === 'observed') return OBSERVED[mode === 'live' || mode === 'recorded' ? mode : 'unknown'];
     if (!snapshot) return null;
     const proc = args[0] ? snapshot.processes.find((p) => p.role === args[0]) : undefined;
     switch (name) {

@@ -16,10 +16,17 @@ const content: LessonContent = {
             'This server has no fork(). Its loop is accept(), str_echo(), close(): it serves one client completely before it calls accept() again.\n\n' +
             'Two clients will try it, the second while the server is busy with the first. Watch the second client’s connection, and where the parent is.',
         },
+        'parent-accept-blocks': {
+          title: 'Accept: waiting for a client',
+          narration:
+            'The parent calls Accept(listenfd). No client has connected, so it sleeps in the kernel, using no CPU, until one does.\n\n' +
+            'How the lab waits here, in every lesson: a real accept() sleeps inside accept() and returns the connection the moment its handshake completes, too soon to see it wait in the queue. So the lab’s Accept first sleeps in poll() until a connection is queued, then stops at the lab’s gate, and only when you press → calls accept(), which returns at once. That is why the kernel shows the parent in poll(2), not accept(2), and why a completed connection can be seen held by no descriptor (Figure 4.14).',
+        },
         'client1-connect': {
           title: 'Client 1 connects',
           narration:
-            'Client 1’s connect(): SYN, SYN+ACK, ACK. The kernel completes the handshake and queues the connection; the parent, asleep in accept(), is woken.',
+            'Client 1’s connect(): SYN, SYN+ACK, ACK. The kernel completes the handshake by itself and queues the connection, named by no descriptor (Figure 4.14).\n\n' +
+            'The parent’s poll() has returned, and the lab holds the parent at its gate, just before accept(). Without the lab, accept() would already have returned this connection.',
         },
         'parent-accept-returns-1': {
           title: 'accept() returns: the parent serves client 1 itself',
@@ -35,7 +42,7 @@ const content: LessonContent = {
           title: 'Client 2 is connected — and waits',
           narration:
             'connect() returned 0: the kernel completed the handshake by itself, as it does for any listening socket. Both ends are ESTABLISHED.\n\n' +
-            'But no process has a descriptor for the connection: it waits in the accept queue, and the parent is not in accept(). Client 2 cannot tell that nobody serves it.',
+            'But no process has a descriptor for the connection: it waits in the accept queue, and the parent is not in accept(). No pause of the lab keeps it there: the parent is busy with client 1. Client 2 cannot tell that nobody serves it.',
         },
         'client2-write-queued': {
           title: 'Client 2 sends its line into the queue',
@@ -84,9 +91,9 @@ const content: LessonContent = {
           narration: 'Client 1 ends; its socket stays in TIME_WAIT. Client 2 has been waiting all this time.',
         },
         'parent-accept-again': {
-          title: 'accept() again: no wait',
+          title: 'Accept again: no wait',
           narration:
-            'The parent calls accept() for the first time since client 1. The queue is not empty, so it does not sleep: client 2’s connection has been waiting there since client 2 connected.',
+            'The parent calls Accept for the first time since client 1. The queue is not empty, so it does not sleep: client 2’s connection has been waiting there since client 2 connected. poll() returns at once, and the lab holds the parent just before accept().',
         },
         'parent-accept-returns-2': {
           title: 'accept() returns client 2’s connection',
@@ -119,9 +126,9 @@ const content: LessonContent = {
           narration: 'Client 2 ends. Two sockets remain in TIME_WAIT, one per client: each client closed first.',
         },
         'parent-accept-blocks-again': {
-          title: 'Back in accept(), with an empty queue',
+          title: 'Back in Accept, with an empty queue',
           narration:
-            'The parent calls accept() and, with an empty queue, sleeps. One process served two clients strictly one after the other: a slow client would have held up every other.',
+            'The parent calls Accept and, with an empty queue, sleeps (in poll(), as at the start). One process served two clients strictly one after the other: a slow client would have held up every other.',
         },
       },
       questions: {
@@ -159,6 +166,11 @@ const content: LessonContent = {
             'The same echo service, now with the concurrent server of Figure 4.13: after accept() it calls fork(), a child serves the client, and the parent goes straight back to accept().\n\n' +
             'One client is enough to see the difference: watch where the parent is while the client is served.',
         },
+        'parent-accept-blocks': {
+          title: 'Waiting for a connection',
+          narration:
+            'The parent calls Accept(listenfd). No connection is queued, so it sleeps in the kernel until one arrives: in poll(), where the lab’s Accept waits before it calls accept(), as in part 1.',
+        },
         'parent-fork': {
           title: 'fork(): a child will serve the client',
           figure: '4.16',
@@ -169,7 +181,7 @@ const content: LessonContent = {
         'parent-accept-again': {
           title: 'The parent is free again',
           narration:
-            'The parent is back in accept() before the child has read a single byte. A second client’s connection would be accepted at once and handed to a second child (lesson 12 runs five).',
+            'The parent is back in Accept, waiting for a connection, before the child has read a single byte. A second client’s connection would be accepted at once and handed to a second child (lesson 12 runs five).',
         },
         'child-read-blocks': {
           title: 'Two processes wait at once',
@@ -187,7 +199,7 @@ const content: LessonContent = {
           prompt: 'The concurrent server has forked a child for this client and closed its copy of connfd. What does the parent do next?',
           choices: ['Reads the client’s line', 'Waits for the child to finish', 'Calls accept() again, for the next client'],
           answer: 2,
-          explanation: 'The child serves the client; the parent’s only job is accepting. It is back in accept() at once.',
+          explanation: 'The child serves the client; the parent’s only job is accepting. It goes straight back to Accept.',
         },
       },
     },

@@ -31,15 +31,15 @@ const content: LessonContent = {
           title: 'fork() — and no close(connfd)',
           figure: '4.16',
           narration:
-            'fork() created child#1, pid {pid:child#1}; both open files have count 2. Then the parent goes straight back to accept(), still holding descriptor 4.',
+            'fork() created child#1, pid {pid:child#1}; both open files have count 2. Then the parent goes straight back to Accept, still holding descriptor 4.',
         },
         'child-close-listenfd': {
           title: 'The child closes listenfd',
           narration: 'The child closes listenfd: 2 → 1. The connection’s count stays 2: parent and child both hold it.',
         },
         'parent-accept-again': {
-          title: 'The parent waits in accept(), holding connfd',
-          narration: 'The parent sleeps in accept(). Its descriptor 4 still names client 1’s connection, which it will never use.',
+          title: 'The parent waits for a connection, holding connfd',
+          narration: 'The parent sleeps in the kernel, waiting for the next connection. Its descriptor 4 still names client 1’s connection, which it will never use.',
         },
         'child-read-blocks': {
           title: 'The child waits for data',
@@ -74,11 +74,12 @@ const content: LessonContent = {
         },
         'client2-start': {
           title: 'A second client',
-          narration: 'A second client starts, pid {pid:client#2}. The parent is in accept(), with descriptors 3 and 4 in use and a limit of 5.',
+          narration: 'A second client starts, pid {pid:client#2}. The parent is waiting for a connection, with descriptors 3 and 4 in use and a limit of 5.',
         },
         'client2-connect': {
           title: 'Client 2 connects',
-          narration: 'Client 2’s handshake completes in the kernel, and its connection waits in the accept queue. accept() in the parent is woken; to return it needs a new descriptor.',
+          narration:
+            'Client 2’s handshake completes in the kernel, and its connection waits in the accept queue. The parent’s poll() returns, and the lab holds it just before accept(). To return the connection, accept() will need a new descriptor.',
         },
         'parent-accept-emfile': {
           title: 'accept(): EMFILE',

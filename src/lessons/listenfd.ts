@@ -34,7 +34,8 @@ const content: LessonContent = {
           title: 'The parent is killed',
           narration:
             'The companion sends the parent SIGTERM, and it dies. Its exit closes its descriptors: the listener’s count drops 2 → 1. The child still holds it, so the socket stays in LISTEN on port {port}.\n\n' +
-            'The child is an orphan: its parent pid is now {ppid:child#1}, the process that adopted it (forkscope’s reaper; without one, init).',
+            'The child is an orphan: its parent pid is now {ppid:child#1}, the process that adopted it (forkscope’s reaper; without one, init).\n\n' +
+            'The child also gets SIGUSR2 from the lab (see the event log): the lab’s own safety net, not the server’s behaviour. Every lab server child asks for a signal when its parent dies (PR_SET_PDEATHSIG), so that no lab process can outlive forkscope; its handler finds forkscope’s session alive and returns, and the child’s read(), restarted (SA_RESTART), goes on.',
         },
         'client2-start': {
           title: 'A new client',

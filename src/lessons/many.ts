@@ -18,20 +18,21 @@ const content: LessonContent = {
         'client5-connect': {
           title: 'Five connections in the queue',
           narration:
-            'Client 5’s handshake completes too. Five connections, all ESTABLISHED, wait in the listener’s accept queue in the order they arrived, named by no descriptor. The parent, woken, has accepted none yet.',
+            'Client 5’s handshake completes too. Five connections, all ESTABLISHED, wait in the listener’s accept queue in the order they arrived, named by no descriptor. The parent has accepted none: its poll() returned when client 1’s connection arrived, and the lab has held it since, just before accept().',
         },
         'parent-accept-returns-1': {
           title: 'accept() takes the first',
           narration: 'accept() takes the oldest connection, client 1’s, off the queue, as descriptor 4. Four still wait.',
         },
         'parent-accept-again-{n}': {
-          title: 'accept() again: no wait',
-          narration: 'The parent calls accept() again. Connections are still queued, so it does not sleep: it is woken at once for the next one.',
+          title: 'Accept again: no wait',
+          narration:
+            'The parent calls Accept again. Connections are still queued, so it does not sleep: poll() returns at once, and the lab holds the parent just before accept() takes the next one.',
         },
         'parent-accept-again-5': {
           title: 'The queue is empty',
           narration:
-            'The fifth time round, the queue is empty: the parent sleeps in accept(). Five children, each holding one connection as descriptor 4; the parent holds only the listener.',
+            'The fifth time round, the queue is empty: the parent sleeps, waiting for a connection. Five children, each holding one connection as descriptor 4; the parent holds only the listener.',
         },
         'parent-close-connfd-{n}': {
           title: 'The parent closes connfd',

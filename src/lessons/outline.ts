@@ -33,7 +33,7 @@ const content: LessonContent = {
         'parent-accept-blocks': {
           title: 'connfd = Accept(listenfd, (SA *) &cliaddr, &clilen);',
           narration:
-            'The top of the for loop. Effect: no connection is queued, so the parent sleeps inside accept(). It will stay here, using no CPU, until a client connects.',
+            'The top of the for loop. Effect: no connection is queued, so the parent sleeps in the kernel, using no CPU, until a client connects. (The lab’s Accept sleeps in poll() and calls accept() only when you press →, so that the queued connection can be seen first: lesson 1 explains.)',
         },
         'client-start': {
           title: 'The client program starts',
@@ -47,7 +47,7 @@ const content: LessonContent = {
         'client-connect': {
           title: 'Connect(sockfd, (SA *) &servaddr, sizeof(servaddr));',
           narration:
-            'The three-way handshake. Effect on the server: a completed connection in listenfd’s accept queue, named by no descriptor. The parent’s accept() has been woken, but has not returned.',
+            'The three-way handshake. Effect on the server: a completed connection in listenfd’s accept queue, named by no descriptor. The parent’s poll() has returned; the lab holds it at its gate, just before accept(). Without the lab, Accept would already have returned.',
         },
         'parent-accept-returns': {
           title: 'Accept returns: connfd = 4',
@@ -75,7 +75,7 @@ const content: LessonContent = {
         },
         'parent-accept-again': {
           title: 'Parent: around the loop, Accept again',
-          narration: 'The parent reaches the loop’s closing brace and calls accept() again. Effect: it sleeps, waiting for the next client.',
+          narration: 'The parent reaches the loop’s closing brace and calls Accept again. Effect: it sleeps, waiting for the next client.',
         },
         'child-read-blocks': {
           title: 'Child: str_echo(connfd);',
@@ -110,12 +110,12 @@ const content: LessonContent = {
         'child-exit': {
           title: 'Child: Exit(0);',
           narration:
-            'The child ends. Nothing in Figure 4.13 waits for it, so it stays a zombie (state Z) until its parent does. §5.9 adds the SIGCHLD handler that Figure 4.13 lacks (lesson 10).',
+            'The child ends. Nothing in Figure 4.13 waits for it, so it stays a zombie (state Z) until its parent does. §5.9 adds the SIGCHLD handler that Figure 4.13 lacks, calling wait() (Figure 5.7); §5.10 makes it a waitpid() loop (Figure 5.11), the one lesson 10 runs.',
         },
         'client-exit': {
           title: 'Client: Exit(0);',
           narration:
-            'The client ends; its socket stays in TIME_WAIT. Every line of Figure 4.13 has now run: the parent loops in accept() for ever, one child per client.',
+            'The client ends; its socket stays in TIME_WAIT. Every line of Figure 4.13 has now run: the parent loops through Accept and fork for ever, one child per client.',
         },
       },
       questions: {

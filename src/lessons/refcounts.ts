@@ -95,9 +95,9 @@ const content: LessonContent = {
           narration: 'The child closes listenfd (2 → 1). The connection’s count is still 2: parent and child both hold the half-closed socket.',
         },
         'parent-accept-again': {
-          title: 'The parent goes back to accept()',
+          title: 'The parent goes back to Accept',
           narration:
-            'The parent loops to accept() and sleeps. It never closes its connfd: shutdown is not close, so its descriptor 4 stays open for as long as the parent runs.',
+            'The parent loops to Accept and sleeps, waiting for a connection. It never closes its connfd: shutdown is not close, so its descriptor 4 stays open for as long as the parent runs.',
         },
         'child-read-blocks': {
           title: 'The child waits for data',

@@ -111,12 +111,12 @@ const content: LessonContent = {
           title: 'Restarting a server',
           narration:
             'The server closes first again, leaving a TIME_WAIT on its own port, {port}. Then it is killed, and restarted twice: once without SO_REUSEADDR, once with it.\n\n' +
-            'This first server sets SO_REUSEADDR too, as Stevens advises every TCP server to: Linux lets a bind share a port with a TIME_WAIT only when both sockets set it.',
+            'This first server sets SO_REUSEADDR too, as Stevens advises every TCP server to (§7.5): Linux lets a bind share a port with a TIME_WAIT only when both sockets set it.',
         },
         'parent-setsockopt-reuseaddr': {
           title: 'setsockopt(SO_REUSEADDR)',
           narration:
-            'setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, 1) returned 0. Nothing you can see changes: the option tells a later bind() to allow the port while a connection that used it is in TIME_WAIT (§7.5). It must come before bind().',
+            'setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, 1) returned 0. Nothing you can see changes. The option lets a bind() share the port with a connection that still uses it, such as one in TIME_WAIT (§7.5). On Linux both sockets must have it: the new one, and the one in TIME_WAIT, which inherits it from this listening socket through accept(). It must come before bind().',
         },
         'parent-killed': {
           title: 'The server is killed',
@@ -153,16 +153,17 @@ const content: LessonContent = {
         'parent3-bind': {
           title: 'bind() succeeds',
           narration:
-            'bind() returned 0: the same port, {port}, with the same TIME_WAIT still there ({timewait} left), and no error.',
+            'bind() returned 0: the same port, {port}, with the same TIME_WAIT still there ({timewait} left), and no error. This socket has SO_REUSEADDR, and so has the one in TIME_WAIT, from the first server.',
         },
         'parent3-listen': {
           title: 'listen(): a server again',
           narration:
-            'listen(): the restarted server listens on port {port} beside the old connection’s TIME_WAIT. A new client would come from a new port of its own, so its connection cannot be confused with the old one.',
+            'listen(): the restarted server listens on port {port} beside the old connection’s TIME_WAIT. The TIME_WAIT holds only that one connection: a new client comes, almost always, from another port, and even one from the same port would be told apart by its sequence numbers and timestamps.',
         },
         'parent3-accept-blocks': {
           title: 'The restarted server waits for clients',
-          narration: 'The restarted server sleeps in accept(). With SO_REUSEADDR, a restarted server need not wait out 2MSL.',
+          narration:
+            'The restarted server sleeps, waiting for clients. Because both it and the first server set SO_REUSEADDR, it did not have to wait out 2MSL; had the first server not set it, this bind() would have failed too.',
         },
       },
       questions: {
@@ -173,10 +174,11 @@ const content: LessonContent = {
           explanation: 'Without SO_REUSEADDR, a port still used by any connection, even one in TIME_WAIT, is “already in use”.',
         },
         'parent3-bind': {
-          prompt: 'The third server sets SO_REUSEADDR, then calls bind() on port {port}. The TIME_WAIT is still there. What happens?',
+          prompt: 'The third server sets SO_REUSEADDR, as the first one did, then calls bind() on port {port}. The TIME_WAIT is still there. What happens?',
           choices: ['bind() succeeds', 'bind() fails with EADDRINUSE again'],
           answer: 0,
-          explanation: 'SO_REUSEADDR lets bind() take a port that a connection in TIME_WAIT still uses.',
+          explanation:
+            'SO_REUSEADDR lets bind() take a port that a connection in TIME_WAIT still uses — on Linux only when both sockets have it: the new one, and the TIME_WAIT, which inherited it from the first server’s listening socket.',
         },
       },
     },

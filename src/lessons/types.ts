@@ -15,7 +15,9 @@ export interface LessonStep {
    * step's snapshot: {pid:ROLE}, {ppid:ROLE}, {port} (the server's port), {cport:ROLE}
    * (a client's local port), {fd:ROLE:KIND} (the descriptor ROLE holds on an endpoint of KIND),
    * {timewait} (what the kernel reports is left of a TIME_WAIT socket's 2MSL timer: "59.9 s"),
-   * {timer:STATE} (the same for the first socket in STATE with such a timer, e.g. FIN_WAIT_2).
+   * {timer:STATE} (the same for the first socket in STATE with such a timer, e.g. FIN_WAIT_2),
+   * {observed} (a sentence on how the kernel's view was obtained: read now, in a live run, or
+   * when the trace was recorded).
    */
   narration: string;
   /** The figure of UNP §4.8 this step reproduces. */

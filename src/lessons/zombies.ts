@@ -2,7 +2,8 @@ import { numberedClients, oneClient, serverStart } from './common.ts';
 import type { LessonContent } from './types.ts';
 
 // Lesson 10: SIGCHLD and zombies — the default (zombies pile up), SIG_IGN (none), a handler with
-// a waitpid loop (Figure 5.11), and the same handler without SA_RESTART (accept fails with EINTR).
+// a waitpid loop (Figure 5.11), and the same handler without SA_RESTART (accept fails with EINTR;
+// in that part the lab's Accept calls accept(2) directly, so the EINTR is the kernel's).
 const content: LessonContent = {
   id: 'zombies',
   parts: {
@@ -35,12 +36,13 @@ const content: LessonContent = {
           title: 'Every client served; three zombies stay',
           narration:
             'All three clients are gone; their three children stay, as zombies of pid {pid:parent}. They will go only when the parent waits for them, or when it exits and init adopts and reaps them.\n\n' +
-            'The next three parts fix this.',
+            'The next two parts fix this; the last one shows a trap in the fix.',
         },
       },
       questions: {
         'child1-exit': {
-          prompt: 'Child 1 calls exit(). Its parent, asleep in accept(), never calls wait() and leaves SIGCHLD at its default. What does the process table show for child 1?',
+          prompt:
+            'Child 1 calls exit(). Its parent, asleep waiting for the next connection, never calls wait() and leaves SIGCHLD at its default. What does the process table show for child 1?',
           choices: ['Nothing: the child is gone', 'A zombie, state Z', 'A sleeping process, state S'],
           answer: 1,
           explanation: 'A child that has exited stays a zombie until its parent collects its exit status. The default SIGCHLD disposition does not do that.',
@@ -108,7 +110,7 @@ const content: LessonContent = {
         'child1-exit': {
           title: 'Child 1 exits: the handler runs',
           narration:
-            'Child 1 exits, a zombie for now. SIGCHLD interrupts the parent, asleep in accept(), and runs sig_chld, which stops before its first waitpid(). accept() is suspended underneath.',
+            'Child 1 exits, a zombie for now. SIGCHLD interrupts the parent, asleep in poll() inside the lab’s Accept, and runs sig_chld, which stops at the lab’s gate before its first waitpid(). The wait for a connection is suspended underneath.',
         },
         'child2-exit': {
           title: 'Child 2 exits during the handler',
@@ -130,9 +132,9 @@ const content: LessonContent = {
             'The third waitpid() returned -1 with ECHILD: no children at all. The loop ends and sig_chld returns — and the pending SIGCHLD runs it again at once. It stops before waitpid().',
         },
         'parent-waitpid-echild-again': {
-          title: 'Nothing to reap; accept() goes on',
+          title: 'Nothing to reap; the wait goes on',
           narration:
-            'waitpid() says ECHILD again: nothing to do. The handler returns, and thanks to SA_RESTART the interrupted accept() is restarted: the parent sleeps in accept() as if nothing had happened.',
+            'waitpid() says ECHILD again: nothing to do. The handler returns. The kernel never restarts an interrupted poll(), but the lab’s Accept sees that the handler has SA_RESTART and polls again, as the kernel itself restarts an accept() interrupted under SA_RESTART. The parent waits for a connection as if nothing had happened.',
         },
         'client1-exit': {
           title: 'Client 1 exits',
@@ -140,7 +142,7 @@ const content: LessonContent = {
         },
         'client2-exit': {
           title: 'Client 2 exits',
-          narration: 'Client 2 ends. Both children were reaped by one handler loop; the server waits for more clients in accept().',
+          narration: 'Client 2 ends. Both children were reaped by one handler loop; the server waits for more clients.',
         },
       },
       questions: {
@@ -159,16 +161,34 @@ const content: LessonContent = {
         start: {
           title: 'The handler without SA_RESTART',
           narration:
-            'The same sig_chld handler, installed without SA_RESTART (§5.9). One client, served as usual. Watch what happens to the parent’s accept() when the child exits.',
+            'The sig_chld handler of the last part, installed this time without SA_RESTART, as Stevens’ Signal_intr does. One client, served as usual. Watch what happens to the parent’s accept() when the child exits: §5.9 shows the same with the book’s first handler (Figure 5.7), on a system whose signal() does not restart.\n\n' +
+            'So that the call SIGCHLD interrupts is a real accept(), the lab’s Accept calls accept() at once in this part: no poll() before it, and no pause with the connection in the queue.',
         },
         'parent-sigaction-handler': {
           title: 'sigaction(SIGCHLD, sig_chld), flags 0',
           narration: 'sigaction() returned 0, with flags 0: no SA_RESTART. A slow system call that this handler interrupts will not be restarted.',
         },
+        'parent-accept-blocks': {
+          title: 'accept() blocks, for real',
+          narration:
+            'The parent calls Accept(listenfd), which here calls accept() straight away. The accept queue is empty, so the kernel puts the parent to sleep inside accept() itself, not in poll() as in the other parts.',
+        },
+        'client-connect': {
+          title: 'connect(): accept() returns at once',
+          figure: '4.15',
+          narration:
+            'connect() sends a SYN; the listener answers SYN,ACK; the client’s ACK completes the handshake. The kernel wakes the parent’s accept(), which takes the connection at once and returns descriptor 4, connfd: in this part the connection spends no time in the queue that a step could show.\n\n' +
+            'The parent then stops at the lab’s gate, before fork().',
+        },
+        'parent-accept-again': {
+          title: 'The parent sleeps in accept() again',
+          narration: 'The parent loops back to Accept and sleeps inside accept() itself, until the next client connects or a signal interrupts it.',
+        },
         'child-exit': {
           title: 'The child exits: accept() is interrupted',
           narration:
-            'The child exits. SIGCHLD interrupts the parent, asleep in accept(), and sig_chld runs; it stops before waitpid(). The child is a zombie for the moment.',
+            'The child exits, a zombie for the moment. SIGCHLD interrupts the parent, asleep in accept(), and sig_chld runs; it stops at the lab’s gate before its waitpid().\n\n' +
+            'The kernel broke off accept() to run the handler. What becomes of it is decided when the handler returns.',
         },
         'parent-waitpid-reaps': {
           title: 'waitpid() reaps the child',
@@ -177,12 +197,13 @@ const content: LessonContent = {
         'parent-waitpid-echild-accept-eintr': {
           title: 'accept(): EINTR',
           narration:
-            'waitpid() returned -1, ECHILD; the handler returned. Without SA_RESTART, the interrupted accept() is not restarted: it returned -1 with errno EINTR, “Interrupted system call” (see the event log).\n\n' +
-            'Stevens’ Accept wrapper treats every error as fatal, so the server exited. A server that catches signals must call accept() again when it fails with EINTR (Figure 5.12).',
+            'waitpid() returned -1, ECHILD; the handler returned. Without SA_RESTART the kernel does not restart the interrupted accept(): it returned -1 with errno EINTR, “Interrupted system call” (see the event log).\n\n' +
+            'The lab’s Accept, like Stevens’, retries only ECONNABORTED and EPROTO (a connection aborted in the queue, §5.11). Any other error goes to err_sys, which printed “accept error: Interrupted system call” and exited with status 1. A server that catches signals must call accept() again when it fails with EINTR, as §5.9 says and the book’s final server does (Figure 5.12).',
         },
         'client-exit': {
           title: 'The client exits',
-          narration: 'The client ends, its socket in TIME_WAIT. The server is gone: killed by a child exiting normally.',
+          narration:
+            'The client ends, its socket in TIME_WAIT. The server is gone, and no signal killed it: it exited with status 1 through err_sys, because a child’s exit interrupted an accept() that was not restarted.',
         },
       },
       questions: {

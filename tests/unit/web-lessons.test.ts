@@ -192,4 +192,17 @@ describe('web lessons: the flagship lesson', () => {
     const connect = replay.atStep(stepAfter('client-connect'));
     expect(snapshotResolver(connect, port)('cport', ['client#1'])).toMatch(/^\d+$/);
   });
+
+  it('says truly where the kernel’s view came from: read now in a live run, or when the trace was recorded', () => {
+    const start = flagship.steps['start']!.narration;
+    const said = (mode: 'live' | 'recorded' | 'connecting' | null) => fillPlaceholders(start, snapshotResolver(null, null, mode));
+    expect(said('recorded')).toMatch(/This trace was recorded from the real kernel/);
+    expect(said('recorded')).not.toMatch(/companion reads/);
+    expect(said('live')).toMatch(/the companion reads the real kernel/);
+    expect(said('live')).not.toMatch(/recorded/);
+    for (const mode of ['connecting', null] as const) {
+      expect(said(mode)).toMatch(/in a live run or when a trace is recorded/);
+      expect(said(mode)).not.toMatch(/observed/);
+    }
+  });
 });

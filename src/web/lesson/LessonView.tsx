@@ -149,7 +149,7 @@ function LessonPart({ lesson, part, scenario, partContent, initialStep, question
   const keys = useMemo(() => ({ next: nav.next, prev: nav.prev, first: nav.first, last: nav.last }), [nav.next, nav.prev, nav.first, nav.last]);
   useStepKeys(keys);
 
-  const resolve = snapshotResolver(snapshot, view.header?.scenario.port ?? null);
+  const resolve = snapshotResolver(snapshot, view.header?.scenario.port ?? null, mode);
   const current = shown ?? nav.step;
   const revealed = shown !== null ? questionBefore(partContent, scenario, shown) : null;
   const revealAnswer = revealed ? answerOf(progress, lesson.id, part.id, revealed.key) : null;
