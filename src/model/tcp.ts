@@ -6,6 +6,8 @@
 // Abortive close (the ABORT call, §3.10.5: SO_LINGER 0, or close with unread data on Linux) sends
 // a RST from any synchronized state and enters CLOSED.
 //
+// Beyond the figure, the segments §3.10.7 ("SEGMENT ARRIVES") answers:
+//   - LISTEN answers any ACK-bearing segment with RST and ignores a RST (§3.10.7.2);
 // The machine is driven with xstate's pure `initialTransition`/`transition`: it never runs
 // anything itself. The actions it returns ('sendSyn', 'sendSynAck', 'sendAck', 'sendFin',
 // 'sendRst', 'sendData', 'deliverData', 'startTimeWait' …) tell the system model which segments
@@ -26,7 +28,8 @@ export type TcpEvent =
   | { type: 'SEND' } // write(); in LISTEN it turns the listener into an active open
   | { type: 'CLOSE' } // the last close() of the socket, or shutdown(SHUT_WR)
   | { type: 'ABORT' } // abortive close: SO_LINGER 0, or close with unread data
-  // Segments arriving (the system model classifies each received segment).
+  // Segments arriving (the system model classifies each received segment). Every one but a lone
+  // SYN carries an ACK, as RFC 9293 requires once a SYN has been answered.
   | { type: 'RCV_SYN' }
   | { type: 'RCV_SYN_ACK' }
   /** A segment with ACK and no SYN/FIN/RST/data. `acksFin`: its ack number covers the FIN we sent. */
@@ -128,7 +131,15 @@ export const tcpMachine = setup({
         SEND: { target: 'SYN_SENT', actions: ['clearPassive', 'sendSyn'] },
         CLOSE: { target: 'CLOSED', actions: ['deleteTcb'] },
         ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
-        // A RST in LISTEN is ignored (§3.10.7.2).
+        // "Any acknowledgment is bad if it arrives on a connection still in the LISTEN state"
+        // (§3.10.7.2): every segment but a lone SYN carries an ACK, and is answered with
+        // <SEQ=SEG.ACK><CTL=RST>. The listener stays.
+        RCV_ACK: { actions: ['sendRst'] },
+        RCV_SYN_ACK: { actions: ['sendRst'] },
+        RCV_DATA: { actions: ['sendRst'] },
+        RCV_FIN: { actions: ['sendRst'] },
+        // "An incoming RST should be ignored" (§3.10.7.2).
+        RCV_RST: {},
       },
     },
     SYN_SENT: {

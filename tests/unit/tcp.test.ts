@@ -68,6 +68,10 @@ const ROWS: Row[] = [
   { from: 'LISTEN', behaviour: 'goes to SYN_SENT on SEND and sends SYN', event: E.send, to: 'SYN_SENT', actions: ['sendSyn'] },
   { from: 'LISTEN', behaviour: 'goes to CLOSED on close and deletes the TCB', event: E.close, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'LISTEN', behaviour: 'ignores a RST', event: E.rst, to: 'LISTEN', actions: [] },
+  { from: 'LISTEN', behaviour: 'answers an ACK with RST and keeps listening (§3.10.7.2)', event: E.ack, to: 'LISTEN', actions: ['sendRst'] },
+  { from: 'LISTEN', behaviour: 'answers a SYN+ACK with RST and keeps listening', event: E.synAck, to: 'LISTEN', actions: ['sendRst'] },
+  { from: 'LISTEN', behaviour: 'answers data (which carries an ACK) with RST and keeps listening', event: E.data, to: 'LISTEN', actions: ['sendRst'] },
+  { from: 'LISTEN', behaviour: 'answers a FIN (which carries an ACK) with RST and keeps listening', event: E.fin, to: 'LISTEN', actions: ['sendRst'] },
   // SYN_SENT
   { from: 'SYN_SENT', behaviour: 'goes to ESTABLISHED on SYN+ACK and sends ACK', event: E.synAck, to: 'ESTABLISHED', actions: ['sendAck'] },
   { from: 'SYN_SENT', behaviour: 'goes to SYN_RECEIVED on a SYN (simultaneous open) and sends SYN+ACK', event: E.syn, to: 'SYN_RECEIVED', actions: ['sendSynAck'] },
