@@ -7,11 +7,14 @@
 // a RST from any synchronized state and enters CLOSED.
 //
 // Beyond the figure, the segments §3.10.7 ("SEGMENT ARRIVES") answers:
-//   - LISTEN answers any ACK-bearing segment with RST and ignores a RST (§3.10.7.2);
+//   - LISTEN answers any ACK-bearing segment with RST and ignores a RST (§3.10.7.2).
+//   - SYN-SENT answers an ACK without SYN with RST (the model cannot check its number, so it is
+//     the unacceptable one) and, as Linux does, sends its SYN again at once (§3.10.7.3).
+//
 // The machine is driven with xstate's pure `initialTransition`/`transition`: it never runs
 // anything itself. The actions it returns ('sendSyn', 'sendSynAck', 'sendAck', 'sendFin',
-// 'sendRst', 'sendData', 'deliverData', 'startTimeWait' …) tell the system model which segments
-// to put on the wire and what to do with received bytes.
+// 'sendRst', 'retransmitSyn', 'sendData', 'deliverData', 'startTimeWait' …) tell the system
+// model which segments to put on the wire and what to do with received bytes.
 
 import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
 import type { TcpState } from '../trace/types.ts';
@@ -52,6 +55,7 @@ export type TcpAction =
   | 'sendAck'
   | 'sendFin'
   | 'sendRst'
+  | 'retransmitSyn'
   | 'sendData'
   | 'deliverData'
   | 'deliverEof'
@@ -68,6 +72,7 @@ export const TCP_ACTIONS: readonly TcpAction[] = [
   'sendAck',
   'sendFin',
   'sendRst',
+  'retransmitSyn',
   'sendData',
   'deliverData',
   'deliverEof',
@@ -93,6 +98,7 @@ export const tcpMachine = setup({
     sendAck: named,
     sendFin: named,
     sendRst: named,
+    retransmitSyn: named,
     sendData: named,
     deliverData: named,
     deliverEof: named,
@@ -150,6 +156,15 @@ export const tcpMachine = setup({
         CLOSE: { target: 'CLOSED', actions: ['deleteTcb'] },
         ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
         RCV_RST: { target: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
+        // An ACK without SYN (§3.10.7.3, "first, check the ACK bit"): the model cannot compare
+        // SEG.ACK with ISS and SND.NXT, so it takes it as unacceptable — on loopback it is the
+        // challenge ACK of a connection that still holds the same pair of addresses. Answered with
+        // <SEQ=SEG.ACK><CTL=RST>, staying in SYN_SENT. Linux then re-arms the SYN timer at its
+        // minimum ("Previous FIN/ACK or RST/ACK might be ignored", tcp_rcv_synsent_state_process),
+        // so the SYN goes again at once: 10–16 ms later on this machine's loopback.
+        RCV_ACK: { actions: ['sendRst', 'retransmitSyn'] },
+        RCV_DATA: { actions: ['sendRst', 'retransmitSyn'] },
+        RCV_FIN: { actions: ['sendRst', 'retransmitSyn'] },
       },
     },
     SYN_RECEIVED: {

@@ -77,6 +77,9 @@ const ROWS: Row[] = [
   { from: 'SYN_SENT', behaviour: 'goes to SYN_RECEIVED on a SYN (simultaneous open) and sends SYN+ACK', event: E.syn, to: 'SYN_RECEIVED', actions: ['sendSynAck'] },
   { from: 'SYN_SENT', behaviour: 'goes to CLOSED on close', event: E.close, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'SYN_SENT', behaviour: 'goes to CLOSED on RST (connection refused)', event: E.rst, to: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
+  { from: 'SYN_SENT', behaviour: 'answers an ACK without SYN with RST, stays and sends its SYN again (§3.10.7.3)', event: E.ack, to: 'SYN_SENT', actions: ['sendRst', 'retransmitSyn'] },
+  { from: 'SYN_SENT', behaviour: 'answers data without SYN with RST, stays and sends its SYN again', event: E.data, to: 'SYN_SENT', actions: ['sendRst', 'retransmitSyn'] },
+  { from: 'SYN_SENT', behaviour: 'answers a FIN without SYN with RST, stays and sends its SYN again', event: E.fin, to: 'SYN_SENT', actions: ['sendRst', 'retransmitSyn'] },
   // SYN_RECEIVED
   { from: 'SYN_RECEIVED (passive)', behaviour: 'goes to ESTABLISHED on the ACK of its SYN', event: E.ack, to: 'ESTABLISHED', actions: [] },
   { from: 'SYN_RECEIVED (simultaneous open)', behaviour: 'goes to ESTABLISHED on the ACK of its SYN', event: E.ack, to: 'ESTABLISHED', actions: [] },
