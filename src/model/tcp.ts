@@ -9,7 +9,8 @@
 // Beyond the figure, the segments §3.10.7 ("SEGMENT ARRIVES") answers:
 //   - LISTEN answers any ACK-bearing segment with RST and ignores a RST (§3.10.7.2).
 //   - SYN-SENT answers an ACK without SYN with RST (the model cannot check its number, so it is
-//     the unacceptable one) and, as Linux does, sends its SYN again at once (§3.10.7.3).
+//     the unacceptable one) and, as Linux does, sends its SYN again at once (§3.10.7.3);
+//   - SYN-RECEIVED goes to CLOSE-WAIT on a FIN, acknowledging it, as ESTABLISHED does (§3.10.7.4).
 //
 // The machine is driven with xstate's pure `initialTransition`/`transition`: it never runs
 // anything itself. The actions it returns ('sendSyn', 'sendSynAck', 'sendAck', 'sendFin',
@@ -170,6 +171,11 @@ export const tcpMachine = setup({
     SYN_RECEIVED: {
       on: {
         RCV_ACK: { target: 'ESTABLISHED' }, // ACK of SYN
+        // A FIN (§3.10.7.4): its ACK acknowledges our SYN ("fifth, check the ACK field": enter
+        // ESTABLISHED and continue), then "eighth, check the FIN bit": signal "connection closing",
+        // advance RCV.NXT over the FIN, send an acknowledgment for it, and — SYN-RECEIVED as
+        // ESTABLISHED — enter CLOSE-WAIT.
+        RCV_FIN: { target: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
         CLOSE: { target: 'FIN_WAIT_1', actions: ['sendFin'] },
         ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
         RCV_RST: [

@@ -87,6 +87,8 @@ const ROWS: Row[] = [
   { from: 'SYN_RECEIVED (passive)', behaviour: 'returns to LISTEN on RST after a passive OPEN (note 1)', event: E.rst, to: 'LISTEN', actions: [] },
   { from: 'SYN_RECEIVED (simultaneous open)', behaviour: 'goes to CLOSED on RST after an active OPEN (note 1)', event: E.rst, to: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
   { from: 'SYN_RECEIVED (passive)', behaviour: 'goes to CLOSED on abort and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+  { from: 'SYN_RECEIVED (passive)', behaviour: 'goes to CLOSE_WAIT on a FIN and acknowledges it (§3.10.7.4)', event: E.fin, to: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
+  { from: 'SYN_RECEIVED (simultaneous open)', behaviour: 'goes to CLOSE_WAIT on a FIN and acknowledges it', event: E.fin, to: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
   // ESTABLISHED
   { from: 'ESTABLISHED', behaviour: 'goes to FIN_WAIT_1 on close and sends FIN', event: E.close, to: 'FIN_WAIT_1', actions: ['sendFin'] },
   { from: 'ESTABLISHED', behaviour: 'goes to CLOSE_WAIT on FIN and sends ACK', event: E.fin, to: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
