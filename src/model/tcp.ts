@@ -7,15 +7,19 @@
 // a RST from any synchronized state and enters CLOSED.
 //
 // Beyond the figure, the segments §3.10.7 ("SEGMENT ARRIVES") answers:
-//   - LISTEN answers any ACK-bearing segment with RST and ignores a RST (§3.10.7.2).
+//   - LISTEN answers any ACK-bearing segment with RST and ignores a RST (§3.10.7.2);
 //   - SYN-SENT answers an ACK without SYN with RST (the model cannot check its number, so it is
 //     the unacceptable one) and, as Linux does, sends its SYN again at once (§3.10.7.3);
-//   - SYN-RECEIVED goes to CLOSE-WAIT on a FIN, acknowledging it, as ESTABLISHED does (§3.10.7.4).
+//   - SYN-RECEIVED goes to CLOSE-WAIT on a FIN, acknowledging it, as ESTABLISHED does (§3.10.7.4);
+//   - a SYN in ESTABLISHED, FIN-WAIT-1/2, CLOSE-WAIT, CLOSING or LAST-ACK gets a challenge ACK and
+//     changes nothing (RFC 5961 §4, adopted by §3.10.7.4). Not in SYN-RECEIVED, where RFC 9293
+//     returns a passive open to LISTEN and Linux repeats its SYN+ACK: on loopback the handshake
+//     is over before any second SYN could come.
 //
 // The machine is driven with xstate's pure `initialTransition`/`transition`: it never runs
 // anything itself. The actions it returns ('sendSyn', 'sendSynAck', 'sendAck', 'sendFin',
-// 'sendRst', 'retransmitSyn', 'sendData', 'deliverData', 'startTimeWait' …) tell the system
-// model which segments to put on the wire and what to do with received bytes.
+// 'sendChallengeAck', 'sendRst', 'retransmitSyn', 'sendData', 'deliverData', 'startTimeWait' …)
+// tell the system model which segments to put on the wire and what to do with received bytes.
 
 import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
 import type { TcpState } from '../trace/types.ts';
@@ -54,6 +58,7 @@ export type TcpAction =
   | 'sendSyn'
   | 'sendSynAck'
   | 'sendAck'
+  | 'sendChallengeAck'
   | 'sendFin'
   | 'sendRst'
   | 'retransmitSyn'
@@ -71,6 +76,7 @@ export const TCP_ACTIONS: readonly TcpAction[] = [
   'sendSyn',
   'sendSynAck',
   'sendAck',
+  'sendChallengeAck',
   'sendFin',
   'sendRst',
   'retransmitSyn',
@@ -97,6 +103,7 @@ export const tcpMachine = setup({
     sendSyn: named,
     sendSynAck: named,
     sendAck: named,
+    sendChallengeAck: named,
     sendFin: named,
     sendRst: named,
     retransmitSyn: named,
@@ -189,6 +196,13 @@ export const tcpMachine = setup({
         SEND: { actions: ['sendData'] },
         RCV_DATA: { actions: ['deliverData', 'sendAck'] },
         RCV_ACK: {},
+        // A SYN in a synchronized state, whatever its number, gets a challenge ACK
+        // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and is dropped (RFC 5961 §4, RFC 9293 §3.10.7.4):
+        // a peer that really lost the connection answers it with RST. Here and in FIN_WAIT_1,
+        // FIN_WAIT_2, CLOSE_WAIT, CLOSING and LAST_ACK; TIME_WAIT has Linux's own rule, below.
+        // (Seen on this machine in ESTABLISHED and CLOSE_WAIT: a hand-made SYN on the same pair
+        // of addresses is answered with an ACK of exactly SND.NXT and RCV.NXT, state unchanged.)
+        RCV_SYN: { actions: ['sendChallengeAck'] },
         CLOSE: { target: 'FIN_WAIT_1', actions: ['sendFin'] },
         RCV_FIN: { target: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
         ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
@@ -198,6 +212,7 @@ export const tcpMachine = setup({
     FIN_WAIT_1: {
       on: {
         RCV_ACK: [{ guard: 'acksOurFin', target: 'FIN_WAIT_2' }, {}],
+        RCV_SYN: { actions: ['sendChallengeAck'] },
         RCV_DATA: { actions: ['deliverData', 'sendAck'] },
         RCV_FIN: [
           // Note 2: the FIN also acknowledges ours.
@@ -212,6 +227,7 @@ export const tcpMachine = setup({
     FIN_WAIT_2: {
       on: {
         RCV_ACK: {},
+        RCV_SYN: { actions: ['sendChallengeAck'] },
         RCV_DATA: { actions: ['deliverData', 'sendAck'] },
         RCV_FIN: { target: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
         ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
@@ -222,6 +238,7 @@ export const tcpMachine = setup({
       on: {
         SEND: { actions: ['sendData'] },
         RCV_ACK: {},
+        RCV_SYN: { actions: ['sendChallengeAck'] },
         CLOSE: { target: 'LAST_ACK', actions: ['sendFin'] },
         ABORT: { target: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
         RCV_RST: { target: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
@@ -230,6 +247,7 @@ export const tcpMachine = setup({
     CLOSING: {
       on: {
         RCV_ACK: [{ guard: 'acksOurFin', target: 'TIME_WAIT', actions: ['startTimeWait'] }, {}],
+        RCV_SYN: { actions: ['sendChallengeAck'] },
         // ABORT in CLOSING, LAST-ACK, TIME-WAIT: "respond ok, delete TCB, enter CLOSED" (no RST).
         ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
         RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
@@ -238,6 +256,7 @@ export const tcpMachine = setup({
     LAST_ACK: {
       on: {
         RCV_ACK: [{ guard: 'acksOurFin', target: 'CLOSED', actions: ['deleteTcb'] }, {}],
+        RCV_SYN: { actions: ['sendChallengeAck'] },
         ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
         RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
       },

@@ -96,6 +96,7 @@ const ROWS: Row[] = [
   { from: 'ESTABLISHED', behaviour: 'acknowledges data and stays', event: E.data, to: 'ESTABLISHED', actions: ['deliverData', 'sendAck'] },
   { from: 'ESTABLISHED', behaviour: 'goes to CLOSED on abort (SO_LINGER 0) and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
   { from: 'ESTABLISHED', behaviour: 'goes to CLOSED on RST (connection reset)', event: E.rst, to: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+  { from: 'ESTABLISHED', behaviour: 'answers a SYN with a challenge ACK and stays (RFC 5961 §4)', event: E.syn, to: 'ESTABLISHED', actions: ['sendChallengeAck'] },
   // FIN_WAIT_1
   { from: 'FIN_WAIT_1', behaviour: 'goes to FIN_WAIT_2 on the ACK of its FIN', event: E.ackOfFin, to: 'FIN_WAIT_2', actions: [] },
   { from: 'FIN_WAIT_1', behaviour: 'stays on an ACK that does not cover its FIN', event: E.ack, to: 'FIN_WAIT_1', actions: [] },
@@ -103,24 +104,29 @@ const ROWS: Row[] = [
   { from: 'FIN_WAIT_1', behaviour: 'goes to TIME_WAIT on a FIN that acknowledges its FIN (note 2)', event: E.finAckingOurs, to: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
   { from: 'FIN_WAIT_1', behaviour: 'goes to CLOSED on abort and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
   { from: 'FIN_WAIT_1', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+  { from: 'FIN_WAIT_1', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'FIN_WAIT_1', actions: ['sendChallengeAck'] },
   // FIN_WAIT_2
   { from: 'FIN_WAIT_2', behaviour: 'goes to TIME_WAIT on FIN, sends ACK and starts the 2MSL timer', event: E.fin, to: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
   { from: 'FIN_WAIT_2', behaviour: 'accepts data (half close) and acknowledges it', event: E.data, to: 'FIN_WAIT_2', actions: ['deliverData', 'sendAck'] },
   { from: 'FIN_WAIT_2', behaviour: 'goes to CLOSED on abort and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
   { from: 'FIN_WAIT_2', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+  { from: 'FIN_WAIT_2', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'FIN_WAIT_2', actions: ['sendChallengeAck'] },
   // CLOSE_WAIT
   { from: 'CLOSE_WAIT', behaviour: 'goes to LAST_ACK on close and sends FIN', event: E.close, to: 'LAST_ACK', actions: ['sendFin'] },
   { from: 'CLOSE_WAIT', behaviour: 'may still send data', event: E.send, to: 'CLOSE_WAIT', actions: ['sendData'] },
   { from: 'CLOSE_WAIT', behaviour: 'goes to CLOSED on abort and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
   { from: 'CLOSE_WAIT', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+  { from: 'CLOSE_WAIT', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'CLOSE_WAIT', actions: ['sendChallengeAck'] },
   // CLOSING
   { from: 'CLOSING', behaviour: 'goes to TIME_WAIT on the ACK of its FIN and starts the 2MSL timer', event: E.ackOfFin, to: 'TIME_WAIT', actions: ['startTimeWait'] },
   { from: 'CLOSING', behaviour: 'goes to CLOSED on abort without sending RST', event: E.abort, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'CLOSING', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['deleteTcb'] },
+  { from: 'CLOSING', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'CLOSING', actions: ['sendChallengeAck'] },
   // LAST_ACK
   { from: 'LAST_ACK', behaviour: 'goes to CLOSED on the ACK of its FIN', event: E.ackOfFin, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'LAST_ACK', behaviour: 'stays on an ACK that does not cover its FIN', event: E.ack, to: 'LAST_ACK', actions: [] },
   { from: 'LAST_ACK', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['deleteTcb'] },
+  { from: 'LAST_ACK', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'LAST_ACK', actions: ['sendChallengeAck'] },
   // TIME_WAIT
   { from: 'TIME_WAIT', behaviour: 'goes to CLOSED when 2MSL runs out', event: E.timeout, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'TIME_WAIT', behaviour: 'acknowledges a retransmitted FIN and restarts the 2MSL timer', event: E.fin, to: 'TIME_WAIT', actions: ['sendAck', 'restartTimeWait'] },
