@@ -14,11 +14,13 @@
 //   - a SYN in ESTABLISHED, FIN-WAIT-1/2, CLOSE-WAIT, CLOSING or LAST-ACK gets a challenge ACK and
 //     changes nothing (RFC 5961 §4, adopted by §3.10.7.4). Not in SYN-RECEIVED, where RFC 9293
 //     returns a passive open to LISTEN and Linux repeats its SYN+ACK: on loopback the handshake
-//     is over before any second SYN could come.
+//     is over before any second SYN could come;
+//   - a SYN in TIME-WAIT, as Linux does: when it opens a new connection (the guard `synReopens`)
+//     the TIME-WAIT ends and the listener takes the SYN; otherwise a challenge ACK (§3.10.7.4).
 //
 // The machine is driven with xstate's pure `initialTransition`/`transition`: it never runs
 // anything itself. The actions it returns ('sendSyn', 'sendSynAck', 'sendAck', 'sendFin',
-// 'sendChallengeAck', 'sendRst', 'retransmitSyn', 'sendData', 'deliverData', 'startTimeWait' …)
+// 'sendChallengeAck', 'sendRst', 'retransmitSyn', 'passSynToListener', 'startTimeWait' …)
 // tell the system model which segments to put on the wire and what to do with received bytes.
 
 import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
@@ -38,7 +40,12 @@ export type TcpEvent =
   | { type: 'ABORT' } // abortive close: SO_LINGER 0, or close with unread data
   // Segments arriving (the system model classifies each received segment). Every one but a lone
   // SYN carries an ACK, as RFC 9293 requires once a SYN has been answered.
-  | { type: 'RCV_SYN' }
+  /**
+   * A SYN. `reopens`: in TIME_WAIT, Linux takes it as the opening of a new connection on the same
+   * pair of addresses (tcp_timewait_state_process returns TCP_TW_SYN: its sequence number is above
+   * RCV.NXT or its timestamp newer) and a listener is there to take it.
+   */
+  | { type: 'RCV_SYN'; reopens?: boolean }
   | { type: 'RCV_SYN_ACK' }
   /** A segment with ACK and no SYN/FIN/RST/data. `acksFin`: its ack number covers the FIN we sent. */
   | { type: 'RCV_ACK'; acksFin?: boolean }
@@ -62,6 +69,7 @@ export type TcpAction =
   | 'sendFin'
   | 'sendRst'
   | 'retransmitSyn'
+  | 'passSynToListener'
   | 'sendData'
   | 'deliverData'
   | 'deliverEof'
@@ -80,6 +88,7 @@ export const TCP_ACTIONS: readonly TcpAction[] = [
   'sendFin',
   'sendRst',
   'retransmitSyn',
+  'passSynToListener',
   'sendData',
   'deliverData',
   'deliverEof',
@@ -107,6 +116,7 @@ export const tcpMachine = setup({
     sendFin: named,
     sendRst: named,
     retransmitSyn: named,
+    passSynToListener: named,
     sendData: named,
     deliverData: named,
     deliverEof: named,
@@ -120,6 +130,7 @@ export const tcpMachine = setup({
   guards: {
     passivelyOpened: ({ context }) => context.passive,
     acksOurFin: ({ event }) => (event.type === 'RCV_FIN' || event.type === 'RCV_ACK') && event.acksFin === true,
+    synReopens: ({ event }) => event.type === 'RCV_SYN' && event.reopens === true,
   },
 }).createMachine({
   id: 'tcp',
@@ -266,6 +277,32 @@ export const tcpMachine = setup({
         TIMEOUT_2MSL: { target: 'CLOSED', actions: ['deleteTcb'] },
         // A retransmitted FIN is acknowledged again and restarts the 2MSL timer (§3.10.7.4).
         RCV_FIN: { actions: ['sendAck', 'restartTimeWait'] },
+        // A SYN on the same pair of addresses follows Linux (tcp_timewait_state_process; RFC 9293
+        // §3.10.7.4 lets TIME-WAIT accept a new connection when timestamps allow, RFC 6191): one
+        // that opens a new connection (`reopens`) ends the TIME_WAIT and goes on to the listener,
+        // which answers it as any SYN; any other gets the challenge ACK, and the 2MSL timer runs
+        // on (Linux does not restart it for a SYN without ACK).
+        //
+        // Observed on this machine (Linux 6.18, loopback, each run in a network namespace of its
+        // own, segments read from an AF_PACKET socket on lo): a server accepts a connection from a
+        // client bound with SO_REUSEADDR to 127.0.0.1:40000 and closes first, so its end waits in
+        // TIME_WAIT; the client then binds that port again and connects.
+        //   - Timestamps on (the default): SYN, SYN+ACK from the listener (its ISS the old SND.NXT
+        //     + 65537, Linux's tw_isn), ACK; the TIME_WAIT is gone and connect() returns at once —
+        //     even when the new SYN's number is below RCV.NXT (100 MB sent on the old connection),
+        //     as its timestamp is newer. Timestamps off, with a number above RCV.NXT: the same.
+        //   - Timestamps off and a number below RCV.NXT: the TIME_WAIT answers with an ACK
+        //     <SEQ=SND.NXT><ACK=RCV.NXT>; the client (SYN_SENT) answers it with RST <SEQ=SEG.ACK>,
+        //     which ends the TIME_WAIT (tcp_rfc1337 = 0); the client's SYN goes again 10–16 ms
+        //     later and the listener takes it.
+        //   - No listener any more: the TIME_WAIT answers even a newer SYN with that ACK; RST, the
+        //     SYN again, then RST+ACK from the closed port: connect() fails with ECONNREFUSED.
+        // The system model cannot see timestamps: it sets `reopens` whenever a listener is there,
+        // since with timestamps on every SYN a person steps to is newer than the old connection.
+        RCV_SYN: [
+          { guard: 'synReopens', target: 'CLOSED', actions: ['deleteTcb', 'passSynToListener'] },
+          { actions: ['sendChallengeAck'] },
+        ],
         ABORT: { target: 'CLOSED', actions: ['deleteTcb'] },
         RCV_RST: { target: 'CLOSED', actions: ['deleteTcb'] },
       },
@@ -306,7 +343,8 @@ const memo = new Map<string, TcpStepResult>();
 
 function memoKey(from: TcpMachineState, event: TcpEvent): string {
   const acks = 'acksFin' in event && event.acksFin ? '+' : '';
-  return `${from.state}|${from.passive ? 'p' : 'a'}|${event.type}${acks}`;
+  const reopens = 'reopens' in event && event.reopens ? '*' : '';
+  return `${from.state}|${from.passive ? 'p' : 'a'}|${event.type}${acks}${reopens}`;
 }
 
 /** Apply one event with xstate's pure `transition`; returns the next state and the actions to perform. */

@@ -21,6 +21,7 @@ const E = {
   close: { type: 'CLOSE' },
   abort: { type: 'ABORT' },
   syn: { type: 'RCV_SYN' },
+  synReopening: { type: 'RCV_SYN', reopens: true },
   synAck: { type: 'RCV_SYN_ACK' },
   ack: { type: 'RCV_ACK' },
   ackOfFin: { type: 'RCV_ACK', acksFin: true },
@@ -131,6 +132,8 @@ const ROWS: Row[] = [
   { from: 'TIME_WAIT', behaviour: 'goes to CLOSED when 2MSL runs out', event: E.timeout, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'TIME_WAIT', behaviour: 'acknowledges a retransmitted FIN and restarts the 2MSL timer', event: E.fin, to: 'TIME_WAIT', actions: ['sendAck', 'restartTimeWait'] },
   { from: 'TIME_WAIT', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['deleteTcb'] },
+  { from: 'TIME_WAIT', behaviour: 'ends on a SYN that opens a new connection and passes it to the listener (Linux TCP_TW_SYN)', event: E.synReopening, to: 'CLOSED', actions: ['deleteTcb', 'passSynToListener'] },
+  { from: 'TIME_WAIT', behaviour: 'answers any other SYN with a challenge ACK and stays, its timer running on', event: E.syn, to: 'TIME_WAIT', actions: ['sendChallengeAck'] },
 ];
 
 describe('TCP endpoint machine (RFC 9293 Figure 5)', () => {
