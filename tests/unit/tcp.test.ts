@@ -1,5 +1,6 @@
-// Every transition of the RFC 9293 state diagram (Figure 5, with its notes), driven with xstate's
-// pure initialTransition/transition. Each state is reached by a real route from CLOSED.
+// Every transition of the RFC 9293 state diagram (Figure 5, with its notes), and the answers to
+// segments §3.10.7 gives beyond it, driven with xstate's pure initialTransition/transition. Each
+// state is reached by a real route from CLOSED.
 
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
