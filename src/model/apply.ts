@@ -18,9 +18,11 @@
 //   shutdown(SHUT_WR) sends the FIN whatever the count. A failed accept (EMFILE, EINTR) leaves the
 //   connection in the queue; closing a listener resets the connections queued on it.
 // - TCP: every endpoint is driven by the machine in tcp.ts. Segments travel on loopback, so each
-//   is delivered at once, in the order sent, and the receiver's machine answers. A connection that
-//   enters TIME_WAIT while a descriptor still names its socket moves to a separate TIME_WAIT
-//   socket, and the descriptor's socket is CLOSED (Linux's tcp_time_wait).
+//   is delivered at once, in the order sent, and the receiver's machine answers; a SYN lands on
+//   the connection that still holds its pair of addresses (a TIME_WAIT, say) before the listener
+//   (network.ts). A connection that enters TIME_WAIT while a descriptor still names its socket
+//   moves to a separate TIME_WAIT socket, and the descriptor's socket is CLOSED (Linux's
+//   tcp_time_wait).
 //
 // This file holds the appliers, one per kind of trace event; processes.ts, network.ts, draft.ts
 // and args.ts hold the semantics they share.

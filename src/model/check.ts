@@ -190,7 +190,11 @@ export function checkKernel(model: CheckedModel, kernel: KernelEvent): Disagreem
     }
     // No descriptor names it: in an accept queue, orphaned while closing, or in TIME_WAIT.
     const sameAddresses = (e: ModelEndpoint): boolean => !matched.has(e.id) && e.local === ks.local && e.remote === ks.remote;
-    const unheld = model.endpoints.find((e) => e.fileId === null && sameAddresses(e));
+    // A connection that closed in this step may share its addresses with the one that replaced it
+    // (a TIME_WAIT ended by a new SYN): the kernel lists only the live one.
+    const unheld =
+      model.endpoints.find((e) => e.fileId === null && e.state !== 'CLOSED' && sameAddresses(e)) ??
+      model.endpoints.find((e) => e.fileId === null && sameAddresses(e));
     if (unheld) {
       matched.add(unheld.id);
       compareSocket(ks, unheld);

@@ -1,5 +1,11 @@
 // Sockets in the system model: endpoints driven by the TCP machine (tcp.ts), open files with
 // reference counts, descriptors, and segments delivered at once on loopback.
+//
+// One kernel holds both ends, so it also does the demultiplexing: a segment sent to an address
+// lands on the connection that holds that pair of addresses, whatever its state (a TIME_WAIT, say),
+// else on the listener there, else nowhere (a closed port, answered with RST). The answers the
+// machine gives to a segment (a RST from CLOSED, LISTEN or SYN_SENT, a challenge ACK) go to its
+// sender, shaped after it (RFC 9293 §3.10.7).
 
 import type { EndpointKind, ModelSegment, SegmentFlag } from './types.ts';
 import type { EndpointState, FileState } from './state.ts';
@@ -77,8 +83,11 @@ export function endpointOfFd(d: Draft, pid: number, fd: number | null): Endpoint
 
 // ───────────────────────── TCP ─────────────────────────
 
-/** Move an endpoint's machine, keep its path for this step, perform the actions it returns. */
-export function fire(d: Draft, epId: string, event: TcpEvent): void {
+/**
+ * Move an endpoint's machine, keep its path for this step, perform the actions it returns.
+ * `cause`: the segment whose arrival is the event; what answers it goes back to its sender.
+ */
+export function fire(d: Draft, epId: string, event: TcpEvent, cause?: ModelSegment): void {
   const before = d.getEp(epId);
   if (!before) return;
   const result = tcpTransition(before.tcp, event);
@@ -101,11 +110,30 @@ export function fire(d: Draft, epId: string, event: TcpEvent): void {
       case 'sendAck':
         send(d, epId, ['ACK'], 0);
         break;
+      case 'sendChallengeAck':
+        // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> to whoever sent the SYN: a new socket on the same
+        // pair of addresses, not the peer the connection had.
+        send(d, epId, ['ACK'], 0, undefined, cause?.from);
+        break;
       case 'sendFin':
         send(d, epId, ['FIN', 'ACK'], 0);
         break;
       case 'sendRst':
-        send(d, epId, isSynchronized(fromState) || fromState === 'SYN_RECEIVED' ? ['RST', 'ACK'] : ['RST'], 0);
+        if (isSynchronized(fromState) || fromState === 'SYN_RECEIVED') send(d, epId, ['RST', 'ACK'], 0);
+        else if (cause) answerWithRst(d, epId, cause);
+        else send(d, epId, ['RST'], 0);
+        break;
+      case 'retransmitSyn': {
+        // The same SYN again (its sequence number), to the peer's address: where it lands is
+        // decided when it arrives, after the RST sent just before it has done its work.
+        const c = d.ep(epId);
+        c.sndNxt = c.sndNxt - 1;
+        c.peerId = null;
+        send(d, epId, ['SYN'], 0);
+        break;
+      }
+      case 'passSynToListener':
+        if (cause) passSynToListener(d, epId, cause);
         break;
       case 'startTimeWait':
       case 'restartTimeWait': {
@@ -201,33 +229,32 @@ export function flush(d: Draft): void {
 }
 
 export function deliver(d: Draft, seg: ModelSegment): void {
-  const receiver = d.getEp(seg.to);
+  const lone = seg.flags.includes('SYN') && !seg.flags.includes('ACK');
+  const receiver = d.getEp(seg.to) ?? (isEndpointId(seg.to) ? undefined : landing(d, seg.from, seg.to, lone));
   if (!receiver) {
-    // Sent to an address with no endpoint (a closed port): the kernel answers with RST.
-    if (!seg.flags.includes('RST')) {
-      const rst = d.record({
-        from: seg.to,
-        to: seg.from,
-        flags: seg.flags.includes('ACK') ? ['RST'] : ['RST', 'ACK'],
-        seq: seg.ack ?? 0,
-        ack: seg.flags.includes('ACK') ? null : seg.seq + seg.len + (seg.flags.includes('SYN') ? 1 : 0),
-        len: 0,
-      });
-      d.enqueue(rst);
-    }
+    // Sent to an address with no endpoint (a closed port): the kernel answers as CLOSED does.
+    answerWithRst(d, seg.to, seg);
     return;
   }
   const flags = seg.flags;
   const acksFin = receiver.finSeq !== null && seg.ack === receiver.finSeq + 1;
   if (flags.includes('RST')) {
-    fire(d, receiver.id, { type: 'RCV_RST' });
+    fire(d, receiver.id, { type: 'RCV_RST' }, seg);
     return;
   }
   if (flags.includes('SYN')) {
-    const e = d.ep(receiver.id);
-    e.rcvNxt = seg.seq + 1;
-    if (e.peerId === null && d.getEp(seg.from)) e.peerId = seg.from;
-    fire(d, receiver.id, flags.includes('ACK') ? { type: 'RCV_SYN_ACK' } : { type: 'RCV_SYN' });
+    const state = receiver.tcp.state;
+    if (!isSynchronized(state)) {
+      // A synchronized connection keeps its numbers: the SYN gets a challenge ACK.
+      const e = d.ep(receiver.id);
+      e.rcvNxt = seg.seq + 1;
+      if (e.peerId === null && d.getEp(seg.from)) e.peerId = seg.from;
+    }
+    // A SYN on the pair of addresses a TIME_WAIT holds opens a new connection when a listener is
+    // there to take it: Linux takes a SYN whose timestamp is newer (tcp.ts, TIME_WAIT), and with
+    // timestamps on, as they are by default, every SYN a person steps to is.
+    const reopens = state === 'TIME_WAIT' && receiver.local !== null && findListener(d, receiver.local) !== undefined;
+    fire(d, receiver.id, flags.includes('ACK') ? { type: 'RCV_SYN_ACK' } : { type: 'RCV_SYN', reopens }, seg);
     return;
   }
   if (seg.len > 0) {
@@ -238,14 +265,88 @@ export function deliver(d: Draft, seg: ModelSegment): void {
       e.bytesReceived += seg.len;
       e.unread += seg.len;
     }
-    fire(d, receiver.id, { type: 'RCV_DATA' });
+    fire(d, receiver.id, { type: 'RCV_DATA' }, seg);
   }
   if (flags.includes('FIN')) {
-    if (receiver.tcp.state !== 'CLOSED') d.ep(receiver.id).rcvNxt = seg.seq + seg.len + 1;
-    fire(d, receiver.id, { type: 'RCV_FIN', acksFin });
+    const state = receiver.tcp.state;
+    if (isSynchronized(state) || state === 'SYN_RECEIVED') d.ep(receiver.id).rcvNxt = seg.seq + seg.len + 1;
+    fire(d, receiver.id, { type: 'RCV_FIN', acksFin }, seg);
     return;
   }
-  if (seg.len === 0 && flags.includes('ACK')) fire(d, receiver.id, { type: 'RCV_ACK', acksFin });
+  if (seg.len === 0 && flags.includes('ACK')) fire(d, receiver.id, { type: 'RCV_ACK', acksFin }, seg);
+}
+
+/**
+ * The RST that answers `seg` where no synchronized connection takes it — CLOSED, LISTEN, SYN-SENT
+ * (RFC 9293 §3.10.7.1–3), or a closed port: <SEQ=SEG.ACK><CTL=RST> if it carries an ACK, else
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. A RST is never answered.
+ */
+function answerWithRst(d: Draft, fromId: string, seg: ModelSegment): void {
+  if (seg.flags.includes('RST')) return;
+  const acks = seg.flags.includes('ACK');
+  const segLen = seg.len + (seg.flags.includes('SYN') ? 1 : 0) + (seg.flags.includes('FIN') ? 1 : 0);
+  const rst = d.record({
+    from: fromId,
+    to: seg.from,
+    flags: acks ? ['RST'] : ['RST', 'ACK'],
+    seq: acks ? (seg.ack ?? 0) : 0,
+    ack: acks ? null : seg.seq + segLen,
+    len: 0,
+  });
+  d.enqueue(rst);
+}
+
+/** Endpoint ids are `ep#N`; anything else a segment is sent to is an address. */
+function isEndpointId(to: string): boolean {
+  return to.startsWith('ep#');
+}
+
+/**
+ * Where a segment from endpoint `fromId` to address `addr` lands: the connection that holds this
+ * pair of addresses, whatever its state; else the listener at `addr`, which answers a lone SYN
+ * (`syn`) with a new connection of its own; else nowhere.
+ */
+function landing(d: Draft, fromId: string, addr: string, syn: boolean): EndpointState | undefined {
+  const local = d.getEp(fromId)?.local ?? null;
+  if (local !== null) {
+    for (const e of d.allEps()) {
+      if (e.id !== fromId && e.local === addr && e.remote === local && e.tcp.state !== 'CLOSED') return e;
+    }
+  }
+  const listener = findListener(d, addr);
+  if (!listener) return undefined;
+  return syn ? newConnection(d, listener, fromId, addr) : listener;
+}
+
+/** The listener answers a SYN with a new socket of its own (Figure 4.14: in the accept queue). */
+function newConnection(d: Draft, listener: EndpointState, clientId: string, local: string): EndpointState {
+  const conn = newEndpoint(d, 'server-conn', {
+    tcp: listener.tcp,
+    path: [],
+    local,
+    remote: d.getEp(clientId)?.local ?? null,
+    peerId: clientId,
+    queuedOn: listener.id,
+    queueOrder: d.ctx.nextQueueOrder,
+    // A connection the listener creates inherits its socket options (Linux sk_clone_lock).
+    reuseAddr: listener.reuseAddr,
+    lingerZero: listener.lingerZero,
+  });
+  d.ctx.nextQueueOrder = d.ctx.nextQueueOrder + 1;
+  if (d.getEp(clientId)) d.ep(clientId).peerId = conn.id;
+  return conn;
+}
+
+/**
+ * A SYN ended the TIME_WAIT `twId` by opening a new connection on its pair of addresses: the
+ * listener there takes it as any SYN (Linux tcp_v4_rcv, TCP_TW_SYN).
+ */
+function passSynToListener(d: Draft, twId: string, syn: ModelSegment): void {
+  const local = d.getEp(twId)?.local ?? null;
+  const listener = local === null ? undefined : findListener(d, local);
+  if (local === null || !listener) return;
+  const conn = newConnection(d, listener, syn.from, local);
+  deliver(d, { ...syn, to: conn.id });
 }
 
 /** A listener for a connection to `addr`: same address, or the wildcard address with the same port. */
@@ -265,26 +366,9 @@ export function activeOpen(d: Draft, clientId: string, addr: string): void {
   const client = d.ep(clientId);
   client.kind = 'client';
   client.remote = addr;
-  const listener = findListener(d, addr);
-  if (listener) {
-    // The listener answers the SYN with a new socket of its own (Figure 4.14: in the accept queue).
-    const conn = newEndpoint(d, 'server-conn', {
-      tcp: listener.tcp,
-      path: [],
-      local: addr,
-      remote: client.local,
-      peerId: clientId,
-      queuedOn: listener.id,
-      queueOrder: d.ctx.nextQueueOrder,
-      // A connection the listener creates inherits its socket options (Linux sk_clone_lock).
-      reuseAddr: listener.reuseAddr,
-      lingerZero: listener.lingerZero,
-    });
-    d.ctx.nextQueueOrder = d.ctx.nextQueueOrder + 1;
-    d.ep(clientId).peerId = conn.id;
-  } else {
-    d.ep(clientId).peerId = null;
-  }
+  // Usually a new connection of the listener; a connection still on this pair of addresses (a
+  // TIME_WAIT, after a bind to the same port) gets the SYN first.
+  d.ep(clientId).peerId = landing(d, clientId, addr, true)?.id ?? null;
   fire(d, clientId, { type: 'ACTIVE_OPEN' });
   flush(d);
 }

@@ -3,7 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { createReplay } from '../../src/model/index.ts';
-import { TIME_WAIT_NS } from '../../src/model/apply.ts';
+import { TIME_WAIT_NS, applyTraceEvent, initialContext } from '../../src/model/apply.ts';
+import { Draft } from '../../src/model/draft.ts';
+import { flush, send } from '../../src/model/network.ts';
 import type { ModelSnapshot } from '../../src/model/types.ts';
 import {
   ANY,
@@ -15,6 +17,8 @@ import {
   TraceBuilder,
   concurrentTrace,
   header,
+  kproc,
+  ksock,
   stepOf,
 } from './builder.ts';
 
@@ -326,5 +330,139 @@ describe('segments', () => {
     const m = last(b);
     expect(m.endpoints.find((e) => e.kind === 'client')).toMatchObject({ state: 'CLOSED', error: 'reset' });
     expect(m.endpoints.find((e) => e.kind === 'listener')?.state).toBe('CLOSED');
+  });
+});
+
+describe('segments for a pair of addresses a connection still holds (RFC 9293 §3.10.7, Linux)', () => {
+  /** The server closes first: its end of CLI ↔ SERV waits in TIME_WAIT, the client's is gone. */
+  const serverClosesFirst = () =>
+    serverWithConnection()
+      .sys(PARENT, 'close', { fd: 4 }, 0)
+      .sys(CLIENT, 'read', { fd: 3, count: 4096 }, 0, { data: '' })
+      .sys(CLIENT, 'close', { fd: 3 }, 0);
+  /** A new client socket bound with SO_REUSEADDR to the same port, connecting again. */
+  const reconnect = (b: TraceBuilder, ret = 0, errno: string | null = null) =>
+    b
+      .sys(CLIENT, 'socket', {}, 3)
+      .sys(CLIENT, 'setsockopt', { fd: 3, optname: 'SO_REUSEADDR', value: 1 }, 0)
+      .sys(CLIENT, 'bind', { fd: 3, addr: CLI }, 0)
+      .call(CLIENT, 'connect', { fd: 3, addr: SERV })
+      .ret(CLIENT, 'connect', ret, ret === 0 ? { local: CLI } : {}, errno);
+
+  it('a SYN to a TIME_WAIT with a listener behind it opens a new connection: the TIME_WAIT ends, the listener answers', () => {
+    const b = serverClosesFirst();
+    const timeWait = last(b).endpoints.find((e) => e.state === 'TIME_WAIT')!;
+    expect(timeWait).toMatchObject({ local: SERV, remote: CLI, fileId: null });
+    reconnect(b);
+    // What the kernel shows then (seen on loopback): no TIME_WAIT, the new connection in the accept queue.
+    const P = kproc(PARENT, 'parent', 'S', 'running');
+    const C = kproc(CLIENT, 'client#1', 'S', 'running');
+    b.kernel([P, C], [ksock('LISTEN', ANY, '0.0.0.0:0', [[PARENT, 3]]), ksock('ESTABLISHED', CLI, SERV, [[CLIENT, 3]], 1002), ksock('ESTABLISHED', SERV, CLI, [])]);
+    const m = createReplay(b.trace()).atStep(0);
+    const conn = m.endpoints.find((e) => e.kind === 'server-conn' && e.state === 'ESTABLISHED')!;
+    const client = endpointOf(m, CLIENT, 3)!;
+    expect(m.segments.slice(-3).map(seg)).toEqual(['SYN seq=0 ack=- len=0', 'SYN+ACK seq=0 ack=1 len=0', 'ACK seq=1 ack=1 len=0']);
+    expect(m.segments.slice(-3).map((s) => [s.from, s.to])).toEqual([
+      [client.id, timeWait.id],
+      [conn.id, client.id],
+      [client.id, conn.id],
+    ]);
+    expect(m.endpoints.find((e) => e.id === timeWait.id)).toMatchObject({ state: 'CLOSED', fileId: null });
+    expect(m.endpoints.find((e) => e.id === timeWait.id)?.path.slice(-2)).toEqual(['TIME_WAIT', 'CLOSED']);
+    expect(conn).toMatchObject({ local: SERV, remote: CLI, peerId: client.id, path: ['SYN_RECEIVED', 'ESTABLISHED'] });
+    expect(client).toMatchObject({ state: 'ESTABLISHED', peerId: conn.id });
+    expect(m.disagreements).toEqual([]);
+    expect(m.notes ?? []).toEqual([]);
+    // accept takes the new connection.
+    b.events.pop();
+    b.sys(PARENT, 'accept', { fd: 3 }, 4, { local: SERV, peer: CLI });
+    expect(endpointOf(last(b), PARENT, 4)?.id).toBe(conn.id);
+  });
+
+  it('with no listener any more the TIME_WAIT answers with an ACK, the client resets it and its SYN again meets a closed port', () => {
+    const b = serverClosesFirst().sys(PARENT, 'close', { fd: 3 }, 0);
+    const timeWait = last(b).endpoints.find((e) => e.state === 'TIME_WAIT')!;
+    const before = last(b).segments.length;
+    reconnect(b, -1, 'ECONNREFUSED');
+    const m = last(b);
+    const client = endpointOf(m, CLIENT, 3)!;
+    // As on loopback: ACK <SEQ=SND.NXT><ACK=RCV.NXT>, RST <SEQ=SEG.ACK>, the same SYN, RST+ACK.
+    expect(m.segments.slice(before).map(seg)).toEqual([
+      'SYN seq=0 ack=- len=0',
+      'ACK seq=2 ack=2 len=0',
+      'RST seq=2 ack=- len=0',
+      'SYN seq=0 ack=- len=0',
+      'RST+ACK seq=0 ack=1 len=0',
+    ]);
+    expect(m.segments.slice(before).map((s) => [s.from, s.to])).toEqual([
+      [client.id, timeWait.id],
+      [timeWait.id, client.id],
+      [client.id, timeWait.id],
+      [client.id, SERV],
+      [SERV, client.id],
+    ]);
+    expect(m.endpoints.find((e) => e.id === timeWait.id)).toMatchObject({ state: 'CLOSED', fileId: null });
+    expect(m.endpoints.find((e) => e.id === timeWait.id)?.path.slice(-2)).toEqual(['TIME_WAIT', 'CLOSED']);
+    expect(client).toMatchObject({ state: 'CLOSED', error: 'refused', path: ['CLOSED', 'SYN_SENT', 'CLOSED'] });
+    expect(m.notes ?? []).toEqual([]);
+  });
+
+  it('a SYN to a synchronized connection gets a challenge ACK; the RST it draws resets it, and the SYN again reaches the listener', () => {
+    // The server's end stays in CLOSE_WAIT (the client closed, the server never does); a new client
+    // socket on the same port connects, as it may once Linux has dropped the client's orphaned
+    // FIN_WAIT_2 (tcp_fin_timeout, 60 s; the model has no such timer and keeps that end).
+    const b = serverWithConnection().sys(CLIENT, 'close', { fd: 3 }, 0);
+    const old = endpointOf(last(b), PARENT, 4)!;
+    expect(old.state).toBe('CLOSE_WAIT');
+    const before = last(b).segments.length;
+    reconnect(b);
+    const m = last(b);
+    const client = endpointOf(m, CLIENT, 3)!;
+    const conn = m.endpoints.find((e) => e.kind === 'server-conn' && e.id !== old.id)!;
+    expect(m.segments.slice(before).map(seg)).toEqual([
+      'SYN seq=0 ack=- len=0',
+      'ACK seq=1 ack=2 len=0',
+      'RST seq=2 ack=- len=0',
+      'SYN seq=0 ack=- len=0',
+      'SYN+ACK seq=0 ack=1 len=0',
+      'ACK seq=1 ack=1 len=0',
+    ]);
+    expect(m.segments.slice(before, before + 3).map((s) => [s.from, s.to])).toEqual([
+      [client.id, old.id],
+      [old.id, client.id],
+      [client.id, old.id],
+    ]);
+    expect(endpointOf(m, PARENT, 4)).toMatchObject({ id: old.id, state: 'CLOSED', error: 'reset' });
+    expect(client).toMatchObject({ state: 'ESTABLISHED', peerId: conn.id });
+    expect(conn).toMatchObject({ state: 'ESTABLISHED', queuedOn: endpointOf(m, PARENT, 3)!.id });
+  });
+
+  it('a segment for no connection at a listening port is answered by the listener: RST <SEQ=SEG.ACK> (§3.10.7.2)', () => {
+    // A client socket bound to CLI, nothing on CLI ↔ SERV: an ACK it sends to SERV reaches only the listener.
+    const b = new TraceBuilder()
+      .spawn(PARENT, 'parent', 'server')
+      .sys(PARENT, 'socket', {}, 3)
+      .sys(PARENT, 'bind', { fd: 3, addr: ANY }, 0)
+      .sys(PARENT, 'listen', { fd: 3, backlog: 5 }, 0)
+      .spawn(CLIENT, 'client#1', 'client')
+      .sys(CLIENT, 'socket', {}, 3)
+      .sys(CLIENT, 'bind', { fd: 3, addr: CLI }, 0);
+    let ctx = initialContext(b.head);
+    b.events.forEach((e, i) => (ctx = applyTraceEvent(ctx, e, i)));
+    const eps = [...ctx.endpoints.values()];
+    const client = eps.find((e) => e.kind === 'client')!;
+    const listener = eps.find((e) => e.kind === 'listener')!;
+    const d = new Draft(ctx, b.events.length, ctx.now);
+    d.ep(client.id).rcvNxt = 7;
+    send(d, client.id, ['ACK'], 0, undefined, SERV);
+    flush(d);
+    const after = d.finish();
+    const sent = [after.segments!.prev!.segment, after.segments!.segment];
+    expect(sent.map(seg)).toEqual(['ACK seq=0 ack=7 len=0', 'RST seq=7 ack=- len=0']);
+    expect(sent.map((s) => [s.from, s.to])).toEqual([
+      [client.id, SERV],
+      [listener.id, client.id],
+    ]);
+    expect(after.endpoints.get(listener.id)?.tcp.state).toBe('LISTEN');
   });
 });

@@ -1,5 +1,6 @@
-// Every transition of the RFC 9293 state diagram (Figure 5, with its notes), driven with xstate's
-// pure initialTransition/transition. Each state is reached by a real route from CLOSED.
+// Every transition of the RFC 9293 state diagram (Figure 5, with its notes), and the answers to
+// segments §3.10.7 gives beyond it, driven with xstate's pure initialTransition/transition. Each
+// state is reached by a real route from CLOSED.
 
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
@@ -21,6 +22,7 @@ const E = {
   close: { type: 'CLOSE' },
   abort: { type: 'ABORT' },
   syn: { type: 'RCV_SYN' },
+  synReopening: { type: 'RCV_SYN', reopens: true },
   synAck: { type: 'RCV_SYN_ACK' },
   ack: { type: 'RCV_ACK' },
   ackOfFin: { type: 'RCV_ACK', acksFin: true },
@@ -68,11 +70,18 @@ const ROWS: Row[] = [
   { from: 'LISTEN', behaviour: 'goes to SYN_SENT on SEND and sends SYN', event: E.send, to: 'SYN_SENT', actions: ['sendSyn'] },
   { from: 'LISTEN', behaviour: 'goes to CLOSED on close and deletes the TCB', event: E.close, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'LISTEN', behaviour: 'ignores a RST', event: E.rst, to: 'LISTEN', actions: [] },
+  { from: 'LISTEN', behaviour: 'answers an ACK with RST and keeps listening (§3.10.7.2)', event: E.ack, to: 'LISTEN', actions: ['sendRst'] },
+  { from: 'LISTEN', behaviour: 'answers a SYN+ACK with RST and keeps listening', event: E.synAck, to: 'LISTEN', actions: ['sendRst'] },
+  { from: 'LISTEN', behaviour: 'answers data (which carries an ACK) with RST and keeps listening', event: E.data, to: 'LISTEN', actions: ['sendRst'] },
+  { from: 'LISTEN', behaviour: 'answers a FIN (which carries an ACK) with RST and keeps listening', event: E.fin, to: 'LISTEN', actions: ['sendRst'] },
   // SYN_SENT
   { from: 'SYN_SENT', behaviour: 'goes to ESTABLISHED on SYN+ACK and sends ACK', event: E.synAck, to: 'ESTABLISHED', actions: ['sendAck'] },
   { from: 'SYN_SENT', behaviour: 'goes to SYN_RECEIVED on a SYN (simultaneous open) and sends SYN+ACK', event: E.syn, to: 'SYN_RECEIVED', actions: ['sendSynAck'] },
   { from: 'SYN_SENT', behaviour: 'goes to CLOSED on close', event: E.close, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'SYN_SENT', behaviour: 'goes to CLOSED on RST (connection refused)', event: E.rst, to: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
+  { from: 'SYN_SENT', behaviour: 'answers an ACK without SYN with RST, stays and sends its SYN again (§3.10.7.3)', event: E.ack, to: 'SYN_SENT', actions: ['sendRst', 'retransmitSyn'] },
+  { from: 'SYN_SENT', behaviour: 'answers data without SYN with RST, stays and sends its SYN again', event: E.data, to: 'SYN_SENT', actions: ['sendRst', 'retransmitSyn'] },
+  { from: 'SYN_SENT', behaviour: 'answers a FIN without SYN with RST, stays and sends its SYN again', event: E.fin, to: 'SYN_SENT', actions: ['sendRst', 'retransmitSyn'] },
   // SYN_RECEIVED
   { from: 'SYN_RECEIVED (passive)', behaviour: 'goes to ESTABLISHED on the ACK of its SYN', event: E.ack, to: 'ESTABLISHED', actions: [] },
   { from: 'SYN_RECEIVED (simultaneous open)', behaviour: 'goes to ESTABLISHED on the ACK of its SYN', event: E.ack, to: 'ESTABLISHED', actions: [] },
@@ -80,6 +89,8 @@ const ROWS: Row[] = [
   { from: 'SYN_RECEIVED (passive)', behaviour: 'returns to LISTEN on RST after a passive OPEN (note 1)', event: E.rst, to: 'LISTEN', actions: [] },
   { from: 'SYN_RECEIVED (simultaneous open)', behaviour: 'goes to CLOSED on RST after an active OPEN (note 1)', event: E.rst, to: 'CLOSED', actions: ['connectionRefused', 'deleteTcb'] },
   { from: 'SYN_RECEIVED (passive)', behaviour: 'goes to CLOSED on abort and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
+  { from: 'SYN_RECEIVED (passive)', behaviour: 'goes to CLOSE_WAIT on a FIN and acknowledges it (§3.10.7.4)', event: E.fin, to: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
+  { from: 'SYN_RECEIVED (simultaneous open)', behaviour: 'goes to CLOSE_WAIT on a FIN and acknowledges it', event: E.fin, to: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
   // ESTABLISHED
   { from: 'ESTABLISHED', behaviour: 'goes to FIN_WAIT_1 on close and sends FIN', event: E.close, to: 'FIN_WAIT_1', actions: ['sendFin'] },
   { from: 'ESTABLISHED', behaviour: 'goes to CLOSE_WAIT on FIN and sends ACK', event: E.fin, to: 'CLOSE_WAIT', actions: ['deliverEof', 'sendAck'] },
@@ -87,6 +98,7 @@ const ROWS: Row[] = [
   { from: 'ESTABLISHED', behaviour: 'acknowledges data and stays', event: E.data, to: 'ESTABLISHED', actions: ['deliverData', 'sendAck'] },
   { from: 'ESTABLISHED', behaviour: 'goes to CLOSED on abort (SO_LINGER 0) and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
   { from: 'ESTABLISHED', behaviour: 'goes to CLOSED on RST (connection reset)', event: E.rst, to: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+  { from: 'ESTABLISHED', behaviour: 'answers a SYN with a challenge ACK and stays (RFC 5961 §4)', event: E.syn, to: 'ESTABLISHED', actions: ['sendChallengeAck'] },
   // FIN_WAIT_1
   { from: 'FIN_WAIT_1', behaviour: 'goes to FIN_WAIT_2 on the ACK of its FIN', event: E.ackOfFin, to: 'FIN_WAIT_2', actions: [] },
   { from: 'FIN_WAIT_1', behaviour: 'stays on an ACK that does not cover its FIN', event: E.ack, to: 'FIN_WAIT_1', actions: [] },
@@ -94,28 +106,35 @@ const ROWS: Row[] = [
   { from: 'FIN_WAIT_1', behaviour: 'goes to TIME_WAIT on a FIN that acknowledges its FIN (note 2)', event: E.finAckingOurs, to: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
   { from: 'FIN_WAIT_1', behaviour: 'goes to CLOSED on abort and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
   { from: 'FIN_WAIT_1', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+  { from: 'FIN_WAIT_1', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'FIN_WAIT_1', actions: ['sendChallengeAck'] },
   // FIN_WAIT_2
   { from: 'FIN_WAIT_2', behaviour: 'goes to TIME_WAIT on FIN, sends ACK and starts the 2MSL timer', event: E.fin, to: 'TIME_WAIT', actions: ['deliverEof', 'sendAck', 'startTimeWait'] },
   { from: 'FIN_WAIT_2', behaviour: 'accepts data (half close) and acknowledges it', event: E.data, to: 'FIN_WAIT_2', actions: ['deliverData', 'sendAck'] },
   { from: 'FIN_WAIT_2', behaviour: 'goes to CLOSED on abort and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
   { from: 'FIN_WAIT_2', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+  { from: 'FIN_WAIT_2', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'FIN_WAIT_2', actions: ['sendChallengeAck'] },
   // CLOSE_WAIT
   { from: 'CLOSE_WAIT', behaviour: 'goes to LAST_ACK on close and sends FIN', event: E.close, to: 'LAST_ACK', actions: ['sendFin'] },
   { from: 'CLOSE_WAIT', behaviour: 'may still send data', event: E.send, to: 'CLOSE_WAIT', actions: ['sendData'] },
   { from: 'CLOSE_WAIT', behaviour: 'goes to CLOSED on abort and sends RST', event: E.abort, to: 'CLOSED', actions: ['sendRst', 'deleteTcb'] },
   { from: 'CLOSE_WAIT', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['connectionReset', 'deleteTcb'] },
+  { from: 'CLOSE_WAIT', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'CLOSE_WAIT', actions: ['sendChallengeAck'] },
   // CLOSING
   { from: 'CLOSING', behaviour: 'goes to TIME_WAIT on the ACK of its FIN and starts the 2MSL timer', event: E.ackOfFin, to: 'TIME_WAIT', actions: ['startTimeWait'] },
   { from: 'CLOSING', behaviour: 'goes to CLOSED on abort without sending RST', event: E.abort, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'CLOSING', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['deleteTcb'] },
+  { from: 'CLOSING', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'CLOSING', actions: ['sendChallengeAck'] },
   // LAST_ACK
   { from: 'LAST_ACK', behaviour: 'goes to CLOSED on the ACK of its FIN', event: E.ackOfFin, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'LAST_ACK', behaviour: 'stays on an ACK that does not cover its FIN', event: E.ack, to: 'LAST_ACK', actions: [] },
   { from: 'LAST_ACK', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['deleteTcb'] },
+  { from: 'LAST_ACK', behaviour: 'answers a SYN with a challenge ACK and stays', event: E.syn, to: 'LAST_ACK', actions: ['sendChallengeAck'] },
   // TIME_WAIT
   { from: 'TIME_WAIT', behaviour: 'goes to CLOSED when 2MSL runs out', event: E.timeout, to: 'CLOSED', actions: ['deleteTcb'] },
   { from: 'TIME_WAIT', behaviour: 'acknowledges a retransmitted FIN and restarts the 2MSL timer', event: E.fin, to: 'TIME_WAIT', actions: ['sendAck', 'restartTimeWait'] },
   { from: 'TIME_WAIT', behaviour: 'goes to CLOSED on RST', event: E.rst, to: 'CLOSED', actions: ['deleteTcb'] },
+  { from: 'TIME_WAIT', behaviour: 'ends on a SYN that opens a new connection and passes it to the listener (Linux TCP_TW_SYN)', event: E.synReopening, to: 'CLOSED', actions: ['deleteTcb', 'passSynToListener'] },
+  { from: 'TIME_WAIT', behaviour: 'answers any other SYN with a challenge ACK and stays, its timer running on', event: E.syn, to: 'TIME_WAIT', actions: ['sendChallengeAck'] },
 ];
 
 describe('TCP endpoint machine (RFC 9293 Figure 5)', () => {
