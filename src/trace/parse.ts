@@ -185,6 +185,8 @@ function parseHeader(o: Obj, line: number): TraceHeader {
   c.string(platform, 'release', 'platform.release');
   c.string(o, 'recordedAt');
   c.oneOf(o, 'clock', ['monotonic-ns'] as const);
+  c.optionalString(o, 'sockets'); // since 1.1; a value this build does not know is kept, not refused
+  c.optionalString(o, 'network');
   return o as unknown as TraceHeader;
 }
 
