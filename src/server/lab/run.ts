@@ -192,7 +192,7 @@ export class LabRun {
   /** The ends of this run's connections, from its events: which observed sockets are the run's (ownership.ts). */
   private readonly owned = new Ownership();
   private pending: Pending[] = [];
-  /** The process that acted in the current step (released, or killed): it caused everything else in the step. */
+  /** The process that acted in the current step (released, killed, or spawned): it caused everything else in the step. */
   private releasedPid: number | null = null;
   private seq = 0;
   private steps = 0;
@@ -476,7 +476,7 @@ export class LabRun {
     });
     const timer = setTimeout(() => onFailed(new LabError('lab-failed', `${program} did not start within ${SETTLE_TIMEOUT_MS} ms`)), SETTLE_TIMEOUT_MS);
     try {
-      await launched;
+      this.releasedPid = await launched; // the spawned process acts in this step: its spawn comes first
     } finally {
       clearTimeout(timer);
     }
