@@ -18,6 +18,8 @@
  *   - closes every descriptor but 0, 1 and 2, so listenfd is 3 as in the book;
  *   - writes {"kind":"lab-launched"} and {"kind":"lab-reaped"} lines (runner-
  *     internal, never in a trace) on stdout, which it shares with the program;
+ *     the launch is stamped before fork, so its `t` is earlier than any event
+ *     of the program, however late the reaper runs again after fork;
  *   - dies with the runner: on parent death (SIGTERM via PR_SET_PDEATHSIG) it
  *     kills the program's group, reaps everything, and exits.
  */
@@ -118,6 +120,7 @@ main(int argc, char **argv)
 	const char *env = getenv("FORKSCOPE_PPID");
 	pid_t runner = env != NULL ? (pid_t) atol(env) : getppid();
 	pid_t self = getpid(), pid, w;
+	unsigned long long launched;
 	sigset_t usr1;
 	struct sigaction sa;
 	char ppid[32];
@@ -149,6 +152,7 @@ main(int argc, char **argv)
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);	/* inherited by the program, across exec */
 
+	launched = now_ns();	/* before fork: the child may run, exec and write its first event first */
 	if ( (pid = fork()) < 0) {
 		perror("reaper: fork");
 		return 1;
@@ -177,7 +181,7 @@ main(int argc, char **argv)
 	if (terminated)
 		kill(-pid, SIGKILL);
 	line("{\"kind\":\"lab-launched\",\"t\":%llu,\"pid\":%ld,\"ppid\":%ld,\"pgid\":%ld}\n",
-	     now_ns(), (long) pid, (long) self, (long) pid);
+	     launched, (long) pid, (long) self, (long) pid);
 
 	for ( ; ; ) {
 		w = waitpid(-1, &status, 0);

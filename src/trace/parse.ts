@@ -186,6 +186,8 @@ function parseHeader(o: Obj, line: number): TraceHeader {
   c.optionalInt(o, 'minor', 0);
   c.string(o, 'recordedAt');
   c.oneOf(o, 'clock', ['monotonic-ns'] as const);
+  c.optionalString(o, 'sockets'); // since 1.1; a value this build does not know is kept, not refused
+  c.optionalString(o, 'network');
   return o as unknown as TraceHeader;
 }
 

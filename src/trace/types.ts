@@ -55,6 +55,17 @@ export interface TraceHeader {
   recordedAt: string;
   /** Unit of every event's `t`: nanoseconds of a monotonic clock, origin arbitrary. */
   clock: 'monotonic-ns';
+  /**
+   * Since 1.1: which sockets the kernel snapshots list. 'owned': the sockets a lab process holds,
+   * and the ends of the run's connections that no descriptor names, by full 4-tuple (never a
+   * socket for its port number alone). Absent: selected by port number (traces before 1.1).
+   */
+  sockets?: 'owned';
+  /**
+   * Since 1.1: the network namespace the lab ran in. 'host': the machine's own, shared with every
+   * other program (which is why `sockets` matters).
+   */
+  network?: 'host';
 }
 
 interface EventBase {

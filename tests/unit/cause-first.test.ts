@@ -23,9 +23,30 @@ describe('ordering the events of one step', () => {
     expect(labels(batch)).toEqual(['a1', 'a2', 'b1', 'b2']);
   });
 
-  it('leaves spawn steps alone', () => {
+  it('leaves a step with no acting process and no spawn alone', () => {
     const batch = [ev('return', 20, 'b'), ev('return', 10, 'a')];
     causeFirst(batch, null);
     expect(labels(batch)).toEqual(['b', 'a']);
+  });
+
+  // A spawn step as it once arrived (1 of 215 spawns in many-clients): sorted by t, the client's
+  // first call came before its spawn, because the reaper stamped the launch after fork and ran
+  // again only after the client had exec'd and written its call.
+  it('puts the spawned process’s spawn before its first call, whatever their t', () => {
+    const sortedByT = [ev('call', 30, 'client socket'), ev('spawn', 30, 'client spawn')];
+    causeFirst(sortedByT, 30);
+    expect(labels(sortedByT)).toEqual(['client spawn', 'client socket']);
+  });
+
+  it('puts a spawn before its process’s events even with no acting process, and moves nothing else', () => {
+    const batch = [ev('return', 10, 'a1'), ev('call', 30, 'c1'), ev('output', 10, 'a2'), ev('call', 30, 'c2'), ev('spawn', 30, 'c spawn'), ev('return', 10, 'a3')];
+    causeFirst(batch, null);
+    expect(labels(batch)).toEqual(['a1', 'c spawn', 'c1', 'a2', 'c2', 'a3']);
+  });
+
+  it('puts the server’s spawn first at the start, and each spawn before its own process in a step with two', () => {
+    const batch = [ev('call', 1, 'parent socket'), ev('spawn', 1, 'parent spawn'), ev('call', 2, 'x socket'), ev('spawn', 2, 'x spawn')];
+    causeFirst(batch, 1);
+    expect(labels(batch)).toEqual(['parent spawn', 'parent socket', 'x spawn', 'x socket']);
   });
 });

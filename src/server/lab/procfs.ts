@@ -72,6 +72,13 @@ export function socketFds(pid: number): { fd: number; inode: number }[] {
   return out.sort((a, b) => a.fd - b.fd);
 }
 
+/** The inodes of every socket these processes hold on descriptors 3 and up. */
+export function socketInodes(pids: Iterable<number>): Set<number> {
+  const inodes = new Set<number>();
+  for (const pid of pids) for (const { inode } of socketFds(pid)) inodes.add(inode);
+  return inodes;
+}
+
 /** Every descriptor of a process (for checks that nothing leaked into it). */
 export function openFds(pid: number): number[] {
   try {

@@ -32,10 +32,11 @@ import {
 } from '../../trace/types.ts';
 import { labAvailability, labPath } from './availability.ts';
 import { pickFreePort, portIsFree } from './ports.ts';
-import { decodeWaitStatus, listPids, readChildren, readKernelWait, readStat, socketFds } from './procfs.ts';
+import { decodeWaitStatus, listPids, readChildren, readKernelWait, readStat, socketFds, socketInodes } from './procfs.ts';
 import { GATE_SYSCALL } from '../../trace/syscalls.ts';
 import { asLabError, LabError } from './errors.ts';
 import { causeFirst } from './order.ts';
+import { Ownership } from './ownership.ts';
 import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
 import { compareSockets, dataInFlight, portOf, ResilientObserver, socketsKey, type ObservedSocket } from './sockets.ts';
 
@@ -190,8 +191,10 @@ export class LabRun {
   private readonly reaped = new Map<number, { status: number | null; signal: string | null; t: number }>();
   /** The server's port and the local ports our clients connected from: what the observer asks about. */
   private readonly ports = new Set<number>();
+  /** The ends of this run's connections, from its events: which observed sockets are the run's (ownership.ts). */
+  private readonly owned = new Ownership();
   private pending: Pending[] = [];
-  /** The process that acted in the current step (released, or killed): it caused everything else in the step. */
+  /** The process that acted in the current step (released, killed, or spawned): it caused everything else in the step. */
   private releasedPid: number | null = null;
   private seq = 0;
   private steps = 0;
@@ -361,6 +364,8 @@ export class LabRun {
       platform: { os: process.platform, release: osRelease() },
       recordedAt: new Date().toISOString(),
       clock: 'monotonic-ns',
+      sockets: 'owned',
+      network: 'host',
     };
     this.onRecord(header);
   }
@@ -474,7 +479,7 @@ export class LabRun {
     });
     const timer = setTimeout(() => onFailed(new LabError('lab-failed', `${program} did not start within ${SETTLE_TIMEOUT_MS} ms`)), SETTLE_TIMEOUT_MS);
     try {
-      await launched;
+      this.releasedPid = await launched; // the spawned process acts in this step: its spawn comes first
     } finally {
       clearTimeout(timer);
     }
@@ -584,6 +589,7 @@ export class LabRun {
         this.push({ ...e, from: 'lab' });
         return;
     }
+    this.owned.note(e);
     this.push(e);
   }
 
@@ -769,9 +775,11 @@ export class LabRun {
     return new LabError('lab-failed', `${step} did not settle within ${SETTLE_TIMEOUT_MS / 1000} s: ${what}`);
   }
 
+  /** This run's sockets (ownership.ts): the ports only narrow the observer's dump. */
   private async sampleSockets(): Promise<ObservedSocket[]> {
     const sockets = await this.observer.sample([...this.ports]);
-    return sockets.sort(compareSockets);
+    const held = socketInodes([...this.procs.values()].filter((p) => !p.gone && !p.zombie).map((p) => p.pid));
+    return this.owned.select(sockets, held).sort(compareSockets);
   }
 
   /** Re-sample TCP until no socket is in a transient state, no data is in flight, and two samples in a row agree. */
@@ -821,12 +829,9 @@ export class LabRun {
         holders.set(inode, list);
       }
     }
-    // Only this run's sockets: the server port's own (listener and connections), the ones our
-    // clients connected from, and any a lab process holds. A TIME_WAIT left by an earlier run on
-    // the same server port (it is the client's, on another local port) is not part of this one.
-    const ours = observed.filter(
-      (s) => portOf(s.local) === this.port || this.ports.has(portOf(s.local)) || (s.inode !== 0 && holders.has(s.inode)),
-    );
+    // Only this run's sockets, by what it owns (ownership.ts): the ones a lab process holds, and
+    // the ends of its connections that no descriptor names. Never by port number alone.
+    const ours = this.owned.select(observed, new Set(holders.keys()));
     const sockets: KernelSocket[] = ours.map(({ sent: _sent, received: _received, ...s }) => ({ ...s, holders: (s.inode !== 0 && holders.get(s.inode)) || [] }));
     const seen = new Set(ours.map((s) => s.inode));
     for (const [inode, list] of holders) {
