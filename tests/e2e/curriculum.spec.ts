@@ -145,7 +145,8 @@ async function stepToEnd(page: Page, total: number, answerOf: (step: number) => 
   let answered = 0;
   for (let n = Number(await indicator(page).getAttribute('data-step')); n < total - 1; n++) {
     await page.keyboard.press('ArrowRight');
-    await expect(question.or(page.locator(`[data-testid="step-indicator"][data-step="${n + 1}"]`))).toBeVisible();
+    // waitFor polls every frame (expect's retries wait 100 ms and more): a step is a frame or two.
+    await question.or(page.locator(`[data-testid="step-indicator"][data-step="${n + 1}"]`)).waitFor();
     if (await question.isVisible()) {
       await expect(question.getByRole('heading')).toBeVisible();
       await atStep(page, n); // the question comes before the step

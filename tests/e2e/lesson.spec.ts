@@ -36,7 +36,8 @@ async function pressNextUntil(page: Page, step: number) {
     const current = Number(await indicator(page).getAttribute('data-step'));
     if (current >= step) return;
     await page.keyboard.press('ArrowRight');
-    await expect(question.or(page.locator(`[data-testid="step-indicator"][data-step="${current + 1}"]`))).toBeVisible();
+    // waitFor polls every frame (expect's retries wait 100 ms and more): a step is a frame or two.
+    await question.or(page.locator(`[data-testid="step-indicator"][data-step="${current + 1}"]`)).waitFor();
     if (await question.isVisible()) await page.keyboard.press('s');
     await atStep(page, current + 1);
   }
