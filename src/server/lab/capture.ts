@@ -20,8 +20,6 @@ export type CaptureMode = 'auto' | 'off';
 
 /** How long the helper may take to start or to answer a command (a sync takes well under 1 ms). */
 const HELPER_TIMEOUT_MS = 1000;
-/** How to give the helper the right to capture, for people who are not root. */
-export const ENABLE_CAPTURE_HINT = 'run the companion as root, or sudo setcap cap_net_raw+ep build/lab/capture';
 
 /** FORKSCOPE_CAPTURE=off turns capture off; anything else leaves it to what the machine allows. */
 export function captureModeFromEnv(env: NodeJS.ProcessEnv = process.env): CaptureMode {
