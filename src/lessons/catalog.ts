@@ -64,7 +64,7 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
     summary:
       'Three segments open a connection — SYN, SYN+ACK, ACK — and the kernel exchanges them before accept() is called. Four close it, a FIN ' +
       'and an ACK in each direction, because each direction closes on its own. Sequence numbers count bytes, and a SYN or a FIN takes one ' +
-      'number too; an ack names the next byte expected. forkscope cannot capture packets on loopback: the segments are the model’s.',
+      'number too; an ack names the next byte expected. The segments are the ones captured on loopback when forkscope may capture, else the model’s.',
     parts: [{ id: 'concurrent', scenario: 'concurrent', title: 'One connection', questions: ['client-connect', 'client-write', 'client-close'] }],
   },
   {

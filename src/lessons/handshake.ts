@@ -14,7 +14,7 @@ const content: LessonContent = {
           title: 'Following the packets',
           narration:
             'This lesson follows the segments of one connection. The Packets panel draws each one between the client’s end (left) and the server’s (right); the TCP state diagram shows the states they move each end through.\n\n' +
-            'forkscope cannot capture packets on loopback: the model infers each segment from the system calls, and labels it “modelled”. The states that last, the kernel confirms.',
+            'Where forkscope may capture on loopback (the companion runs as root, or its capture helper has CAP_NET_RAW), the arrows are the segments the kernel really sent, “captured on lo”, checked against the model’s; otherwise the model infers each segment from the system calls and labels it “modelled”. The states that last, the kernel confirms.',
         },
         'parent-listen': {
           title: 'listen(): no packet',
