@@ -34,7 +34,8 @@ export interface Replay {
   disagreementCount(): number;
   /** Add events of a live run (validated, numbered in sequence). */
   append(events: TraceEvent[]): void;
-  /** Captured packets (relative numbers, matched to the model's segments) up to a step; none when not captured. */
+  /** Captured packets (relative numbers, matched to the model's segments) of the steps up to `step` that have
+   *  ended (their kernel snapshot arrived); none when the trace was not captured. */
   packetsAt(step: number): PacketView;
 }
 
@@ -135,8 +136,10 @@ class TraceReplay implements Replay {
   }
 
   packetsAt(step: number): PacketView {
-    this.disagreementsOf(this.checkStep(step));
-    return this.packets.upTo(step);
+    // A live step in progress has no kernel snapshot yet, so its packets are not compared yet either.
+    const done = Math.min(step, this.kernelIndices.length - 1);
+    if (done >= 0) this.disagreementsOf(done);
+    return this.packets.upTo(done);
   }
 
   append(events: TraceEvent[]): void {

@@ -119,6 +119,19 @@ describe('a replay of a captured trace', () => {
     expect(r.packetsAt(stepOf('parent-socket')).packets).toEqual([]);
   });
 
+  it('grows with a live run: a step’s packets count once its kernel snapshot has arrived', () => {
+    const whole = capturedTrace();
+    const connect = stepOf('client-connect');
+    const kernelAt = whole.events.findIndex((e) => e.kind === 'kernel' && e.step === connect);
+    const live = createReplay({ header: whole.header, events: [] });
+    expect(live.packetsAt(0).packets).toEqual([]);
+    live.append(whole.events.slice(0, kernelAt)); // the step's packets, not yet its snapshot
+    expect(live.packetsAt(connect).packets).toEqual([]);
+    live.append(whole.events.slice(kernelAt));
+    expect(live.packetsAt(connect).packets).toHaveLength(3);
+    expect(live.disagreementCount()).toBe(0);
+  });
+
   it('reports a difference at the step it happened in, like any other disagreement', () => {
     const close = stepOf('client-close');
     const r = createReplay(
