@@ -81,7 +81,7 @@ errno_name(int err)
 	case ENOMEM:          return "ENOMEM";
 	case ENOBUFS:         return "ENOBUFS";
 	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-	default:              return "EIO";
+	default:              return "other";	/* strerror in "error" says which */
 	}
 }
 

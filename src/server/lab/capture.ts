@@ -18,8 +18,8 @@ export type CapturedSegment = Omit<PacketEvent, 'seq'>;
 
 export type CaptureMode = 'auto' | 'off';
 
-/** How long the helper may take to start or to answer a command (a sync takes well under 1 ms). */
-const HELPER_TIMEOUT_MS = 1000;
+/** How long the helper may take to start or to answer a command (a sync takes well under 1 ms; a busy machine is slow). */
+const HELPER_TIMEOUT_MS = 2000;
 
 /** FORKSCOPE_CAPTURE=off turns capture off; anything else leaves it to what the machine allows. */
 export function captureModeFromEnv(env: NodeJS.ProcessEnv = process.env): CaptureMode {
