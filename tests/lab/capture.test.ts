@@ -81,7 +81,10 @@ describe.runIf(ROOT)('a run as root captures its own segments', () => {
 
   it('matches the model: every packet is a segment the model predicted, in the same order', () => {
     const replay = createReplay({ header: rec.records[0] as TraceHeader, events: rec.events });
-    expect(replay.disagreementCount()).toBe(0);
+    const disagreements = [...Array(replay.stepCount).keys()].flatMap((s) =>
+      replay.atStep(s).disagreements.map((d) => `${replay.atStep(s).label}: ${d.subject}, ${d.fact}: model ${d.model}, kernel ${d.kernel}`),
+    );
+    expect(disagreements).toEqual([]);
     const view = replay.packetsAt(replay.stepCount - 1);
     expect(view.packets).toHaveLength(11);
     expect(view.packets.every((p) => p.segment !== null)).toBe(true);

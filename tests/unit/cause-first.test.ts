@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causeFirst } from '../../src/server/lab/order.ts';
+import { causeFirst, spawnFirst } from '../../src/server/lab/order.ts';
 
 const ev = (kind: string, pid: number, label: string) => ({ kind, pid, label });
 const labels = (batch: { label: string }[]) => batch.map((e) => e.label);
@@ -27,5 +27,16 @@ describe('ordering the events of one step', () => {
     const batch = [ev('return', 20, 'b'), ev('return', 10, 'a')];
     causeFirst(batch, null);
     expect(labels(batch)).toEqual(['b', 'a']);
+  });
+});
+
+describe('a spawn and its program’s first event', () => {
+  it('puts the spawn first, even when the program wrote its first call before the reaper reported it', () => {
+    const batch = [ev('call', 30, 'client socket'), ev('spawn', 30, 'spawn client'), ev('return', 10, 'parent')];
+    spawnFirst(batch);
+    expect(labels(batch)).toEqual(['spawn client', 'client socket', 'parent']);
+    const ordered = [ev('spawn', 30, 'spawn'), ev('call', 30, 'socket')];
+    spawnFirst(ordered);
+    expect(labels(ordered)).toEqual(['spawn', 'socket']);
   });
 });

@@ -14,3 +14,17 @@ export function causeFirst<E extends { kind: string; pid?: number }>(batch: E[],
   const others = batch.filter((e) => e.pid !== actorPid);
   batch.splice(0, batch.length, ...actor, ...others);
 }
+
+/**
+ * Put each `spawn` before the first event of the process it started. The reaper stamps the spawn
+ * after fork returns in it; under load the program can make its first call (and write its event)
+ * before the reaper runs again, so that call carries the earlier `t`.
+ */
+export function spawnFirst<E extends { kind: string; pid?: number }>(batch: E[]): void {
+  for (let i = 0; i < batch.length; i++) {
+    const spawn = batch[i]!;
+    if (spawn.kind !== 'spawn') continue;
+    const first = batch.findIndex((e) => e.pid === spawn.pid);
+    if (first < i) batch.splice(first, 0, ...batch.splice(i, 1));
+  }
+}

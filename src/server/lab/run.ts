@@ -35,7 +35,7 @@ import { pickFreePort, portIsFree } from './ports.ts';
 import { decodeWaitStatus, listPids, readChildren, readStat, socketFds } from './procfs.ts';
 import { asLabError, LabError } from './errors.ts';
 import { captureModeFromEnv, openCapture, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
-import { causeFirst } from './order.ts';
+import { causeFirst, spawnFirst } from './order.ts';
 import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
 import { compareSockets, dataInFlight, portOf, ResilientObserver, socketsKey, type ObservedSocket } from './sockets.ts';
 
@@ -397,6 +397,7 @@ export class LabRun {
     const batch = this.pending;
     this.pending = [];
     batch.sort((a, b) => a.t - b.t); // stable: ties keep arrival order
+    spawnFirst(batch);
     causeFirst(batch, this.releasedPid);
     this.releasedPid = null;
     for (const { kind, ...rest } of batch) this.onRecord({ kind, seq: this.seq++, ...rest } as TraceEvent);
@@ -848,8 +849,13 @@ export class LabRun {
     // Only this run's sockets: the server port's own (listener and connections), the ones our
     // clients connected from, and any a lab process holds. A TIME_WAIT left by an earlier run on
     // the same server port (it is the client's, on another local port) is not part of this one.
+    // A client's socket is ours only if it goes to our server: another run's client can use the
+    // same local port towards its own server (and leave a TIME_WAIT there).
     const ours = observed.filter(
-      (s) => portOf(s.local) === this.port || this.ports.has(portOf(s.local)) || (s.inode !== 0 && holders.has(s.inode)),
+      (s) =>
+        portOf(s.local) === this.port ||
+        (this.ports.has(portOf(s.local)) && portOf(s.remote) === this.port) ||
+        (s.inode !== 0 && holders.has(s.inode)),
     );
     const sockets: KernelSocket[] = ours.map(({ sent: _sent, received: _received, ...s }) => ({ ...s, holders: (s.inode !== 0 && holders.get(s.inode)) || [] }));
     const seen = new Set(ours.map((s) => s.inode));
