@@ -49,6 +49,8 @@ async function record(id: string): Promise<{ path: string; records: number; step
   }
   while (!run.done) await run.next();
   await run.stop('completed');
+  const capture = run.captureState;
+  if (!capture.packets) console.error(`forkscope record: ${id}: packets not captured (${capture.reason}); record as root for captured packets`);
   const end = records.at(-1);
   if (end?.kind !== 'end' || end.reason !== 'completed') {
     throw new Error(`scenario ${id}: the run did not complete (${end?.kind === 'end' ? `${end.reason}: ${end.message ?? ''}` : 'no end record'})`);

@@ -33,7 +33,7 @@ import { tcpTransition } from './tcp.ts';
 import { Draft } from './draft.ts';
 import { num, str, fdArg, addrArg, portOf } from './args.ts';
 import { isLive, newProcess, ensureProc, forkChild, forkedChildFirst, reapChild, endProcess } from './processes.ts';
-import { TIME_WAIT_NS, newEndpoint, newFile, installFd, endpointOfFd, fire, send, flush, activeOpen, closeFd } from './network.ts';
+import { TIME_WAIT_NS, newEndpoint, newFile, installFd, endpointOfFd, fire, send, flush, flushWithDelayedAcks, activeOpen, closeFd } from './network.ts';
 
 export { TIME_WAIT_NS } from './network.ts';
 
@@ -455,6 +455,6 @@ export function applyTraceEvent(ctx: SystemContext, ev: TraceEvent, index: numbe
     case 'end':
       break;
   }
-  flush(d);
+  flushWithDelayedAcks(d);
   return d.finish();
 }

@@ -21,6 +21,8 @@ export class Draft {
   readonly ctx: SystemContext;
   readonly step: number;
   private readonly queue: ModelSegment[] = [];
+  /** Endpoints whose ACK waits for the delayed-ACK timer: sent after everything this event sends at once (network.ts). */
+  readonly delayedAcks: string[] = [];
 
   constructor(base: SystemContext, eventIndex: number, now: number) {
     this.step = stepOf(base);

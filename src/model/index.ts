@@ -3,7 +3,7 @@
 //   parseTrace(text)        validate a whole JSON Lines trace (every line; errors carry 1-based line numbers)
 //   parseRecord(value, n)   validate one record (throws TraceFormatError naming line n)
 //   createReplay(trace)     the model at any step or event: atStep, atEvent, stepOfEvent, eventRangeOfStep,
-//                           disagreementCount, append (live runs)
+//                           disagreementCount, append (live runs), packetsAt (captured packets, matched)
 //
 // Step N's snapshot is the model after every event up to and including the N-th kernel event
 // (step 0 ends with the 'start' snapshot), with `kernel` = that event and `disagreements` = the
@@ -15,6 +15,8 @@ export { createReplay, CHECKPOINT_EVERY } from './replay.ts';
 export type { Replay } from './replay.ts';
 export { checkKernel, socketSubject } from './check.ts';
 export type { CheckedModel, DisagreementFact } from './check.ts';
+export { compareStepPackets, describeSegment, isCaptured } from './packets.ts';
+export type { CapturedPacket, PacketFact, PacketView } from './packets.ts';
 export { tcpMachine, tcpInitial, tcpTransition, isSynchronized, SYNCHRONIZED_STATES, TCP_ACTIONS } from './tcp.ts';
 export type { TcpAction, TcpEvent, TcpMachineState, TcpStepResult } from './tcp.ts';
 export { systemMachine, systemInitial, systemStep } from './system.ts';

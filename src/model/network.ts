@@ -108,7 +108,11 @@ export function fire(d: Draft, epId: string, event: TcpEvent, cause?: ModelSegme
         send(d, epId, ['SYN', 'ACK'], 0);
         break;
       case 'sendAck':
-        send(d, epId, ['ACK'], 0);
+        // Linux ACKs the FIN that ends an ESTABLISHED connection late: tcp_fin enters "pingpong"
+        // mode, expecting the application's own FIN to carry the ACK, so the ACK waits for the
+        // delayed-ACK timer (~40 ms on loopback) and leaves after everything sent at once.
+        if (event.type === 'RCV_FIN' && result.state === 'CLOSE_WAIT') d.delayedAcks.push(epId);
+        else send(d, epId, ['ACK'], 0);
         break;
       case 'sendChallengeAck':
         // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> to whoever sent the SYN: a new socket on the same
@@ -197,6 +201,8 @@ export function send(d: Draft, fromId: string, flags: SegmentFlag[], len: number
   const to = toOverride ?? from.peerId ?? from.remote;
   if (to === null) return;
   const ackNo = flags.includes('ACK') ? from.rcvNxt : null;
+  // A segment that acknowledges carries the delayed ACK with it (the FIN of a close, data).
+  if (ackNo !== null && d.delayedAcks.includes(fromId)) d.delayedAcks.splice(d.delayedAcks.indexOf(fromId), 1);
   const seq = from.sndNxt;
   const segment = d.record({
     from: fromId,
@@ -226,6 +232,22 @@ export function flush(d: Draft): void {
     deliver(d, seg);
   }
   d.note('segment delivery did not settle');
+}
+
+/**
+ * The end of an event: deliver what is queued, then the delayed ACKs, which the kernel sends ~40 ms
+ * later — after every segment the event sent at once (the runner's settling waits for them, so
+ * they stay in the step).
+ */
+export function flushWithDelayedAcks(d: Draft): void {
+  flush(d);
+  while (d.delayedAcks.length > 0) {
+    const epId = d.delayedAcks.shift()!;
+    const e = d.getEp(epId);
+    if (!e || e.tcp.state === 'CLOSED') continue; // reset, or aborted, before its timer ran
+    send(d, epId, ['ACK'], 0);
+    flush(d);
+  }
 }
 
 export function deliver(d: Draft, seg: ModelSegment): void {
@@ -401,20 +423,29 @@ export function releaseSocket(d: Draft, epId: string): void {
 
 /** close(fd) by process `pid`: the descriptor goes; the open file's count drops; at 0, the socket closes. */
 export function closeFd(d: Draft, pid: number, fd: number): void {
+  const last = dropFd(d, pid, fd);
+  if (last !== null) releaseSocket(d, last);
+}
+
+/**
+ * The first half of close(fd): the descriptor goes and the open file's count drops. Returns the
+ * endpoint whose socket must now be released (its last reference went), or null.
+ */
+export function dropFd(d: Draft, pid: number, fd: number): string | null {
   const p = d.getProc(pid);
   const fileId = p?.fds[fd];
-  if (!p || fileId === undefined) return;
+  if (!p || fileId === undefined) return null;
   const q = d.proc(pid);
   const fds = { ...q.fds };
   delete fds[fd];
   q.fds = fds;
   const file = d.getFile(fileId);
-  if (!file) return;
+  if (!file) return null;
   const holders = file.holders.filter((h) => !(h.pid === pid && h.fd === fd));
   if (holders.length > 0) {
     d.putFile({ ...file, holders });
-    return;
+    return null;
   }
   d.deleteFile(fileId);
-  releaseSocket(d, file.endpointId);
+  return file.endpointId;
 }

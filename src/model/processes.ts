@@ -4,7 +4,7 @@
 import type { ReturnEvent } from '../trace/types.ts';
 import type { ProcState } from './state.ts';
 import type { Draft } from './draft.ts';
-import { closeFd } from './network.ts';
+import { dropFd, releaseSocket } from './network.ts';
 
 export function isLive(p: ProcState | undefined): p is ProcState {
   return p !== undefined && p.status !== 'zombie' && p.status !== 'exited';
@@ -112,16 +112,24 @@ export function reapChild(d: Draft, parentPid: number, childPid: number, status:
 }
 
 /**
- * A process ends: every descriptor closes (in fd order, as the kernel does at exit), it stays a
- * zombie while a live parent has not set SIGCHLD to SIG_IGN, else it is gone at once. Its zombies
- * are reaped by the subreaper that inherits them; its live children get that subreaper as parent.
+ * A process ends: every descriptor closes, it stays a zombie while a live parent has not set
+ * SIGCHLD to SIG_IGN, else it is gone at once. Its zombies are reaped by the subreaper that
+ * inherits them; its live children get that subreaper as parent.
+ *
+ * The order of the closes is the kernel's: exit closes descriptors in fd order (close_files), but
+ * a file's last reference defers its release to task work, which runs last-in first-out, so the
+ * sockets whose last reference went are released (send their FIN or RST) in descending fd order.
+ * Captured on Linux 6.18: a process exiting with connections at fds 20–23 sends FINs from 23,
+ * 22, 21, 20; parent-keeps-connfd's server, exiting on EMFILE, sends the FIN of its leaked
+ * connfd (fd 4) before the listener (fd 3) resets the connection queued on it.
  */
 export function endProcess(d: Draft, pid: number, status: number | null, signal: string | null): void {
   const p = d.getProc(pid)!;
   const fds = Object.keys(p.fds)
     .map(Number)
     .sort((a, b) => a - b);
-  for (const fd of fds) closeFd(d, pid, fd);
+  const released = fds.map((fd) => dropFd(d, pid, fd)).filter((ep): ep is string => ep !== null);
+  for (const ep of released.reverse()) releaseSocket(d, ep);
   const q = d.proc(pid);
   q.pendingCall = null;
   q.interrupted = [];

@@ -8,6 +8,7 @@ import { TraceFormatError, TraceSequence, parseRecord } from '../trace/parse.ts'
 import type { KernelEvent, Trace, TraceEvent } from '../trace/types.ts';
 import { applyTraceEvent, initialContext } from './apply.ts';
 import { checkKernel } from './check.ts';
+import { PacketLog, type PacketView } from './packets.ts';
 import { toModelSnapshot } from './snapshot.ts';
 import type { SystemContext } from './state.ts';
 import type { Disagreement, ModelSegment, ModelSnapshot } from './types.ts';
@@ -33,6 +34,9 @@ export interface Replay {
   disagreementCount(): number;
   /** Add events of a live run (validated, numbered in sequence). */
   append(events: TraceEvent[]): void;
+  /** Captured packets (relative numbers, matched to the model's segments) of the steps up to `step` that have
+   *  ended (their kernel snapshot arrived); none when the trace was not captured. */
+  packetsAt(step: number): PacketView;
 }
 
 class TraceReplay implements Replay {
@@ -48,6 +52,8 @@ class TraceReplay implements Replay {
   /** Every segment the model sends, in order (deterministic: a context's segments are a prefix). */
   private readonly segmentLog: ModelSegment[] = [];
   private readonly disagreements = new Map<number, Disagreement[]>();
+  /** Captured packets, compared with the model's segments step by step (when the trace has them). */
+  private readonly packets: PacketLog;
   private readonly cache = new Map<number, ModelSnapshot>();
   private readonly sequence: TraceSequence;
 
@@ -59,6 +65,7 @@ class TraceReplay implements Replay {
     });
     const last = this.events[this.events.length - 1];
     this.sequence = new TraceSequence(last ? last.seq + 1 : 0, this.kernelIndices.length);
+    this.packets = new PacketLog(trace.header.capture);
     this.frontier = initialContext(trace.header);
     this.checkpoints.push(this.frontier);
     this.advanceTo(this.events.length - 1);
@@ -128,6 +135,13 @@ class TraceReplay implements Replay {
     return n;
   }
 
+  packetsAt(step: number): PacketView {
+    // A live step in progress has no kernel snapshot yet, so its packets are not compared yet either.
+    const done = Math.min(step, this.kernelIndices.length - 1);
+    if (done >= 0) this.disagreementsOf(done);
+    return this.packets.upTo(done);
+  }
+
   append(events: TraceEvent[]): void {
     // Validate all before changing anything: a bad batch leaves the replay as it was.
     const checker = this.sequence.clone();
@@ -178,9 +192,11 @@ class TraceReplay implements Replay {
         for (let n = ctx.segments; n !== null && n.segment.index >= this.segmentLog.length; n = n.prev) fresh.push(n.segment);
         for (let j = fresh.length - 1; j >= 0; j--) this.segmentLog.push(fresh[j]!);
       }
+      if (event.kind === 'packet') this.packets.add(event, i, ctx.kernelCount);
       if (event.kind === 'kernel') {
         const model = toModelSnapshot(ctx, { kernel: null, disagreements: [], segments: [] });
-        this.disagreements.set(ctx.kernelCount - 1, checkKernel(model, event));
+        const step = ctx.kernelCount - 1;
+        this.disagreements.set(step, [...checkKernel(model, event), ...this.packets.endStep(step, this.segmentLog, model.endpoints)]);
       }
       if ((i + 1) % CHECKPOINT_EVERY === 0) this.checkpoints[(i + 1) / CHECKPOINT_EVERY] = ctx;
     }

@@ -5,6 +5,7 @@
 // Pure: no DOM, no Node APIs.
 
 import {
+  PACKET_FLAGS,
   TCP_STATES,
   TRACE_FORMAT,
   TRACE_VERSION,
@@ -40,7 +41,7 @@ export interface TraceParseError {
 
 export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors: TraceParseError[] };
 
-export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'output', 'kernel', 'end'] as const;
+export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'output', 'kernel', 'packet', 'end'] as const;
 const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
 const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
 /** parseTrace lists at most this many errors, then one saying how many more there were (a wrong file has one per line). */
@@ -188,7 +189,33 @@ function parseHeader(o: Obj, line: number): TraceHeader {
   c.oneOf(o, 'clock', ['monotonic-ns'] as const);
   c.optionalString(o, 'sockets'); // since 1.1; a value this build does not know is kept, not refused
   c.optionalString(o, 'network');
+  if (o.capture !== undefined) parseCaptureStatus(c, o);
   return o as unknown as TraceHeader;
+}
+
+/** Since 1.1: `capture` is {packets: true}, or {packets: false, reason}. */
+function parseCaptureStatus(c: Checker, o: Obj): void {
+  const capture = c.object(o, 'capture');
+  if (typeof capture.packets !== 'boolean') c.fail('capture.packets', 'true or false', capture.packets);
+  if (capture.packets === false) c.string(capture, 'reason', 'capture.reason');
+}
+
+const MAX_TCP_NUMBER = 0xffff_ffff;
+
+/** Since 1.1: a captured TCP segment. */
+function parsePacket(c: Checker, o: Obj): void {
+  c.address(o, 'from');
+  c.address(o, 'to');
+  c.array(o, 'flags').forEach((f, i) => {
+    if (typeof f !== 'string' || !(PACKET_FLAGS as readonly string[]).includes(f)) {
+      c.fail(`flags[${i}]`, `one of ${PACKET_FLAGS.map((x) => `"${x}"`).join(', ')}`, f);
+    }
+  });
+  if (c.int(o, 'tcpSeq', 0) > MAX_TCP_NUMBER) c.fail('tcpSeq', 'a 32-bit sequence number', o.tcpSeq);
+  const ack = c.intOrNull(o, 'tcpAck');
+  if (ack !== null && (ack < 0 || ack > MAX_TCP_NUMBER)) c.fail('tcpAck', 'a 32-bit acknowledgment number or null', ack);
+  c.int(o, 'len', 0);
+  if (c.int(o, 'window', 0) > 0xffff) c.fail('window', 'a 16-bit window', o.window);
 }
 
 function parseKernelProcess(c: Checker, v: unknown, i: number): KernelProcess {
@@ -313,6 +340,9 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.array(o, 'sockets').forEach((s, i) => parseKernelSocket(c, s, i));
       break;
     }
+    case 'packet':
+      parsePacket(c, o);
+      break;
     case 'end':
       c.oneOf(o, 'reason', ['completed', 'stopped', 'error'] as const);
       c.optionalString(o, 'message');

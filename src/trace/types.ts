@@ -66,7 +66,16 @@ export interface TraceHeader {
    * other program (which is why `sockets` matters).
    */
   network?: 'host';
+  /** Since 1.1: whether the run's segments were captured on lo (`packet` events); absent in older traces: not captured. */
+  capture?: CaptureStatus;
 }
+
+/** Captured: every step's segments are in the trace. Not captured: why (not permitted, turned off …). */
+export type CaptureStatus = { packets: true } | { packets: false; reason: string };
+
+/** TCP header flags, in the order of their bits. */
+export const PACKET_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'] as const;
+export type PacketFlag = (typeof PACKET_FLAGS)[number];
 
 interface EventBase {
   seq: number;
@@ -249,6 +258,27 @@ export interface KernelEvent extends EventBase {
   sockets: KernelSocket[];
 }
 
+/**
+ * Since 1.1: a TCP segment of this run, captured as it arrived on the loopback interface. A step's
+ * packets come after its other events, just before its `kernel` snapshot, in the order of `t`
+ * (CLOCK_MONOTONIC at arrival, the lab's clock). Numbers are the raw ones of the TCP header.
+ */
+export interface PacketEvent extends EventBase {
+  kind: 'packet';
+  /** Sender and receiver, "a.b.c.d:port". */
+  from: string;
+  to: string;
+  flags: PacketFlag[];
+  /** The sequence number (0 … 2³²−1). Not `seq`: that is the event's number in the trace. */
+  tcpSeq: number;
+  /** The acknowledgment number; null when ACK is not set. */
+  tcpAck: number | null;
+  /** Payload bytes. */
+  len: number;
+  /** The window field as sent (not scaled). */
+  window: number;
+}
+
 /** The run is over. */
 export interface EndEvent extends EventBase {
   kind: 'end';
@@ -266,6 +296,7 @@ export type TraceEvent =
   | SignalEvent
   | OutputEvent
   | KernelEvent
+  | PacketEvent
   | EndEvent;
 
 export type TraceRecord = TraceHeader | TraceEvent;

@@ -20,8 +20,8 @@ describe('building the lab', () => {
     const first = build(out, process.env);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/built the C lab \(server, client, reaper, sockdiag\)/);
-    for (const p of LAB_PROGRAMS) expect(existsSync(join(out, p))).toBe(true);
+    expect(first.stdout).toMatch(/built the C lab \(server, client, reaper, sockdiag, capture\)/);
+    for (const p of [...LAB_PROGRAMS, 'capture']) expect(existsSync(join(out, p))).toBe(true);
     expect(labAvailability(out)).toEqual({ live: true, reason: null, labDir: out });
     const second = build(out, process.env);
     expect(second.status).toBe(0);

@@ -50,3 +50,14 @@ describe('ordering the events of one step', () => {
     expect(labels(batch)).toEqual(['parent spawn', 'parent socket', 'x spawn', 'x socket']);
   });
 });
+
+describe('a spawn and its program’s first event', () => {
+  it('puts the spawn first, even when the program wrote its first call before the reaper reported it', () => {
+    const batch = [ev('call', 30, 'client socket'), ev('spawn', 30, 'spawn client'), ev('return', 10, 'parent')];
+    causeFirst(batch, 30);
+    expect(labels(batch)).toEqual(['spawn client', 'client socket', 'parent']);
+    const ordered = [ev('spawn', 30, 'spawn'), ev('call', 30, 'socket')];
+    causeFirst(ordered, 30);
+    expect(labels(ordered)).toEqual(['spawn', 'socket']);
+  });
+});

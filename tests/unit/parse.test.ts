@@ -179,6 +179,51 @@ describe('records of trace 1.1', () => {
   });
 });
 
+describe('captured packets (since 1.1)', () => {
+  const packet = { kind: 'packet', seq: 7, t: 1000, from: '127.0.0.1:40112', to: '127.0.0.1:9877', flags: ['SYN'], tcpSeq: 3_000_000_000, tcpAck: null, len: 0, window: 65495 };
+
+  it('reads a header that says whether packets were captured, and packet events', () => {
+    const b = concurrentTrace();
+    const withCapture = { ...b.head, capture: { packets: true } };
+    const text = [withCapture, ...b.events.slice(0, 7), packet, ...b.events.slice(7).map((e) => ({ ...e, seq: e.seq + 1 }))].map((r) => JSON.stringify(r)).join('\n');
+    const r = parseTrace(text);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.trace.header.capture).toEqual({ packets: true });
+    expect(r.trace.events[7]).toEqual(packet);
+    expect(parseRecord({ ...b.head, capture: { packets: false, reason: 'not permitted' } }, 1)).toMatchObject({ capture: { packets: false } });
+  });
+
+  it('keeps reading traces without them: no capture field, no packet events', () => {
+    const r = parseTrace(good.jsonl());
+    expect(r.ok && r.trace.header.capture).toBe(undefined);
+  });
+
+  it('refuses a bad capture field in the header', () => {
+    expect(() => parseRecord({ ...header(), capture: true }, 1)).toThrow('line 1: "capture" must be an object in the header (got boolean true)');
+    expect(() => parseRecord({ ...header(), capture: { packets: 'yes' } }, 1)).toThrow('line 1: "capture.packets" must be true or false in the header (got the string "yes")');
+    expect(() => parseRecord({ ...header(), capture: { packets: false } }, 1)).toThrow('line 1: "capture.reason" must be a string in the header (got missing)');
+  });
+
+  it('refuses a broken packet line, naming its line number and field', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ tcpSeq: -1 }, '"tcpSeq" must be a non-negative integer in a "packet" event (got -1)'],
+      [{ tcpSeq: 2 ** 32 }, '"tcpSeq" must be a 32-bit sequence number in a "packet" event (got 4294967296)'],
+      [{ tcpAck: 'x' }, '"tcpAck" must be an integer or null in a "packet" event (got the string "x")'],
+      [{ flags: ['SYN', 'XMAS'] }, '"flags[1]" must be one of "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" in a "packet" event (got the string "XMAS")'],
+      [{ from: 'lo' }, '"from" must be an address "a.b.c.d:port" in a "packet" event (got the string "lo")'],
+      [{ len: 1.5 }, '"len" must be a non-negative integer in a "packet" event (got 1.5)'],
+      [{ window: 70_000 }, '"window" must be a 16-bit window in a "packet" event (got 70000)'],
+    ];
+    for (const [change, message] of cases) expect(() => parseRecord({ ...packet, ...change }, 12)).toThrow(`line 12: ${message}`);
+    const ls = lines();
+    ls.splice(8, 0, JSON.stringify({ ...packet, seq: 6.5, tcpSeq: -1 }));
+    const r = parseTrace(join(ls));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toEqual({ line: 9, message: 'line 9: "seq" must be a non-negative integer in a "packet" event (got 6.5)' });
+  });
+});
+
 describe('parseTrace on a file that is not a trace', () => {
   it('lists the first thousand broken lines and says how many more there were', () => {
     const text = Array.from({ length: 1500 }, () => 'not json').join('\n');

@@ -66,6 +66,12 @@ describe('web panels: pure helpers', () => {
     expect(lines.some((l) => l.kind === 'return' && /^fork → \d+/.test(l.text))).toBe(true);
     expect(lines.some((l) => l.kind === 'kernel' && l.who === 'kernel')).toBe(true);
     expect(formatArgs({ domain: 'AF_INET', type: 'SOCK_STREAM', protocol: 0 })).toBe('domain=AF_INET, type=SOCK_STREAM, protocol=0');
+    const packet = { kind: 'packet', seq: 9, t: 1, from: '127.0.0.1:40112', to: '127.0.0.1:9877', flags: ['SYN', 'ACK'], tcpSeq: 7, tcpAck: 42, len: 0, window: 65483 } as const;
+    expect(eventLine({ ...packet, flags: [...packet.flags] })).toEqual({
+      who: 'lo',
+      kind: 'packet',
+      text: '127.0.0.1:40112 → 127.0.0.1:9877 SYN+ACK seq 7 ack 42 len 0 win 65483',
+    });
   });
 
   it('windows a long list to the rows in view', () => {

@@ -21,6 +21,7 @@ import {
   TRACE_MINOR,
   TRACE_VERSION,
   TRANSIENT_TCP_STATES,
+  type CaptureStatus,
   type KernelProcess,
   type KernelSocket,
   type Program,
@@ -35,6 +36,7 @@ import { pickFreePort, portIsFree } from './ports.ts';
 import { decodeWaitStatus, listPids, readChildren, readKernelWait, readStat, socketFds, socketInodes } from './procfs.ts';
 import { GATE_SYSCALL } from '../../trace/syscalls.ts';
 import { asLabError, LabError } from './errors.ts';
+import { captureModeFromEnv, openCapture, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
 import { causeFirst } from './order.ts';
 import { Ownership } from './ownership.ts';
 import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
@@ -51,6 +53,8 @@ export interface LabRunOptions {
   onRecord: (r: TraceRecord) => void;
   /** Called when the run fails between steps (a lab process died, too many processes) and has been stopped. */
   onFailure?: (error: LabError) => void;
+  /** Capture the run's segments on lo where allowed ('auto', the default unless FORKSCOPE_CAPTURE=off), or not. */
+  capture?: CaptureMode;
 }
 
 /** How long a step may take to settle before the run fails. */
@@ -205,6 +209,9 @@ export class LabRun {
   private stopping = false;
   private stopped: Promise<void> | null = null;
   private readonly watch: NodeJS.Timeout;
+  /** The packet capture helper, when capture works here; what the header says about it. */
+  private capture: PacketCapture | null = null;
+  private captureStatus: CaptureStatus = { packets: false, reason: 'not started' };
 
   private constructor(opts: LabRunOptions, labDir: string, observer: ResilientObserver, port: number) {
     this.scenario = opts.scenario;
@@ -251,7 +258,10 @@ export class LabRun {
       observer.close();
       throw new LabError('lab-failed', err instanceof Error ? err.message : String(err));
     }
+    const { capture, status } = await openCapture(availability.labDir, opts.capture ?? captureModeFromEnv());
     const run = new LabRun(opts, availability.labDir, observer, port);
+    run.capture = capture;
+    run.captureStatus = status;
     activeRuns.add(run);
     installExitHook();
     run.busy = true;
@@ -260,7 +270,7 @@ export class LabRun {
       const t0 = performance.now();
       await run.launch('server', 'parent', knobArgs({ port, ...withoutRunnerKnobs(opts.scenario.server) }));
       const sockets = await run.settle('start');
-      run.snapshot('start', sockets);
+      run.snapshot('start', sockets, await run.capturedSegments());
       run.settleTimes.push(performance.now() - t0);
     } catch (err) {
       run.busy = false;
@@ -280,6 +290,16 @@ export class LabRun {
 
   get done(): boolean {
     return this.steps >= this.stepCount;
+  }
+
+  /** Whether this run's segments are captured, as the header says. */
+  get captureState(): CaptureStatus {
+    return this.captureStatus;
+  }
+
+  /** The packet capture helper's pid while it runs (tests check it is gone after stop). */
+  get captureHelperPid(): number | null {
+    return this.capture?.pid ?? null;
   }
 
   /** Which observer gave the socket states: the sock_diag helper, or /proc/net/tcp as a fallback. */
@@ -313,8 +333,9 @@ export class LabRun {
       for (const p of ending) {
         if (!p.exited) throw new LabError('lab-failed', `schedule entry "${entry.id}" should have ended ${p.role} (pid ${p.pid}), but it is ${this.describe(p)}`);
       }
+      const packets = await this.capturedSegments();
       this.steps++;
-      this.snapshot(entry.id, sockets);
+      this.snapshot(entry.id, sockets, packets);
       this.settleTimes.push(performance.now() - t0);
       return { step: this.steps, done: this.done };
     } catch (err) {
@@ -366,6 +387,7 @@ export class LabRun {
       clock: 'monotonic-ns',
       sockets: 'owned',
       network: 'host',
+      capture: this.captureStatus,
     };
     this.onRecord(header);
   }
@@ -802,7 +824,22 @@ export class LabRun {
   // -------------------------------------------------------------------------------------------
   // Snapshots
 
-  private snapshot(label: string, observed: ObservedSocket[]): void {
+  /**
+   * The segments of this run that crossed lo since the last snapshot. Called once the step has
+   * settled: every segment the step caused has been queued to the capture socket by then (a
+   * packet socket gets a segment as it arrives on lo, before TCP processes it).
+   */
+  private async capturedSegments(): Promise<CapturedSegment[]> {
+    if (!this.capture) return [];
+    try {
+      return await this.capture.sync(this.ports);
+    } catch (err) {
+      // The header promised every step's packets: a trace that silently lost some would be wrong.
+      throw new LabError('lab-failed', `packet capture failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private snapshot(label: string, observed: ObservedSocket[], packets: readonly CapturedSegment[] = []): void {
     const processes: KernelProcess[] = [];
     const holders = new Map<number, SocketHolder[]>();
     const live = [...this.procs.values()].filter((p) => !p.gone).sort((a, b) => a.order - b.order);
@@ -840,6 +877,8 @@ export class LabRun {
       sockets.push({ inode, state: 'CLOSED', local: '0.0.0.0:0', remote: '0.0.0.0:0', holders: list });
     }
     this.flush();
+    // The step's segments, as the wire saw them, then what the kernel shows once they are over.
+    for (const p of packets) this.onRecord({ ...p, seq: this.seq++ });
     this.onRecord({ kind: 'kernel', seq: this.seq++, t: nowNs(), step: this.steps, label, processes, sockets });
   }
 
@@ -898,6 +937,7 @@ export class LabRun {
       }
     }
     this.observer.close();
+    await this.capture?.close();
     this.flush();
     const problem = left.size > 0 ? `lab processes were still alive after ${STOP_TIMEOUT_MS / 1000} s: ${[...left.values()].join(', ')}` : null;
     const endMessage = [message, problem].filter(Boolean).join('; ');

@@ -297,12 +297,16 @@ export function socketsKey(sockets: readonly ObservedSocket[]): string {
 /**
  * Data sent by one end of a connection that its peer has not received yet: a segment still on
  * its way through loopback (softirq work can be deferred under load). A reader about to be woken
- * by it looks asleep in read(), so the step is not over until it has arrived.
+ * by it looks asleep in read(), so the step is not over until it has arrived. Also data not yet
+ * acknowledged (the retransmission timer runs until it is): an ACK the receiver delays (~40 ms
+ * on loopback) belongs to the step that sent the data, and the captured packets of a step must
+ * not depend on how fast the next one comes.
  */
 export function dataInFlight(sockets: readonly ObservedSocket[]): boolean {
   const byEnds = new Map(sockets.map((s) => [`${s.local} ${s.remote}`, s]));
   return sockets.some((s) => {
     const peer = byEnds.get(`${s.remote} ${s.local}`);
+    if (s.timer?.kind === 'retransmit' && peer !== undefined) return true;
     return s.sent !== undefined && peer?.received !== undefined && s.sent > peer.received;
   });
 }

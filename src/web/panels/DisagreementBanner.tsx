@@ -6,6 +6,8 @@ const FACTS: Record<string, string> = {
   processState: 'process state',
   holders: 'holders',
   presence: 'exists',
+  packet: 'packet on lo',
+  packetOrder: 'order of packets on lo',
 };
 
 export function DisagreementBanner({ disagreements }: { disagreements: readonly Disagreement[] }) {

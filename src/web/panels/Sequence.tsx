@@ -1,11 +1,13 @@
-// The packet sequence diagram: the segments the model says each step sent, between the
-// client's end (left) and the server's end (right) of one connection, in the role colours of
-// the TCP state diagram, this step's segments highlighted. Nothing here was captured: on
-// loopback forkscope sees system calls and socket states, not packets, so every arrow is modelled.
+// The packet sequence diagram: the segments each step sent, between the client's end (left) and
+// the server's end (right) of one connection, in the role colours of the TCP state diagram, this
+// step's segments highlighted. When the trace has packets captured on lo, the arrows are those
+// packets (a packet the model did not predict, or a segment it predicted that was not captured,
+// is marked); otherwise they are the model's segments, and the legend says how to capture.
 
 import { type CSSProperties, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import type { Replay } from '../../model/index.ts';
 import type { ModelSnapshot } from '../../model/types.ts';
+import type { CaptureStatus } from '../../trace/types.ts';
 import { roleColor } from '../roles.ts';
 import { Panel } from './Panel.tsx';
 import {
@@ -16,8 +18,10 @@ import {
   layoutSequence,
   SEQ,
   sideHeading,
+  type SeqArrow,
   type SeqLayout,
 } from './sequenceLayout.ts';
+import { capturedRows, modelledRows, sourceLegend } from './sequencePackets.ts';
 
 export interface SequenceProps {
   replay: Replay | null;
@@ -31,12 +35,19 @@ const colour = (role: string) => ({ '--role': roleColor(role) }) as CSSPropertie
 
 export default memo(function Sequence({ replay, revision, snapshot, stepTitle, switcher }: SequenceProps) {
   const current = snapshot?.step ?? -1;
+  const capture: CaptureStatus | undefined = replay?.trace.header.capture;
+  const packets = useMemo(() => (replay && capture?.packets && current >= 0 ? replay.packetsAt(current) : null), [replay, revision, capture, current]);
   const registry = useMemo(() => {
     if (!replay || !snapshot) return null;
-    const steps = [...new Set(snapshot.segments.map((s) => s.step))].filter((s) => s < current).sort((a, b) => a - b);
+    const sent = [...snapshot.segments.map((s) => s.step), ...(packets?.packets.map((p) => p.step) ?? [])];
+    const steps = [...new Set(sent)].filter((s) => s < current).sort((a, b) => a - b);
     return buildRegistry([...steps.map((s) => replay.atStep(s)), snapshot]);
-  }, [replay, revision, snapshot, current]);
-  const conns = useMemo(() => (registry && snapshot ? connectionsOf(snapshot.segments, registry) : []), [registry, snapshot]);
+  }, [replay, revision, snapshot, current, packets]);
+  const conns = useMemo(() => {
+    if (!registry || !snapshot) return [];
+    return connectionsOf(packets ? capturedRows(packets, snapshot.segments, registry) : modelledRows(snapshot.segments), registry);
+  }, [registry, snapshot, packets]);
+  const legend = sourceLegend(capture);
   const [pinned, setPinned] = useState<string | null>(null);
   const conn = conns.find((c) => c.key === pinned) ?? defaultConnection(conns, current);
   const layout = conn && registry ? layoutSequence(conn, registry, current, stepTitle) : null;
@@ -92,14 +103,46 @@ export default memo(function Sequence({ replay, revision, snapshot, stepTitle, s
         ) : (
           <p className="panel-wait">No segments yet. The first is the client’s SYN, sent when it calls connect().</p>
         )}
-        <p className="seq-legend">
-          <b>modelled:</b> on loopback forkscope cannot capture packets; the model infers each segment from the system calls. Sequence
-          numbers are relative (each side’s first is 0).
+        <p className="seq-legend" data-testid="packet-source" data-source={legend.source}>
+          <b>{legend.title}:</b> {legend.text}
         </p>
       </div>
     </Panel>
   );
 });
+
+/** What follows an arrow's numbers: how it is known. */
+const MARK_TEXT: Record<SeqArrow['mark'], string> = {
+  modelled: 'modelled',
+  captured: '',
+  unpredicted: 'not in the model',
+  uncaptured: 'modelled, not captured',
+};
+
+function Arrow({ arrow: a, mid }: { arrow: SeqArrow; mid: number }) {
+  const note = [a.time, MARK_TEXT[a.mark]].filter(Boolean).join(' · ');
+  const unmatched = a.mark === 'unpredicted' || a.mark === 'uncaptured';
+  return (
+    <g
+      className={`seq-arrow${a.current ? ' current' : ''}${a.rst ? ' rst' : ''} mark-${a.mark}`}
+      style={colour(a.role)}
+      data-testid="segment"
+      data-name={a.name}
+      data-mark={a.mark}
+      data-current={a.current ? 'true' : undefined}
+    >
+      <title>{`${a.name}, ${a.numbers}${a.window !== null ? `, window ${a.window}` : ''}: ${a.mark === 'captured' ? 'captured on lo' : MARK_TEXT[a.mark]}`}</title>
+      <line x1={a.x1} y1={a.y1} x2={a.x2} y2={a.y2} markerEnd="url(#seq-arrow)" />
+      <text x={mid} y={a.y1 - 26} textAnchor="middle" className="seq-name">
+        {a.name}
+        {a.data && <tspan className="seq-data">{`  “${a.data}”`}</tspan>}
+      </text>
+      <text x={mid} y={a.y1 - 7} textAnchor="middle" className="seq-num">
+        {a.numbers} {note && <tspan className={unmatched ? 'seq-unmatched' : 'seq-modelled'}>· {note}</tspan>}
+      </text>
+    </g>
+  );
+}
 
 function SideHead({ at, role, address }: { at: number; role: string; address: string | null }) {
   return (
@@ -135,23 +178,7 @@ function SequenceSvg({ layout, label }: { layout: SeqLayout; label: string }) {
       <line className="seq-col" x1={SEQ.leftX} x2={SEQ.leftX} y1={0} y2={layout.height} style={colour(layout.leftRole)} />
       <line className="seq-col" x1={SEQ.rightX} x2={SEQ.rightX} y1={0} y2={layout.height} style={colour(layout.rightRole)} />
       {layout.arrows.map((a) => (
-        <g
-          key={a.key}
-          className={`seq-arrow${a.current ? ' current' : ''}${a.rst ? ' rst' : ''}`}
-          style={colour(a.role)}
-          data-testid="segment"
-          data-name={a.name}
-          data-current={a.current ? 'true' : undefined}
-        >
-          <line x1={a.x1} y1={a.y1} x2={a.x2} y2={a.y2} markerEnd="url(#seq-arrow)" />
-          <text x={mid} y={a.y1 - 26} textAnchor="middle" className="seq-name">
-            {a.name}
-            {a.data && <tspan className="seq-data">{`  “${a.data}”`}</tspan>}
-          </text>
-          <text x={mid} y={a.y1 - 7} textAnchor="middle" className="seq-num">
-            {a.numbers} <tspan className="seq-modelled">· modelled</tspan>
-          </text>
-        </g>
+        <Arrow key={a.key} arrow={a} mid={mid} />
       ))}
       {layout.states.map((t) => (
         <g key={t.key} className="seq-state" style={colour(t.role)} transform={`translate(${t.x}, ${t.y})`}>

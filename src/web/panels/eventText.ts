@@ -61,6 +61,11 @@ export function eventLine(e: TraceEvent): EventLine {
         kind: e.kind,
         text: `snapshot after step ${e.step + 1} (${e.label}): ${e.processes.length} processes, ${e.sockets.length} sockets`,
       };
+    case 'packet': {
+      // Raw numbers, as captured; the sequence diagram shows them relative to each side's first.
+      const ack = e.tcpAck === null ? '' : ` ack ${e.tcpAck}`;
+      return { who: 'lo', kind: e.kind, text: `${e.from} → ${e.to} ${e.flags.join('+')} seq ${e.tcpSeq}${ack} len ${e.len} win ${e.window}` };
+    }
     case 'end':
       return { who: 'run', kind: e.kind, text: `run ${e.reason}${e.message ? `: ${e.message}` : ''}` };
   }

@@ -1,6 +1,7 @@
 // Pure layout of the packet sequence diagram: one connection at a time, the client's end on the
-// left and the server's on the right, time going down, one slanted arrow per segment the model
-// says was sent, grouped by the step that sent it, with each end's TCP state after the step.
+// left and the server's on the right, time going down, one slanted arrow per segment — the
+// model's, or the packets captured on lo standing for them (sequencePackets.ts) — grouped by the
+// step that sent it, with each end's TCP state after the step.
 // Units are SVG user units; the panel scales the drawing to its width and scrolls it.
 
 import type { EndpointKind, ModelSegment, ModelSnapshot } from '../../model/types.ts';
@@ -44,13 +45,28 @@ export function buildRegistry(snapshots: readonly ModelSnapshot[]): EndpointRegi
   return { info, paths };
 }
 
+/**
+ * A row of the diagram: a model segment, or (in a captured trace) a captured packet in the model's
+ * terms — its ends as endpoint ids, its numbers relative — or a model segment that was not captured.
+ */
+export type SeqSegment = ModelSegment & {
+  /** 'captured' on lo, or known from the model only (the default). */
+  source?: 'captured' | 'modelled';
+  /** Captured, and the model did not predict it; or modelled in a captured trace, and not captured. */
+  unmatched?: boolean;
+  /** Captured: trace time (ns) it arrived on lo. */
+  t?: number;
+  /** Captured: the window field as sent. */
+  window?: number;
+};
+
 export interface SeqConnection {
   /** Stable: the lowest endpoint id on the client's side (or of the connection). */
   key: string;
   /** Endpoint ids drawn on the left (the client's end) and the right (the server's end). */
   left: string[];
   right: string[];
-  segments: ModelSegment[];
+  segments: SeqSegment[];
 }
 
 const isEndpointId = (s: string) => /^ep#\d+$/.test(s);
@@ -64,7 +80,7 @@ function epNumber(id: string): number {
  * Group segments into connections: two endpoints that exchanged a segment belong to one. A
  * segment to an address where nothing listens belongs to its sender's connection alone.
  */
-export function connectionsOf(segments: readonly ModelSegment[], registry: EndpointRegistry): SeqConnection[] {
+export function connectionsOf(segments: readonly SeqSegment[], registry: EndpointRegistry): SeqConnection[] {
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;
@@ -154,6 +170,21 @@ export const SEQ = {
   bottom: 16,
 } as const;
 
+/** How an arrow is known: modelled; captured (and predicted); captured, not predicted; predicted, not captured. */
+export type SeqMark = 'modelled' | 'captured' | 'unpredicted' | 'uncaptured';
+
+export function markOf(s: SeqSegment): SeqMark {
+  if (s.source === 'captured') return s.unmatched ? 'unpredicted' : 'captured';
+  return s.unmatched ? 'uncaptured' : 'modelled';
+}
+
+/** "+0 µs", "+41.2 ms", "+1.25 s": time since an earlier packet, from nanoseconds. */
+export function timeSince(ns: number): string {
+  if (ns < 1e6) return `+${Math.round(ns / 1e3)} µs`;
+  if (ns < 1e9) return `+${(ns / 1e6).toFixed(1)} ms`;
+  return `+${(ns / 1e9).toFixed(2)} s`;
+}
+
 export interface SeqArrow {
   key: string;
   index: number;
@@ -171,6 +202,11 @@ export interface SeqArrow {
   role: string;
   current: boolean;
   rst: boolean;
+  mark: SeqMark;
+  /** Captured: time since the connection's first captured packet. */
+  time: string | null;
+  /** Captured: the window field as sent. */
+  window: number | null;
 }
 
 export interface SeqStateTag {
@@ -224,6 +260,7 @@ export function layoutSequence(
   const states: SeqStateTag[] = [];
   let y = SEQ.top;
   const segs = conn.segments.filter((s) => s.step <= current);
+  const firstCaptured = conn.segments.find((s) => s.source === 'captured' && s.t !== undefined)?.t;
   let i = 0;
   while (i < segs.length) {
     const step = segs[i]!.step;
@@ -249,6 +286,9 @@ export function layoutSequence(
         role,
         current: step === current,
         rst: s.flags.includes('RST'),
+        mark: markOf(s),
+        time: s.t !== undefined && firstCaptured !== undefined ? timeSince(s.t - firstCaptured) : null,
+        window: s.window ?? null,
       });
       y += SEQ.slope;
     }
