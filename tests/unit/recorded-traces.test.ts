@@ -48,6 +48,15 @@ describe('every recorded trace replays with zero disagreements', () => {
         expect(replay.stepCount).toBe(scenario.schedule.length + 1);
         expect(Array.from({ length: replay.stepCount }, (_, s) => replay.atStep(s).label)).toEqual(['start', ...scenario.schedule.map((e) => e.id)]);
       }
+      // Recorded as trace 1.1: the kernel's own answer for every process, and the real packets,
+      // which the check below holds against the model too.
+      expect(trace.header.minor).toBe(1);
+      expect(trace.header.capture).toEqual({ packets: true });
+      expect(trace.events.some((e) => e.kind === 'packet')).toBe(true);
+      for (const k of trace.events) {
+        if (k.kind !== 'kernel') continue;
+        for (const p of k.processes) if (p.state !== 'Z') expect(p.syscall, `step ${k.step}: ${p.role}`).toEqual(expect.any(String));
+      }
       const all = Array.from({ length: replay.stepCount }, (_, s) => replay.atStep(s).disagreements.map((d) => ({ step: s, ...d }))).flat();
       expect(all).toEqual([]);
       expect(replay.disagreementCount()).toBe(0);

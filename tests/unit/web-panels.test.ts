@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { highlightC } from '../../src/web/panels/cHighlight.ts';
 import { eventLine, formatArgs, windowRange } from '../../src/web/panels/eventText.ts';
-import { processStatusText } from '../../src/web/panels/processText.ts';
+import { kernelCallLine, processStatusShort, processStatusText } from '../../src/web/panels/processText.ts';
 import { baseName, sourceMarks } from '../../src/web/panels/sourceMarks.ts';
 import { roleColor, roleKind, roleOrder } from '../../src/web/roles.ts';
 import { descriptorName, endpointLabel, endpointOrdinals, endpointRole } from '../../src/web/snapshotView.ts';
@@ -17,8 +17,18 @@ describe('web panels: pure helpers', () => {
     expect(processStatusText({ status: 'running', pendingCall: null })).toBe('running');
     expect(processStatusText({ status: 'zombie', pendingCall: null })).toBe('zombie');
     expect(processStatusText({ status: 'exited', pendingCall: null })).toBe('exited');
-    const blocked = replay.atStep(stepAfter('parent-accept-blocks')).processes.find((p) => p.role === 'parent')!;
-    expect(processStatusText(blocked)).toBe('blocked in accept()');
+    // The recorded parent waits for a connection in the lab's poll(), and the kernel says so.
+    const snap = replay.atStep(stepAfter('parent-accept-blocks'));
+    const waiting = snap.processes.find((p) => p.role === 'parent')!;
+    expect(processStatusText(waiting)).toBe('in poll(), the lab’s pause before accept()');
+    expect(processStatusShort(waiting)).toBe('poll() before accept()');
+    expect(kernelCallLine(snap.kernel!.processes.find((p) => p.role === 'parent'))).toBe('kernel: in poll(2)');
+    const atGate = replay.atStep(stepAfter('client-connect')).kernel!.processes.find((p) => p.role === 'parent');
+    expect(kernelCallLine(atGate)).toBe('kernel: at the lab’s gate');
+    const inRead = replay.atStep(stepAfter('child-read-blocks'));
+    expect(processStatusText(inRead.processes.find((p) => p.role === 'child#1')!)).toBe('blocked in read()');
+    expect(kernelCallLine(inRead.kernel!.processes.find((p) => p.role === 'child#1'))).toBe('kernel: in read(2)');
+    expect(kernelCallLine({ state: 'S', place: 'kernel' } as never)).toBeNull(); // a 1.0 snapshot says nothing of its own
   });
 
   it('gives each role one colour, distinct among the roles of a lesson', () => {
