@@ -79,8 +79,9 @@ const FACTS: Record<string, (page: Page) => Promise<void>> = {
     await expect(seq.getByTestId('segment')).toHaveCount(11);
     await expect(seq.locator('[data-testid="segment"][data-name="SYN"]')).toHaveCount(1);
     await expect(seq.locator('[data-testid="segment"][data-name="FIN+ACK"]')).toHaveCount(2);
-    // Recorded or live as root: captured on lo; otherwise modelled, with how to capture.
-    await expect(seq.getByTestId('packet-source')).toContainText(/^(captured on lo|modelled):/);
+    // Recorded as root: the real packets, captured on lo (a trace without them: see below).
+    await expect(seq.getByTestId('packet-source')).toHaveAttribute('data-source', 'captured');
+    await expect(seq.getByTestId('packet-source')).toContainText(/^captured on lo:/);
   },
   'time-wait/concurrent': async (page) => {
     await expect(chip(page, /client/)).toHaveAttribute('data-state', 'TIME_WAIT');
@@ -214,6 +215,29 @@ test.describe('every lesson part, from its recorded trace', () => {
       }
     });
   }
+});
+
+test.describe('packets: captured, or modelled', () => {
+  test('a trace recorded without capture draws the model’s segments, says “modelled” and how to capture', async ({ page }) => {
+    // The same recorded trace, as a run that could not capture would have written it.
+    await page.route('**/traces/concurrent.jsonl', async (route) => {
+      const response = await route.fetch();
+      const lines = (await response.text()).split('\n').filter((l) => l.trim() !== '');
+      const header = JSON.parse(lines[0]!);
+      header.capture = { packets: false, reason: 'not permitted (capturing on lo needs root or CAP_NET_RAW)' };
+      let seq = 0;
+      const events = lines.slice(1).map((l) => JSON.parse(l)).filter((e) => e.kind !== 'packet').map((e) => ({ ...e, seq: seq++ }));
+      await route.fulfill({ response, body: [header, ...events].map((r) => JSON.stringify(r)).join('\n') + '\n' });
+    });
+    await page.goto(`${STATIC}/?lesson=handshake&part=concurrent&step=${findScenario('concurrent')!.schedule.length}&questions=off`);
+    await expect(page.getByTestId('mode-badge')).toHaveText('recorded');
+    const seq = await packets(page);
+    await expect(seq.getByTestId('segment')).toHaveCount(11);
+    await expect(seq.getByTestId('packet-source')).toHaveAttribute('data-source', 'modelled');
+    await expect(seq.getByTestId('packet-source')).toContainText('modelled');
+    await expect(seq.getByTestId('packet-source')).toContainText('setcap cap_net_raw+ep build/lab/capture');
+    await expect(page.getByTestId('disagreement-banner')).toHaveCount(0);
+  });
 });
 
 test.describe('predict, then reveal; progress on the lesson list', () => {
