@@ -7,40 +7,32 @@
 //                   process (a `signal` event); settle; snapshot
 //   run.stop()      kill every lab process group, check /proc that none is left, emit `end`
 //
+// LabRun orchestrates; each part has a module of its own: launcher.ts (the reaper, reading its
+// lines), labProcess.ts (each process's life from its events), settle.ts (when a step is over),
+// snapshot.ts (what the kernel shows), records.ts (the trace as written), stopping.ts (ending
+// every process), ownership.ts (which sockets are the run's), capture.ts (packets on lo).
+//
 // Each program is started through build/lab/reaper (src/lab/reaper.c): it puts the program in
 // its own process group, closes every descriptor but 0–2, blocks SIGUSR1 before exec, and, as a
 // child subreaper, reaps the server's orphaned children when the run is killed.
 
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { release as osRelease } from 'node:os';
-import type { Readable } from 'node:stream';
 import type { Scenario, ScheduleEntry } from '../../scenarios/types.ts';
-import {
-  TRACE_FORMAT,
-  TRACE_MINOR,
-  TRACE_VERSION,
-  TRANSIENT_TCP_STATES,
-  type CaptureStatus,
-  type KernelProcess,
-  type KernelSocket,
-  type Program,
-  type Scalar,
-  type SocketHolder,
-  type TraceEvent,
-  type TraceHeader,
-  type TraceRecord,
-} from '../../trace/types.ts';
+import type { CaptureStatus, Program, TraceRecord } from '../../trace/types.ts';
 import { labAvailability, labPath } from './availability.ts';
-import { pickFreePort, portIsFree } from './ports.ts';
-import { decodeWaitStatus, listPids, readChildren, readKernelWait, readStat, socketFds, socketInodes } from './procfs.ts';
-import { GATE_SYSCALL } from '../../trace/syscalls.ts';
-import { asLabError, LabError } from './errors.ts';
 import { captureModeFromEnv, openCapture, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
-import { causeFirst } from './order.ts';
+import { asLabError, LabError } from './errors.ts';
+import { describeProc, noteExit, noteLabEvent, noteRelease, type LabEvent, type LabProc } from './labProcess.ts';
+import { LabProcesses, type Ended } from './labProcesses.ts';
+import { launch, type LabLine, type Launch } from './launcher.ts';
 import { Ownership } from './ownership.ts';
+import { pickFreePort, portIsFree } from './ports.ts';
+import { readKernelWait, readStat, socketFds, socketInodes } from './procfs.ts';
+import { nowNs, TraceWriter } from './records.ts';
 import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
-import { compareSockets, dataInFlight, portOf, ResilientObserver, socketsKey, type ObservedSocket } from './sockets.ts';
+import { settle, SETTLE_TIMEOUT_MS, type SettleWorld } from './settle.ts';
+import { kernelProcesses, kernelSockets } from './snapshot.ts';
+import { compareSockets, portOf, ResilientObserver, type ObservedSocket } from './sockets.ts';
+import { killAndWait, killGroups, STOP_TIMEOUT_MS } from './stopping.ts';
 
 export { LabError, type LabErrorCode } from './errors.ts';
 
@@ -57,76 +49,11 @@ export interface LabRunOptions {
   capture?: CaptureMode;
 }
 
-/** How long a step may take to settle before the run fails. */
-const SETTLE_TIMEOUT_MS = 3000;
-/** How long TCP may stay in a transient state (or keep changing) before the snapshot is taken anyway. */
-const TCP_SETTLE_MS = 500;
-/** How long stop() waits for every lab process to be gone. */
-const STOP_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_PROCESSES = 16;
 /** Between steps, how often the runner looks whether a lab process died (nothing else would tell it). */
 const WATCH_INTERVAL_MS = 100;
-/** A line longer than this without a newline is passed on as output as it is. */
-const MAX_LINE = 64 * 1024;
 
-type Unsequenced<E> = E extends TraceEvent ? Omit<E, 'seq'> : never;
-type Pending = Unsequenced<TraceEvent>;
-
-interface PendingCall {
-  fn: string;
-  file: string;
-  line: number;
-  /** exit's status argument: the exit status of a process that vanishes without a zombie. */
-  status?: number;
-}
-
-/** A call interrupted by a signal handler whose own calls are events too (sig_chld's waitpid). */
-interface SuspendedCall {
-  call: PendingCall;
-  atGate: boolean;
-}
-
-/** A lab process: a program the runner started, or a child one of them forked. */
-interface LabProc {
-  pid: number;
-  role: string;
-  program: Program;
-  order: number;
-  /** Its call (or ready) event has been read, and it has not been released since: it is at a gate. */
-  atGate: boolean;
-  /** The call it is at a gate before, or blocked inside; null once it returned. */
-  pending: PendingCall | null;
-  /** Calls a signal handler interrupted, innermost last: each resumes when the handler's call returns. */
-  suspended: SuspendedCall[];
-  /** The exit status a waitpid of its parent reported (a child reaped before the runner saw its zombie). */
-  reapedStatus: { status: number | null; signal: string | null } | null;
-  /** Lines read from it (to tell whether a sleeping process has said something since). */
-  events: number;
-  /** fork calls released: names a child found in /proc before it spoke (child#N). */
-  forks: number;
-  /** Released into exit(): its ending is expected. */
-  exitExpected: boolean;
-  /** An exit event has been emitted. */
-  exited: boolean;
-  zombie: boolean;
-  /** No longer in /proc (reaped). */
-  gone: boolean;
-  /** Started by a reaper of ours, which reports its exit status (lab-reaped). */
-  reaperChild: boolean;
-  /** The last thing it said on stderr (err_sys), to explain an unexpected exit. */
-  lastError: string | null;
-}
-
-/** A program started through the reaper. */
-interface Launch {
-  role: string;
-  program: Program;
-  args: string[];
-  child: ChildProcessByStdio<null, Readable, Readable>;
-  pid: number | null;
-  pgid: number | null;
-  closed: boolean;
-}
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const activeRuns = new Set<LabRun>();
 let exitHookInstalled = false;
@@ -151,33 +78,6 @@ export function stopAllRuns(): Promise<void> {
   return Promise.allSettled(runs.map((run) => run.stop('stopped'))).then(() => undefined);
 }
 
-const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Let the event loop read whatever the lab has already written. Two turns: the first may land
- * in the check phase of the current loop iteration (whose poll phase may have run before the
- * caller looked at /proc); the second is after a full poll phase that started after it.
- */
-async function drain(): Promise<void> {
-  await immediate();
-  await immediate();
-}
-
-/** Short waits first (a step usually settles in well under a millisecond), longer ones later. */
-async function backoff(iteration: number): Promise<void> {
-  if (iteration < 20) return; // drain() between checks is the wait
-  await sleep(iteration < 100 ? 1 : 5);
-}
-
-function nowNs(): number {
-  return Number(process.hrtime.bigint());
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 export class LabRun {
   readonly stepCount: number;
   readonly port: number;
@@ -185,24 +85,19 @@ export class LabRun {
   readonly settleTimes: number[] = [];
 
   private readonly scenario: Scenario;
-  private readonly maxProcesses: number;
-  private readonly onRecord: (r: TraceRecord) => void;
   private readonly onFailure: ((error: LabError) => void) | undefined;
   private readonly labDir: string;
   private readonly observer: ResilientObserver;
-  private readonly procs = new Map<number, LabProc>();
+  private readonly trace: TraceWriter;
+  private readonly procs: LabProcesses;
   private readonly launches: Launch[] = [];
-  private readonly reaped = new Map<number, { status: number | null; signal: string | null; t: number }>();
   /** The server's port and the local ports our clients connected from: what the observer asks about. */
   private readonly ports = new Set<number>();
   /** The ends of this run's connections, from its events: which observed sockets are the run's (ownership.ts). */
   private readonly owned = new Ownership();
-  private pending: Pending[] = [];
   /** The process that acted in the current step (released, killed, or spawned): it caused everything else in the step. */
-  private releasedPid: number | null = null;
-  private seq = 0;
+  private actingPid: number | null = null;
   private steps = 0;
-  private order = 0;
   private lineCount = 0;
   private busy = false;
   private failure: LabError | null = null;
@@ -216,28 +111,24 @@ export class LabRun {
   private constructor(opts: LabRunOptions, labDir: string, observer: ResilientObserver, port: number) {
     this.scenario = opts.scenario;
     this.stepCount = opts.scenario.schedule.length;
-    this.maxProcesses = opts.maxProcesses ?? DEFAULT_MAX_PROCESSES;
-    this.onRecord = opts.onRecord;
+    const maxProcesses = opts.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+    this.procs = new LabProcesses(
+      maxProcesses,
+      (p, how) => this.emitExit(p, how),
+      (p) => this.fail(new LabError('too-many-processes', `the run has more than ${maxProcesses} live lab processes (the newest: ${p.role}, pid ${p.pid})`)),
+    );
+    this.trace = new TraceWriter(opts.onRecord);
     this.onFailure = opts.onFailure;
     this.labDir = labDir;
     this.observer = observer;
     this.port = port;
     this.ports.add(port);
-    this.watch = setInterval(() => this.watchIdle(), WATCH_INTERVAL_MS);
+    // Between steps every lab process should stay where the last snapshot saw it. A server child
+    // killed from outside becomes a zombie and says nothing, so look: an unexpected end fails the run.
+    this.watch = setInterval(() => {
+      if (!this.busy && !this.stopping && !this.failure) this.procs.watch();
+    }, WATCH_INTERVAL_MS);
     this.watch.unref();
-  }
-
-  /**
-   * Between steps every lab process should stay where the last snapshot saw it. A server child
-   * killed from outside becomes a zombie and says nothing, so look: an unexpected end fails the run.
-   */
-  private watchIdle(): void {
-    if (this.busy || this.stopping || this.failure) return;
-    for (const p of this.procs.values()) {
-      if (p.gone || p.zombie) continue;
-      const stat = readStat(p.pid);
-      if (stat === null || stat.state === 'Z' || stat.state === 'X') this.noteEnded(p, stat);
-    }
   }
 
   static async start(opts: LabRunOptions): Promise<LabRun> {
@@ -264,22 +155,11 @@ export class LabRun {
     run.captureStatus = status;
     activeRuns.add(run);
     installExitHook();
-    run.busy = true;
-    try {
-      run.emitHeader();
-      const t0 = performance.now();
+    await run.runStep('start', async () => {
+      run.trace.header(run.scenario, port, status);
       await run.launch('server', 'parent', knobArgs({ port, ...withoutRunnerKnobs(opts.scenario.server) }));
-      const sockets = await run.settle('start');
-      run.snapshot('start', sockets, await run.capturedSegments());
-      run.settleTimes.push(performance.now() - t0);
-    } catch (err) {
-      run.busy = false;
-      const error = run.failure ?? asLabError(err);
-      await run.stop('error', error.message).catch(() => undefined);
-      throw error;
-    } finally {
-      run.busy = false;
-    }
+      return [];
+    });
     return run;
   }
 
@@ -314,38 +194,8 @@ export class LabRun {
     if (this.busy) throw new LabError('lab-failed', 'a step is already in progress');
     if (this.done) return { step: this.steps, done: true };
     const entry = this.scenario.schedule[this.steps]!;
-    this.busy = true;
-    try {
-      const t0 = performance.now();
-      let ending: LabProc[] = [];
-      if (entry.do === 'spawn') {
-        const knobs = entry.program === 'server' ? this.scenario.server : this.scenario.client;
-        const args = knobArgs({ port: this.port, role: entry.role, ...withoutRunnerKnobs({ ...knobs, ...entry.args }) });
-        await this.launch(entry.program, entry.role, args);
-      } else if (entry.do === 'release') {
-        ending = (entry.exits ?? []).map((role) => this.expectExit(entry, role));
-        this.release(entry);
-      } else {
-        ending = [this.expectExit(entry, entry.role)];
-        this.sendSignal(entry, ending[0]!);
-      }
-      const sockets = await this.settle(entry.id);
-      for (const p of ending) {
-        if (!p.exited) throw new LabError('lab-failed', `schedule entry "${entry.id}" should have ended ${p.role} (pid ${p.pid}), but it is ${this.describe(p)}`);
-      }
-      const packets = await this.capturedSegments();
-      this.steps++;
-      this.snapshot(entry.id, sockets, packets);
-      this.settleTimes.push(performance.now() - t0);
-      return { step: this.steps, done: this.done };
-    } catch (err) {
-      this.busy = false;
-      const error = this.failure ?? asLabError(err);
-      await this.stop('error', error.message).catch(() => undefined);
-      throw error;
-    } finally {
-      this.busy = false;
-    }
+    await this.runStep(entry.id, () => this.carryOut(entry));
+    return { step: this.steps, done: this.done };
   }
 
   /** Kill every lab process group, wait until no lab process is left, emit `end`. Idempotent. */
@@ -356,104 +206,94 @@ export class LabRun {
 
   /** SIGKILL every lab process group (synchronously). */
   killGroups(): void {
-    for (const l of this.launches) {
-      if (l.closed) continue; // everything it started is gone (and the ids may be reused)
-      if (l.pgid !== null) kill(-l.pgid);
-      // The reaper, on SIGTERM, kills its program's group too (even one it has not reported
-      // yet), then reaps everything and exits.
-      if (l.child.pid !== undefined && l.child.exitCode === null && l.child.signalCode === null) kill(l.child.pid, 'SIGTERM');
-    }
-    // A pid the kernel has reaped may already belong to someone else: kill only what is still in one of our groups.
-    const groups = new Set(this.launches.map((l) => l.pgid).filter((g): g is number => g !== null));
-    for (const p of this.procs.values()) {
-      if (p.gone) continue;
-      const stat = readStat(p.pid);
-      if (stat && groups.has(stat.pgrp)) kill(p.pid);
-    }
+    killGroups(this.launches, this.procs.all());
   }
 
   // -------------------------------------------------------------------------------------------
-  // Records
-
-  private emitHeader(): void {
-    const header: TraceHeader = {
-      kind: 'header',
-      format: TRACE_FORMAT,
-      version: TRACE_VERSION,
-      minor: TRACE_MINOR,
-      scenario: { id: this.scenario.id, title: this.scenario.title, port: this.port, knobs: { ...this.scenario.server } },
-      platform: { os: process.platform, release: osRelease() },
-      recordedAt: new Date().toISOString(),
-      clock: 'monotonic-ns',
-      sockets: 'owned',
-      network: 'host',
-      capture: this.captureStatus,
-    };
-    this.onRecord(header);
-  }
-
-  private push(event: Pending): void {
-    this.pending.push(event);
-  }
+  // Steps
 
   /**
-   * Emit what arrived since the last flush, in the order of the lab's clock. The server and each
-   * client write to different pipes, so arrival order across programs is the event loop's; `t`
-   * (CLOCK_MONOTONIC in the lab and in the runner alike) is the order things happened in.
+   * One step: `act` starts it (and returns the processes it ends on purpose); then settle, check
+   * those ended, and write the step's events, packets and kernel snapshot. A failure stops the run.
    */
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
-    batch.sort((a, b) => a.t - b.t); // stable: ties keep arrival order
-    causeFirst(batch, this.releasedPid);
-    this.releasedPid = null;
-    for (const { kind, ...rest } of batch) this.onRecord({ kind, seq: this.seq++, ...rest } as TraceEvent);
+  private async runStep(label: string, act: () => Promise<LabProc[]>): Promise<void> {
+    this.busy = true;
+    try {
+      const t0 = performance.now();
+      const ending = await act();
+      const sockets = await settle(this.world, label);
+      for (const p of ending) {
+        if (!p.exited) throw new LabError('lab-failed', `schedule entry "${label}" should have ended ${p.role} (pid ${p.pid}), but it is ${describeProc(p)}`);
+      }
+      const packets = await this.capturedSegments();
+      if (label !== 'start') this.steps++;
+      this.snapshot(label, sockets, packets);
+      this.settleTimes.push(performance.now() - t0);
+    } catch (err) {
+      this.busy = false;
+      const error = this.failure ?? asLabError(err);
+      await this.stop('error', error.message).catch(() => undefined);
+      throw error;
+    } finally {
+      this.busy = false;
+    }
   }
 
-  private emitExit(p: LabProc, status: number | null, signal: string | null, t = nowNs()): void {
-    if (p.exited) return;
-    p.exited = true;
-    p.pending = null;
-    p.suspended = [];
-    p.atGate = false;
-    this.push({ kind: 'exit', t, pid: p.pid, role: p.role, status, signal });
-    if (!p.exitExpected && !this.stopping) {
-      const how = signal ? `was killed by ${signal}` : `exited with status ${status ?? 'unknown'}`;
-      this.fail(new LabError('lab-failed', `${p.role} (pid ${p.pid}) ${how} unexpectedly${p.lastError ? `: ${p.lastError.trim()}` : ''}`));
+  /** Start a schedule entry: spawn a program, release a gate, or send a signal. */
+  private async carryOut(entry: ScheduleEntry): Promise<LabProc[]> {
+    if (entry.do === 'spawn') {
+      const knobs = entry.program === 'server' ? this.scenario.server : this.scenario.client;
+      await this.launch(entry.program, entry.role, knobArgs({ port: this.port, role: entry.role, ...withoutRunnerKnobs({ ...knobs, ...entry.args }) }));
+      return [];
+    }
+    if (entry.do === 'release') {
+      const ending = (entry.exits ?? []).map((role) => this.expectExit(entry, role));
+      this.release(entry);
+      return ending;
+    }
+    const p = this.expectExit(entry, entry.role);
+    this.sendSignal(entry, p);
+    return [p];
+  }
+
+  private where(entry: ScheduleEntry): string {
+    return `schedule entry "${entry.id}" (step ${this.steps + 1} of ${this.stepCount})`;
+  }
+
+  /** A process this step ends on purpose (err_sys, a signal): its exit fails neither the step nor the run. */
+  private expectExit(entry: ScheduleEntry, role: string): LabProc {
+    const p = this.procs.byRole(role);
+    if (!p || p.exited) throw new LabError('lab-failed', `${this.where(entry)} expects ${role} to exit, but there is no live process with that role`);
+    p.exitExpected = true;
+    return p;
+  }
+
+  private sendSignal(entry: Extract<ScheduleEntry, { do: 'kill' }>, p: LabProc): void {
+    this.actingPid = p.pid;
+    this.trace.push({ kind: 'signal', t: nowNs(), pid: p.pid, role: p.role, signal: entry.signal, from: 'runner' });
+    this.signal(entry, p, entry.signal);
+  }
+
+  private release(entry: Extract<ScheduleEntry, { do: 'release' }>): void {
+    const p = this.procs.byRole(entry.role);
+    if (!p) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role}, but there is no process with that role`);
+    if (!p.atGate) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${describeProc(p)}`);
+    this.actingPid = p.pid;
+    this.trace.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.pending?.fn ?? '?' });
+    noteRelease(p);
+    this.signal(entry, p, 'SIGUSR1');
+  }
+
+  private signal(entry: ScheduleEntry, p: LabProc, signal: NodeJS.Signals): void {
+    try {
+      process.kill(p.pid, signal);
+    } catch (err) {
+      throw new LabError('lab-failed', `${this.where(entry)}: could not signal ${entry.role} (pid ${p.pid}): ${(err as Error).message}`);
     }
   }
 
   // -------------------------------------------------------------------------------------------
   // Processes
-
-  private register(pid: number, role: string, program: Program, reaperChild: boolean): LabProc {
-    let p = this.procs.get(pid);
-    if (p) return p;
-    p = {
-      pid,
-      role,
-      program,
-      order: this.order++,
-      atGate: false,
-      pending: null,
-      suspended: [],
-      reapedStatus: null,
-      events: 0,
-      forks: 0,
-      exitExpected: false,
-      exited: false,
-      zombie: false,
-      gone: false,
-      reaperChild,
-      lastError: null,
-    };
-    this.procs.set(pid, p);
-    const live = [...this.procs.values()].filter((q) => !q.exited).length;
-    if (live > this.maxProcesses) {
-      this.fail(new LabError('too-many-processes', `the run has more than ${this.maxProcesses} live lab processes (the newest: ${role}, pid ${pid})`));
-    }
-    return p;
-  }
 
   private fail(error: LabError): void {
     if (this.failure || this.stopping) return;
@@ -467,358 +307,108 @@ export class LabRun {
     }
   }
 
-  private async launch(program: Program, role: string, args: string[]): Promise<void> {
-    const child = spawn(labPath('reaper', this.labDir), [labPath(program, this.labDir), program, ...args], {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        LC_ALL: 'C',
-        FORKSCOPE_STEP: '1',
-        FORKSCOPE_PPID: String(process.pid),
-      },
-    });
-    let onLaunched!: (pid: number) => void;
-    let onFailed!: (err: Error) => void;
-    const launched = new Promise<number>((resolve, reject) => {
-      onLaunched = resolve;
-      onFailed = reject;
-    });
-    const l: Launch = { role, program, args, child, pid: null, pgid: null, closed: false };
-    this.launches.push(l);
-    this.readLines(child.stdout, (line) => this.onStdoutLine(l, line, onLaunched));
-    this.readLines(child.stderr, (line) => this.onStderrLine(l, line));
-    child.on('error', (err) => onFailed(new LabError('lab-failed', `could not start ${program}: ${err.message}`)));
-    child.on('exit', (code, signal) => {
-      if (l.pid === null) onFailed(new LabError('lab-failed', `could not start ${program}: the reaper exited (${signal ?? `status ${code}`})`));
-    });
-    child.on('close', () => {
-      l.closed = true;
-      const p = l.pid !== null ? this.procs.get(l.pid) : undefined;
-      if (p && !p.gone && !this.stopping) {
-        this.fail(new LabError('lab-failed', `the reaper of ${role} (pid ${l.pid}) ended while ${role} was still running`));
-      }
-    });
-    const timer = setTimeout(() => onFailed(new LabError('lab-failed', `${program} did not start within ${SETTLE_TIMEOUT_MS} ms`)), SETTLE_TIMEOUT_MS);
-    try {
-      this.releasedPid = await launched; // the spawned process acts in this step: its spawn comes first
-    } finally {
-      clearTimeout(timer);
+  private emitExit(p: LabProc, { status, signal, t = nowNs() }: Ended): void {
+    if (p.exited) return;
+    noteExit(p);
+    this.trace.push({ kind: 'exit', t, pid: p.pid, role: p.role, status, signal });
+    if (!p.exitExpected && !this.stopping) {
+      const how = signal ? `was killed by ${signal}` : `exited with status ${status ?? 'unknown'}`;
+      this.fail(new LabError('lab-failed', `${p.role} (pid ${p.pid}) ${how} unexpectedly${p.lastError ? `: ${p.lastError.trim()}` : ''}`));
     }
   }
 
-  private readLines(stream: Readable, onLine: (line: string) => void): void {
-    let buffer = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        onLine(line);
-      }
-      if (buffer.length > MAX_LINE) {
-        onLine(buffer);
-        buffer = '';
-      }
-    });
-    stream.on('end', () => {
-      if (buffer) onLine(buffer);
-      buffer = '';
-    });
+  // -------------------------------------------------------------------------------------------
+  // What the lab says (launcher.ts reads it)
+
+  private async launch(program: Program, role: string, args: string[]): Promise<void> {
+    const started = launch(
+      this.labDir,
+      program,
+      role,
+      args,
+      {
+        onStdout: (l, line) => this.onStdoutLine(l, line),
+        onStderr: (l, line) => this.output(l, 'stderr', `${line}\n`),
+        onClosed: (l) => {
+          const p = l.pid !== null ? this.procs.get(l.pid) : undefined;
+          if (p && !p.gone && !this.stopping) this.fail(new LabError('lab-failed', `the reaper of ${role} (pid ${l.pid}) ended while ${role} was still running`));
+        },
+      },
+      SETTLE_TIMEOUT_MS,
+    );
+    this.launches.push(started.launch);
+    try {
+      this.actingPid = await started.launched; // the spawned process acts in this step: its spawn comes first
+    } catch (err) {
+      throw new LabError('lab-failed', err instanceof Error ? err.message : String(err));
+    }
   }
 
   private output(l: Launch, stream: 'stdout' | 'stderr', text: string, t = nowNs()): void {
     const p = l.pid !== null ? this.procs.get(l.pid) : undefined;
     if (p && stream === 'stderr') p.lastError = text;
-    this.push({ kind: 'output', t, pid: l.pid ?? 0, role: l.role, stream, text });
+    this.trace.push({ kind: 'output', t, pid: l.pid ?? 0, role: l.role, stream, text });
   }
 
-  private onStderrLine(l: Launch, line: string): void {
-    this.output(l, 'stderr', `${line}\n`);
-  }
-
-  private onStdoutLine(l: Launch, line: string, onLaunched: (pid: number) => void): void {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch {
-      obj = null;
-    }
-    if (!isObject(obj) || typeof obj.kind !== 'string') return this.output(l, 'stdout', `${line}\n`);
+  private onStdoutLine(l: Launch, line: LabLine): void {
+    if (line.kind === 'text') return this.output(l, 'stdout', `${line.text}\n`);
     this.lineCount++;
-    switch (obj.kind) {
-      case 'lab-launched': {
-        const pid = Number(obj.pid);
-        l.pid = pid;
-        l.pgid = Number(obj.pgid);
-        this.register(pid, l.role, l.program, true).reaperChild = true;
-        this.push({ kind: 'spawn', t: Number(obj.t), pid, ppid: Number(obj.ppid), role: l.role, program: l.program, argv: l.args });
-        onLaunched(pid);
+    switch (line.kind) {
+      case 'launched':
+        this.procs.register(line.pid, l.role, l.program, true);
+        this.trace.push({ kind: 'spawn', t: line.t, pid: line.pid, ppid: line.ppid, role: l.role, program: l.program, argv: l.args });
         return;
-      }
-      case 'lab-reaped':
-        return this.onReaped(Number(obj.pid), obj.status as number | null, obj.signal as string | null, Number(obj.t));
-      case 'lab-exec-failed':
-        this.output(l, 'stderr', `could not run ${l.program}: errno ${String(obj.errno)}\n`);
-        return;
-      case 'call':
-      case 'ready':
-      case 'return':
-      case 'output':
-      case 'signal':
-        if (typeof obj.pid === 'number' && typeof obj.role === 'string' && typeof obj.t === 'number') {
-          return this.onLabEvent(l, obj as unknown as Pending & { pid: number; role: string });
-        }
+      case 'reaped':
+        return this.procs.reaperReported(line.pid, line.status, line.signal, line.t);
+      case 'exec-failed':
+        return this.output(l, 'stderr', `could not run ${l.program}: errno ${line.errno}\n`);
+      case 'event':
+        return this.onLabEvent(l, line.event);
     }
-    this.output(l, 'stdout', `${line}\n`);
   }
 
-  private onLabEvent(l: Launch, e: Pending & { pid: number; role: string }): void {
-    const p = this.register(e.pid, e.role, l.program, false);
-    p.role = e.role; // a child names itself (child#N) in its first event
-    p.events++;
-    switch (e.kind) {
-      case 'call':
-        // A call while another is pending comes from a signal handler that interrupted it.
-        if (p.pending) p.suspended.push({ call: p.pending, atGate: p.atGate });
-        p.pending = { fn: e.fn, file: e.file, line: e.line };
-        if (e.fn === 'exit' && typeof e.args.status === 'number') p.pending.status = e.args.status;
-        p.atGate = true;
-        break;
-      case 'ready':
-        p.atGate = true;
-        break;
-      case 'return': {
-        // The handler's call returned: the interrupted call is pending again (at its gate, or in the kernel).
-        const outer = p.pending?.fn === e.fn ? p.suspended.pop() : undefined;
-        p.pending = outer?.call ?? null;
-        p.atGate = outer?.atGate ?? false;
-        if (e.fn === 'fork' && e.ret > 0) this.register(e.ret, `child#${p.forks}`, p.program, false);
-        if (e.fn === 'waitpid' && e.ret > 0) {
-          const child = this.procs.get(e.ret);
-          if (child) child.reapedStatus = { status: e.status ?? null, signal: e.signal ?? null };
-        }
-        if (e.fn === 'connect' && e.local) this.ports.add(portOf(e.local));
-        break;
+  private onLabEvent(l: Launch, e: LabEvent): void {
+    const p = this.procs.register(e.pid, e.role, l.program, false);
+    noteLabEvent(p, e);
+    if (e.kind === 'return') {
+      if (e.fn === 'fork' && e.ret > 0) this.procs.register(e.ret, `child#${p.forks}`, p.program, false);
+      if (e.fn === 'waitpid' && e.ret > 0) {
+        const child = this.procs.get(e.ret);
+        if (child) child.reapedStatus = { status: e.status ?? null, signal: e.signal ?? null };
       }
-      case 'output':
-        if (e.stream === 'stderr') p.lastError = e.text;
-        break;
-      case 'signal':
-        // The only signal a lab program reports is the lab's own parent-death check (lab.c).
-        this.push({ ...e, from: 'lab' });
-        return;
+      if (e.fn === 'connect' && e.local) this.ports.add(portOf(e.local));
     }
+    // The only signal a lab program reports is the lab's own parent-death check (lab.c).
+    if (e.kind === 'signal') return this.trace.push({ ...e, from: 'lab' });
     this.owned.note(e);
-    this.push(e);
-  }
-
-  private onReaped(pid: number, status: number | null, signal: string | null, t: number): void {
-    this.reaped.set(pid, { status, signal, t });
-    const p = this.procs.get(pid);
-    if (!p) return;
-    p.gone = true;
-    p.zombie = false;
-    this.emitExit(p, status, signal, t);
-  }
-
-  private describe(p: LabProc): string {
-    if (p.gone) return 'gone';
-    if (p.zombie) return 'a zombie';
-    if (p.exited) return 'exited';
-    if (p.atGate) return `waiting at the gate before ${p.pending?.fn ?? '?'}()`;
-    if (p.pending) return `inside ${p.pending.fn}() (released at ${p.pending.file}:${p.pending.line})`;
-    return p.events === 0 ? 'running, and has not said anything yet' : 'running';
-  }
-
-  /** The live process with this role (the newest, if an earlier one with the role has ended). */
-  private byRole(role: string): LabProc | undefined {
-    const candidates = [...this.procs.values()].filter((p) => p.role === role && !p.gone);
-    return candidates.find((q) => !q.exited) ?? candidates[0];
-  }
-
-  private where(entry: ScheduleEntry): string {
-    return `schedule entry "${entry.id}" (step ${this.steps + 1} of ${this.stepCount})`;
-  }
-
-  /** A process this step ends on purpose (err_sys, a signal): its exit fails neither the step nor the run. */
-  private expectExit(entry: ScheduleEntry, role: string): LabProc {
-    const p = this.byRole(role);
-    if (!p || p.exited) throw new LabError('lab-failed', `${this.where(entry)} expects ${role} to exit, but there is no live process with that role`);
-    p.exitExpected = true;
-    return p;
-  }
-
-  private sendSignal(entry: Extract<ScheduleEntry, { do: 'kill' }>, p: LabProc): void {
-    this.releasedPid = p.pid;
-    this.push({ kind: 'signal', t: nowNs(), pid: p.pid, role: p.role, signal: entry.signal, from: 'runner' });
-    try {
-      process.kill(p.pid, entry.signal);
-    } catch (err) {
-      throw new LabError('lab-failed', `${this.where(entry)}: could not signal ${entry.role} (pid ${p.pid}): ${(err as Error).message}`);
-    }
-  }
-
-  private release(entry: Extract<ScheduleEntry, { do: 'release' }>): void {
-    const where = this.where(entry);
-    const p = this.byRole(entry.role);
-    if (!p) throw new LabError('lab-failed', `${where} releases ${entry.role}, but there is no process with that role`);
-    if (!p.atGate) throw new LabError('lab-failed', `${where} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${this.describe(p)}`);
-    p.atGate = false;
-    this.releasedPid = p.pid;
-    this.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.pending?.fn ?? '?' });
-    if (p.pending?.fn === 'exit') p.exitExpected = true;
-    if (p.pending?.fn === 'fork') p.forks++;
-    try {
-      process.kill(p.pid, 'SIGUSR1');
-    } catch (err) {
-      throw new LabError('lab-failed', `${where}: could not signal ${entry.role} (pid ${p.pid}): ${(err as Error).message}`);
-    }
+    this.trace.push(e);
   }
 
   // -------------------------------------------------------------------------------------------
-  // Settling
+  // What settle.ts asks of the run
 
-  /**
-   * Wait until the step's effects are over: every lab process waits at a gate, sleeps in the
-   * kernel inside its pending call, or has exited; and TCP is in no transient state and two
-   * samples agree. Repeats both until a round changes nothing, since a TCP segment can wake a
-   * process (a FIN ends a read) and a process can send segments. Returns the last socket sample.
-   */
-  private async settle(label: string): Promise<ObservedSocket[]> {
-    const deadline = performance.now() + SETTLE_TIMEOUT_MS;
-    let previous: string | null = null;
-    for (let round = 0; ; round++) {
-      const lines = this.lineCount;
-      await this.settleProcesses(label, deadline);
-      const tcp = await this.settleTcp(previous, deadline);
-      if (round > 0 && this.lineCount === lines && !tcp.changed) return tcp.sockets;
-      previous = tcp.key;
-      if (performance.now() > deadline) throw this.notSettled(label, 'TCP and the processes kept changing');
-    }
-  }
-
-  private discoverChildren(): void {
-    for (const p of [...this.procs.values()]) {
-      if (p.gone || p.zombie) continue;
-      for (const pid of readChildren(p.pid)) {
-        if (!this.procs.has(pid)) this.register(pid, `child#${p.forks}`, p.program, false);
-      }
-    }
-  }
-
-  /** Note a process that has ended: a zombie (with its status), or gone from /proc. Returns true if it is settled. */
-  private noteEnded(p: LabProc, stat: ReturnType<typeof readStat>): boolean {
-    if (stat === null) {
-      if (p.reaperChild && !this.reaped.has(p.pid)) return false; // its reaper's report is on its way
-      p.gone = true;
-      p.zombie = false;
-      // Reaped before we saw a zombie: by its reaper (which reports), by its parent's waitpid
-      // (whose return says), or by the kernel itself when the parent ignores SIGCHLD: then the
-      // status is the one it was released into exit() with, or err_sys's 1 (src/lab/lab.c).
-      const r = this.reaped.get(p.pid) ?? p.reapedStatus ?? { status: this.exitStatusOf(p), signal: null };
-      this.emitExit(p, r.status, r.signal, this.reaped.get(p.pid)?.t);
-      return true;
-    }
-    if (stat.state === 'X') return false; // dead, being released: gone in a moment
-    // A program the reaper started is reaped by it at once: wait for that, rather than show
-    // a zombie that is only an artefact of how the runner starts programs.
-    if (p.reaperChild && !this.reaped.has(p.pid)) return false;
-    if (!p.zombie) {
-      p.zombie = true;
-      const { status, signal } = decodeWaitStatus(stat.exitCode);
-      this.emitExit(p, status, signal);
-    }
-    return true;
-  }
-
-  /** The status a process that vanished without a word ended with, as far as its events tell. */
-  private exitStatusOf(p: LabProc): number | null {
-    if (p.pending?.fn === 'exit' && p.pending.status !== undefined) return p.pending.status;
-    return p.exitExpected && p.lastError !== null ? 1 : null;
-  }
-
-  private async settleProcesses(label: string, deadline: number): Promise<void> {
-    for (let i = 0; ; i++) {
-      await drain();
-      this.checkStillRunning();
-      this.discoverChildren();
-      let settled = true;
-      const sleepers: { p: LabProc; events: number }[] = [];
-      for (const p of this.procs.values()) {
-        if (p.gone) continue;
-        const stat = readStat(p.pid);
-        if (stat === null || stat.state === 'Z' || stat.state === 'X') {
-          if (!this.noteEnded(p, stat)) settled = false;
-          continue;
-        }
-        if (stat.state !== 'S') {
-          settled = false; // running (or stopped, or in D): not settled yet
-          continue;
-        }
-        if (p.atGate) continue;
-        // Asleep, released, no return yet: blocked inside its call, or already asleep at its
-        // next gate with lines we have not read. Decide after draining stdout once more.
-        sleepers.push({ p, events: p.events });
-      }
-      this.checkStillRunning();
-      if (settled && sleepers.length > 0) {
-        await drain();
-        for (const { p, events } of sleepers) {
-          if (p.events !== events || p.atGate || readStat(p.pid)?.state !== 'S') settled = false;
-        }
-      }
-      if (settled) return;
-      if (performance.now() > deadline) throw this.notSettled(label, this.stragglers());
-      await backoff(i);
-    }
-  }
-
-  private checkStillRunning(): void {
-    if (this.failure) throw this.failure;
-    if (this.stopping) throw new LabError('lab-failed', 'the run was stopped during a step');
-  }
-
-  private stragglers(): string {
-    const out: string[] = [];
-    for (const p of this.procs.values()) {
-      if (p.gone || p.zombie) continue;
-      const stat = readStat(p.pid);
-      if (stat && stat.state === 'S' && p.atGate) continue;
-      out.push(`${p.role} (pid ${p.pid}, state ${stat?.state ?? 'gone'}) is ${this.describe(p)}`);
-    }
-    return out.join('; ') || 'no process is unsettled';
-  }
-
-  private notSettled(label: string, what: string): LabError {
-    const step = label === 'start' ? 'the start' : `step ${this.steps + 1} ("${label}")`;
-    return new LabError('lab-failed', `${step} did not settle within ${SETTLE_TIMEOUT_MS / 1000} s: ${what}`);
-  }
+  private readonly world: SettleWorld = {
+    procs: () => this.procs.all(),
+    lineCount: () => this.lineCount,
+    checkStillRunning: () => {
+      if (this.failure) throw this.failure;
+      if (this.stopping) throw new LabError('lab-failed', 'the run was stopped during a step');
+    },
+    discoverChildren: () => this.procs.discoverChildren(),
+    noteEnded: (p, stat) => this.procs.noteEnded(p, stat),
+    readStat,
+    sampleSockets: () => this.sampleSockets(),
+    notSettled: (label, what) => {
+      const step = label === 'start' ? 'the start' : `step ${this.steps + 1} ("${label}")`;
+      return new LabError('lab-failed', `${step} did not settle within ${SETTLE_TIMEOUT_MS / 1000} s: ${what}`);
+    },
+  };
 
   /** This run's sockets (ownership.ts): the ports only narrow the observer's dump. */
   private async sampleSockets(): Promise<ObservedSocket[]> {
     const sockets = await this.observer.sample([...this.ports]);
-    const held = socketInodes([...this.procs.values()].filter((p) => !p.gone && !p.zombie).map((p) => p.pid));
+    const held = socketInodes(this.procs.present().filter((p) => !p.zombie).map((p) => p.pid));
     return this.owned.select(sockets, held).sort(compareSockets);
-  }
-
-  /** Re-sample TCP until no socket is in a transient state, no data is in flight, and two samples in a row agree. */
-  private async settleTcp(previous: string | null, deadline: number): Promise<{ sockets: ObservedSocket[]; key: string; changed: boolean }> {
-    const until = Math.min(deadline, performance.now() + TCP_SETTLE_MS);
-    let changed = false;
-    for (let i = 0; ; i++) {
-      const sockets = await this.sampleSockets();
-      this.checkStillRunning();
-      const key = socketsKey(sockets);
-      if (previous !== null && key !== previous) changed = true;
-      const transient = sockets.some((s) => TRANSIENT_TCP_STATES.includes(s.state)) || dataInFlight(sockets);
-      if ((!transient && key === previous) || performance.now() > until) return { sockets, key, changed };
-      previous = key;
-      await backoff(i);
-      if (i < 20) await immediate();
-    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -839,65 +429,20 @@ export class LabRun {
     }
   }
 
-  private snapshot(label: string, observed: ObservedSocket[], packets: readonly CapturedSegment[] = []): void {
-    const processes: KernelProcess[] = [];
-    const holders = new Map<number, SocketHolder[]>();
-    const live = [...this.procs.values()].filter((p) => !p.gone).sort((a, b) => a.order - b.order);
-    for (const p of live) {
-      const stat = readStat(p.pid);
-      if (!stat) continue;
-      // Where it is, as the kernel says: the gate's rt_sigtimedwait, another call, or none.
-      const wait = stat.state === 'Z' ? null : readKernelWait(p.pid);
-      const place: KernelProcess['place'] =
-        stat.state === 'Z' ? 'zombie' : wait ? (wait.syscall === GATE_SYSCALL ? 'gate' : wait.syscall !== null ? 'kernel' : 'running') : this.placeByEvents(p, stat.state);
-      processes.push({
-        pid: p.pid,
-        ppid: stat.ppid,
-        role: p.role,
-        state: stat.state,
-        place,
-        blockedIn: place === 'gate' || place === 'kernel' ? (p.pending?.fn ?? null) : null,
-        ...(stat.state === 'Z' ? { syscall: null, wchan: null } : wait ? { syscall: wait.syscall, wchan: wait.wchan } : {}),
-      });
-      if (stat.state === 'Z') continue;
-      for (const { fd, inode } of socketFds(p.pid)) {
-        const list = holders.get(inode) ?? [];
-        list.push({ pid: p.pid, fd });
-        holders.set(inode, list);
-      }
-    }
+  private snapshot(label: string, observed: ObservedSocket[], packets: readonly CapturedSegment[]): void {
+    const { processes, holders } = kernelProcesses(this.procs.present(), { readStat, readKernelWait, socketFds });
     // Only this run's sockets, by what it owns (ownership.ts): the ones a lab process holds, and
     // the ends of its connections that no descriptor names. Never by port number alone.
-    const ours = this.owned.select(observed, new Set(holders.keys()));
-    const sockets: KernelSocket[] = ours.map(({ sent: _sent, received: _received, ...s }) => ({ ...s, holders: (s.inode !== 0 && holders.get(s.inode)) || [] }));
-    const seen = new Set(ours.map((s) => s.inode));
-    for (const [inode, list] of holders) {
-      if (seen.has(inode)) continue;
-      // Held, but in no TCP table: created and not yet bound, connected or listening.
-      sockets.push({ inode, state: 'CLOSED', local: '0.0.0.0:0', remote: '0.0.0.0:0', holders: list });
-    }
-    this.flush();
+    const sockets = kernelSockets(this.owned.select(observed, new Set(holders.keys())), holders);
+    this.trace.flush(this.actingPid);
+    this.actingPid = null;
     // The step's segments, as the wire saw them, then what the kernel shows once they are over.
-    for (const p of packets) this.onRecord({ ...p, seq: this.seq++ });
-    this.onRecord({ kind: 'kernel', seq: this.seq++, t: nowNs(), step: this.steps, label, processes, sockets });
-  }
-
-  /** Where a process is by the events alone, when the kernel will not say (no permission to read its syscall). */
-  private placeByEvents(p: LabProc, state: string): KernelProcess['place'] {
-    if (p.atGate) return 'gate';
-    return (p.pending || p.events === 0) && state === 'S' ? 'kernel' : 'running';
+    for (const p of packets) this.trace.write(p);
+    this.trace.write({ kind: 'kernel', t: nowNs(), step: this.steps, label, processes, sockets });
   }
 
   // -------------------------------------------------------------------------------------------
   // Stopping
-
-  /** Lab processes still in /proc (zombies too), and reapers whose pipes are still open. */
-  private remaining(): Map<number, string> {
-    const left = new Map<number, string>();
-    for (const p of this.procs.values()) if (existsSync(`/proc/${p.pid}`)) left.set(p.pid, `${p.role} (pid ${p.pid})`);
-    for (const l of this.launches) if (!l.closed) left.set(l.child.pid ?? -1, `the reaper of ${l.role} (pid ${l.child.pid})`);
-    return left;
-  }
 
   private async finish(reason: 'completed' | 'stopped' | 'error', message?: string): Promise<void> {
     this.stopping = true;
@@ -905,57 +450,14 @@ export class LabRun {
     activeRuns.delete(this);
     // A step in progress ends at its next check; wait for it, so the records stay in order.
     for (let i = 0; this.busy && i < 200; i++) await sleep(5);
-    this.killGroups();
-    const started = performance.now();
-    let escalated = false;
-    let left = this.remaining();
-    for (let i = 0; left.size > 0; i++) {
-      await drain();
-      if (i % 10 === 9) this.killGroups();
-      left = this.remaining();
-      if (left.size === 0) break;
-      const elapsed = performance.now() - started;
-      if (!escalated && elapsed > STOP_TIMEOUT_MS / 2) {
-        escalated = true; // the reapers should have ended by now; end them too
-        for (const l of this.launches) if (!l.closed && l.child.pid) kill(l.child.pid);
-      }
-      if (elapsed > STOP_TIMEOUT_MS) break;
-      await sleep(i < 20 ? 1 : 10);
-    }
-    // Lines still buffered (exit reports) have been read once the pipes closed.
-    await drain();
-    // Anything still in one of our process groups?
-    const groups = new Set(this.launches.map((l) => l.pgid).filter((g): g is number => g !== null));
-    for (const pid of listPids()) {
-      const stat = readStat(pid);
-      if (stat && groups.has(stat.pgrp) && !left.has(pid)) left.set(pid, `pid ${pid} of process group ${stat.pgrp}`);
-    }
-    for (const p of this.procs.values()) {
-      if (!p.exited && !existsSync(`/proc/${p.pid}`)) {
-        const r = this.reaped.get(p.pid);
-        this.emitExit(p, r?.status ?? null, r?.signal ?? null, r?.t);
-      }
-    }
+    const left = await killAndWait(this.launches, () => this.procs.all());
+    for (const { p, how } of this.procs.vanished()) this.emitExit(p, how);
     this.observer.close();
     await this.capture?.close();
-    this.flush();
+    this.trace.flush(this.actingPid);
     const problem = left.size > 0 ? `lab processes were still alive after ${STOP_TIMEOUT_MS / 1000} s: ${[...left.values()].join(', ')}` : null;
     const endMessage = [message, problem].filter(Boolean).join('; ');
-    this.onRecord({
-      kind: 'end',
-      seq: this.seq++,
-      t: nowNs(),
-      reason: problem ? 'error' : reason,
-      ...(endMessage ? { message: endMessage } : {}),
-    });
+    this.trace.write({ kind: 'end', t: nowNs(), reason: problem ? 'error' : reason, ...(endMessage ? { message: endMessage } : {}) });
     if (problem) throw new LabError('lab-failed', problem);
-  }
-}
-
-function kill(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
   }
 }
