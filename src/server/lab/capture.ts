@@ -11,6 +11,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { PACKET_FLAGS, type CaptureStatus, type PacketEvent, type PacketFlag } from '../../trace/types.ts';
+import { LabError } from './errors.ts';
 import { portOf } from './sockets.ts';
 
 /** A packet as the trace carries it, before the runner numbers it. */
@@ -199,4 +200,19 @@ export async function openCapture(labDir: string, mode: CaptureMode): Promise<{ 
   }
   const started = await PacketCapture.start(path);
   return started.capture ? { capture: started.capture, status: { packets: true } } : { capture: null, status: { packets: false, reason: started.reason } };
+}
+
+/**
+ * The run's segments that crossed lo since the last call: none when not capturing. Called once a
+ * step has settled, when every segment it caused has been queued to the capture socket (a packet
+ * socket gets a segment as it arrives on lo, before TCP processes it). A failed sync fails the
+ * run: the header promised every step's packets, and a trace that silently lost some would be wrong.
+ */
+export async function stepSegments(capture: PacketCapture | null, ports: ReadonlySet<number>): Promise<CapturedSegment[]> {
+  if (!capture) return [];
+  try {
+    return await capture.sync(ports);
+  } catch (err) {
+    throw new LabError('lab-failed', `packet capture failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

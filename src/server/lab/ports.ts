@@ -42,3 +42,11 @@ export async function pickFreePort(observer: SocketObserver): Promise<number> {
   }
   throw new Error(`no free TCP port found between ${from} and ${to}`);
 }
+
+/** The port a run asked for, if it is a port and free; else a free one. Throws naming what is wrong. */
+export async function choosePort(requested: number | undefined, observer: SocketObserver): Promise<number> {
+  if (requested === undefined) return pickFreePort(observer);
+  if (!Number.isInteger(requested) || requested < 1 || requested > 65535) throw new Error(`bad port ${requested}`);
+  if (!(await portIsFree(requested, observer))) throw new Error(`port ${requested} is in use (or in TIME_WAIT)`);
+  return requested;
+}

@@ -19,20 +19,21 @@
 import type { Scenario, ScheduleEntry } from '../../scenarios/types.ts';
 import type { CaptureStatus, Program, TraceRecord } from '../../trace/types.ts';
 import { labAvailability, labPath } from './availability.ts';
-import { captureModeFromEnv, openCapture, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
+import { captureModeFromEnv, openCapture, stepSegments, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
 import { asLabError, LabError } from './errors.ts';
-import { describeProc, noteExit, noteLabEvent, noteRelease, type LabEvent, type LabProc } from './labProcess.ts';
+import { describeProc, noteExit, noteRelease, type LabProc } from './labProcess.ts';
 import { LabProcesses, type Ended } from './labProcesses.ts';
-import { launch, type LabLine, type Launch } from './launcher.ts';
+import { LabListener } from './labListener.ts';
+import { launch, type Launch } from './launcher.ts';
 import { Ownership } from './ownership.ts';
-import { pickFreePort, portIsFree } from './ports.ts';
+import { choosePort } from './ports.ts';
 import { readKernelWait, readStat, socketFds, socketInodes } from './procfs.ts';
 import { nowNs, TraceWriter } from './records.ts';
 import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
 import { settle, SETTLE_TIMEOUT_MS, type SettleWorld } from './settle.ts';
 import { kernelProcesses, kernelSockets } from './snapshot.ts';
-import { compareSockets, portOf, ResilientObserver, type ObservedSocket } from './sockets.ts';
-import { killAndWait, killGroups, STOP_TIMEOUT_MS } from './stopping.ts';
+import { compareSockets, ResilientObserver, type ObservedSocket } from './sockets.ts';
+import { killAndWait, killGroups, STOP_TIMEOUT_MS, trackRun, untrackRun } from './stopping.ts';
 
 export { LabError, type LabErrorCode } from './errors.ts';
 
@@ -55,28 +56,7 @@ const WATCH_INTERVAL_MS = 100;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const activeRuns = new Set<LabRun>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // If the runner's process ends with runs still going, kill their process groups now. The
-  // reapers, left alive, reap what remains (and die themselves through PR_SET_PDEATHSIG).
-  process.on('exit', () => {
-    for (const run of activeRuns) run.killGroups();
-  });
-}
-
-/**
- * End every run: its process groups are sent SIGKILL before this returns (so it is safe to call
- * from a process 'exit' handler); the promise settles when every run has been stopped.
- */
-export function stopAllRuns(): Promise<void> {
-  const runs = [...activeRuns];
-  for (const run of runs) run.killGroups();
-  return Promise.allSettled(runs.map((run) => run.stop('stopped'))).then(() => undefined);
-}
+export { stopAllRuns } from './stopping.ts';
 
 export class LabRun {
   readonly stepCount: number;
@@ -95,6 +75,8 @@ export class LabRun {
   private readonly ports = new Set<number>();
   /** The ends of this run's connections, from its events: which observed sockets are the run's (ownership.ts). */
   private readonly owned = new Ownership();
+  /** What the lab says, turned into trace events and what the runner knows of each process. */
+  private readonly heard: LabListener;
   /** The process that acted in the current step (released, killed, or spawned): it caused everything else in the step. */
   private actingPid: number | null = null;
   private steps = 0;
@@ -118,6 +100,7 @@ export class LabRun {
       (p) => this.fail(new LabError('too-many-processes', `the run has more than ${maxProcesses} live lab processes (the newest: ${p.role}, pid ${p.pid})`)),
     );
     this.trace = new TraceWriter(opts.onRecord);
+    this.heard = new LabListener(this.procs, this.trace, this.owned, this.ports);
     this.onFailure = opts.onFailure;
     this.labDir = labDir;
     this.observer = observer;
@@ -138,13 +121,7 @@ export class LabRun {
     const observer = await ResilientObserver.open(labPath('sockdiag', availability.labDir));
     let port: number;
     try {
-      if (opts.port !== undefined) {
-        if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) throw new Error(`bad port ${opts.port}`);
-        if (!(await portIsFree(opts.port, observer))) throw new Error(`port ${opts.port} is in use (or in TIME_WAIT)`);
-        port = opts.port;
-      } else {
-        port = await pickFreePort(observer);
-      }
+      port = await choosePort(opts.port, observer);
     } catch (err) {
       observer.close();
       throw new LabError('lab-failed', err instanceof Error ? err.message : String(err));
@@ -153,8 +130,7 @@ export class LabRun {
     const run = new LabRun(opts, availability.labDir, observer, port);
     run.capture = capture;
     run.captureStatus = status;
-    activeRuns.add(run);
-    installExitHook();
+    trackRun(run);
     await run.runStep('start', async () => {
       run.trace.header(run.scenario, port, status);
       await run.launch('server', 'parent', knobArgs({ port, ...withoutRunnerKnobs(opts.scenario.server) }));
@@ -225,7 +201,7 @@ export class LabRun {
       for (const p of ending) {
         if (!p.exited) throw new LabError('lab-failed', `schedule entry "${label}" should have ended ${p.role} (pid ${p.pid}), but it is ${describeProc(p)}`);
       }
-      const packets = await this.capturedSegments();
+      const packets = await stepSegments(this.capture, this.ports);
       if (label !== 'start') this.steps++;
       this.snapshot(label, sockets, packets);
       this.settleTimes.push(performance.now() - t0);
@@ -327,8 +303,11 @@ export class LabRun {
       role,
       args,
       {
-        onStdout: (l, line) => this.onStdoutLine(l, line),
-        onStderr: (l, line) => this.output(l, 'stderr', `${line}\n`),
+        onStdout: (l, line) => {
+          if (line.kind !== 'text') this.lineCount++;
+          this.heard.line(l, line);
+        },
+        onStderr: (l, line) => this.heard.output(l, 'stderr', `${line}\n`),
         onClosed: (l) => {
           const p = l.pid !== null ? this.procs.get(l.pid) : undefined;
           if (p && !p.gone && !this.stopping) this.fail(new LabError('lab-failed', `the reaper of ${role} (pid ${l.pid}) ended while ${role} was still running`));
@@ -342,46 +321,6 @@ export class LabRun {
     } catch (err) {
       throw new LabError('lab-failed', err instanceof Error ? err.message : String(err));
     }
-  }
-
-  private output(l: Launch, stream: 'stdout' | 'stderr', text: string, t = nowNs()): void {
-    const p = l.pid !== null ? this.procs.get(l.pid) : undefined;
-    if (p && stream === 'stderr') p.lastError = text;
-    this.trace.push({ kind: 'output', t, pid: l.pid ?? 0, role: l.role, stream, text });
-  }
-
-  private onStdoutLine(l: Launch, line: LabLine): void {
-    if (line.kind === 'text') return this.output(l, 'stdout', `${line.text}\n`);
-    this.lineCount++;
-    switch (line.kind) {
-      case 'launched':
-        this.procs.register(line.pid, l.role, l.program, true);
-        this.trace.push({ kind: 'spawn', t: line.t, pid: line.pid, ppid: line.ppid, role: l.role, program: l.program, argv: l.args });
-        return;
-      case 'reaped':
-        return this.procs.reaperReported(line.pid, line.status, line.signal, line.t);
-      case 'exec-failed':
-        return this.output(l, 'stderr', `could not run ${l.program}: errno ${line.errno}\n`);
-      case 'event':
-        return this.onLabEvent(l, line.event);
-    }
-  }
-
-  private onLabEvent(l: Launch, e: LabEvent): void {
-    const p = this.procs.register(e.pid, e.role, l.program, false);
-    noteLabEvent(p, e);
-    if (e.kind === 'return') {
-      if (e.fn === 'fork' && e.ret > 0) this.procs.register(e.ret, `child#${p.forks}`, p.program, false);
-      if (e.fn === 'waitpid' && e.ret > 0) {
-        const child = this.procs.get(e.ret);
-        if (child) child.reapedStatus = { status: e.status ?? null, signal: e.signal ?? null };
-      }
-      if (e.fn === 'connect' && e.local) this.ports.add(portOf(e.local));
-    }
-    // The only signal a lab program reports is the lab's own parent-death check (lab.c).
-    if (e.kind === 'signal') return this.trace.push({ ...e, from: 'lab' });
-    this.owned.note(e);
-    this.trace.push(e);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -414,21 +353,6 @@ export class LabRun {
   // -------------------------------------------------------------------------------------------
   // Snapshots
 
-  /**
-   * The segments of this run that crossed lo since the last snapshot. Called once the step has
-   * settled: every segment the step caused has been queued to the capture socket by then (a
-   * packet socket gets a segment as it arrives on lo, before TCP processes it).
-   */
-  private async capturedSegments(): Promise<CapturedSegment[]> {
-    if (!this.capture) return [];
-    try {
-      return await this.capture.sync(this.ports);
-    } catch (err) {
-      // The header promised every step's packets: a trace that silently lost some would be wrong.
-      throw new LabError('lab-failed', `packet capture failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
   private snapshot(label: string, observed: ObservedSocket[], packets: readonly CapturedSegment[]): void {
     const { processes, holders } = kernelProcesses(this.procs.present(), { readStat, readKernelWait, socketFds });
     // Only this run's sockets, by what it owns (ownership.ts): the ones a lab process holds, and
@@ -447,7 +371,7 @@ export class LabRun {
   private async finish(reason: 'completed' | 'stopped' | 'error', message?: string): Promise<void> {
     this.stopping = true;
     clearInterval(this.watch);
-    activeRuns.delete(this);
+    untrackRun(this);
     // A step in progress ends at its next check; wait for it, so the records stay in order.
     for (let i = 0; this.busy && i < 200; i++) await sleep(5);
     const left = await killAndWait(this.launches, () => this.procs.all());

@@ -82,3 +82,37 @@ export async function killAndWait(launches: readonly Launch[], procs: () => Iter
   }
   return left;
 }
+
+/** A run as stopping it needs it. */
+interface StoppableRun {
+  killGroups(): void;
+  stop(reason: 'stopped'): Promise<void>;
+}
+
+const activeRuns = new Set<StoppableRun>();
+let exitHookInstalled = false;
+
+/** A run has started: if the runner's process ends first, its process groups are killed. */
+export function trackRun(run: StoppableRun): void {
+  activeRuns.add(run);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // The reapers, left alive, reap what remains (and die themselves through PR_SET_PDEATHSIG).
+  process.on('exit', () => {
+    for (const r of activeRuns) r.killGroups();
+  });
+}
+
+export function untrackRun(run: StoppableRun): void {
+  activeRuns.delete(run);
+}
+
+/**
+ * End every run: its process groups are sent SIGKILL before this returns (so it is safe to call
+ * from a process 'exit' handler); the promise settles when every run has been stopped.
+ */
+export function stopAllRuns(): Promise<void> {
+  const runs = [...activeRuns];
+  for (const run of runs) run.killGroups();
+  return Promise.allSettled(runs.map((run) => run.stop('stopped'))).then(() => undefined);
+}
