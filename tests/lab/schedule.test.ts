@@ -17,7 +17,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 describe('a step that should end a process', () => {
   it('fails, naming the entry, when the process does not end', async () => {
-    const scenario: Scenario = { ...concurrent, id: 'no-exit', schedule: [{ id: 'parent-socket-ends', do: 'release', role: 'parent', exits: ['parent'] }] };
+    const scenario: Scenario = { ...concurrent, id: 'no-exit', schedule: [{ id: 'parent-socket-ends', do: 'release', role: 'parent', call: 'socket', exits: ['parent'] }] };
     const { run, rec } = await startRun({ scenario });
     const err = await run.next().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LabError);
@@ -26,7 +26,7 @@ describe('a step that should end a process', () => {
   });
 
   it('is needed: an err_sys exit that no entry expects fails the run', async () => {
-    const schedule: ScheduleEntry[] = acceptEintr.schedule.map((e) => (e.do === 'release' && e.exits ? { id: e.id, do: 'release', role: e.role } : e));
+    const schedule: ScheduleEntry[] = acceptEintr.schedule.map((e) => (e.do === 'release' && e.exits ? { ...e, exits: undefined } : e));
     const { run, rec } = await startRun({ scenario: { ...acceptEintr, id: 'unexpected-exit', schedule } });
     const err = await (async () => {
       while (!run.done) await run.next();
