@@ -37,6 +37,31 @@ describe('a step that should end a process', () => {
   });
 });
 
+describe('a release entry names the call it releases', () => {
+  it('fails the run, naming the entry and both calls, when the process waits at another call', async () => {
+    const schedule: ScheduleEntry[] = concurrent.schedule.map((e) => (e.id === 'child-close-listenfd' ? { id: e.id, do: 'release', role: 'child#1', call: 'read', fd: 4 } : e));
+    const { run, rec } = await startRun({ scenario: { ...concurrent, id: 'wrong-call', schedule } });
+    const err = await (async () => {
+      while (!run.done) await run.next();
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LabError);
+    expect((err as LabError).code).toBe('lab-failed');
+    expect((err as LabError).message).toBe(
+      `schedule entry "child-close-listenfd" (step 11 of ${concurrent.schedule.length}) releases child#1 into read(fd 4), but child#1 waits at close(fd 3)`,
+    );
+    expect(run.step).toBe(10); // nothing was released: the step before is the last one carried out
+    expect(rec.events.filter((e) => e.kind === 'release' && e.role === 'child#1')).toEqual([]);
+    expect(rec.records.at(-1)).toMatchObject({ kind: 'end', reason: 'error' });
+    expect(rec.pids().filter(alive)).toEqual([]);
+  });
+
+  it('is refused before anything starts when it names no call', async () => {
+    const schedule = [{ id: 'parent-socket', do: 'release', role: 'parent' }] as unknown as ScheduleEntry[];
+    const err = await LabRun.start({ scenario: { ...concurrent, id: 'no-call', schedule }, onRecord: new Recorder().onRecord }).catch((e: unknown) => e);
+    expect((err as LabError).message).toMatch(/schedule entry "parent-socket" releases parent but names no call/);
+  });
+});
+
 describe('spawning a server', () => {
   it('refuses a second "parent": a restarted server is parent#2', async () => {
     const scenario: Scenario = { ...concurrent, id: 'two-parents', schedule: [{ id: 'again', do: 'spawn', program: 'server', role: 'parent' }] };

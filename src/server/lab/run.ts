@@ -39,7 +39,7 @@ import { asLabError, LabError } from './errors.ts';
 import { captureModeFromEnv, openCapture, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
 import { causeFirst } from './order.ts';
 import { Ownership } from './ownership.ts';
-import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
+import { knobArgs, releaseMismatch, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
 import { compareSockets, dataInFlight, portOf, ResilientObserver, socketsKey, type ObservedSocket } from './sockets.ts';
 
 export { LabError, type LabErrorCode } from './errors.ts';
@@ -74,6 +74,8 @@ type Pending = Unsequenced<TraceEvent>;
 
 interface PendingCall {
   fn: string;
+  /** Its call event's arguments: a release entry's `fd` is checked against them. */
+  args: Record<string, Scalar>;
   file: string;
   line: number;
   /** exit's status argument: the exit status of a process that vanishes without a zombie. */
@@ -583,7 +585,7 @@ export class LabRun {
       case 'call':
         // A call while another is pending comes from a signal handler that interrupted it.
         if (p.pending) p.suspended.push({ call: p.pending, atGate: p.atGate });
-        p.pending = { fn: e.fn, file: e.file, line: e.line };
+        p.pending = { fn: e.fn, args: e.args, file: e.file, line: e.line };
         if (e.fn === 'exit' && typeof e.args.status === 'number') p.pending.status = e.args.status;
         p.atGate = true;
         break;
@@ -666,6 +668,8 @@ export class LabRun {
     const p = this.byRole(entry.role);
     if (!p) throw new LabError('lab-failed', `${where} releases ${entry.role}, but there is no process with that role`);
     if (!p.atGate) throw new LabError('lab-failed', `${where} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${this.describe(p)}`);
+    const mismatch = releaseMismatch(entry, p.pending);
+    if (mismatch) throw new LabError('lab-failed', `${where} ${mismatch}`);
     p.atGate = false;
     this.releasedPid = p.pid;
     this.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.pending?.fn ?? '?' });
