@@ -1,4 +1,4 @@
-import { oneClientSpan } from './steps.ts';
+import { LISTENFD, oneClientSpan } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // The same SIGCHLD handler, installed without SA_RESTART (UNP §5.9). When the child exits while
@@ -15,13 +15,13 @@ export const acceptEintr: Scenario = {
   server: { sigchld: 'handler', 'sa-restart': false, 'accept-poll': false },
   client: { message: 'hello, world\n' },
   schedule: [
-    { id: 'parent-socket', do: 'release', role: 'parent' },
-    { id: 'parent-bind', do: 'release', role: 'parent' },
-    { id: 'parent-listen', do: 'release', role: 'parent' },
-    { id: 'parent-sigaction-handler', do: 'release', role: 'parent' }, // sig_chld, flags 0
+    { id: 'parent-socket', do: 'release', role: 'parent', call: 'socket' },
+    { id: 'parent-bind', do: 'release', role: 'parent', call: 'bind', fd: LISTENFD },
+    { id: 'parent-listen', do: 'release', role: 'parent', call: 'listen', fd: LISTENFD },
+    { id: 'parent-sigaction-handler', do: 'release', role: 'parent', call: 'sigaction' }, // sig_chld, flags 0
     ...oneClientSpan('parent-accept-blocks', 'child-exit').filter((e) => e.id !== 'parent-accept-returns'), // SIGCHLD interrupts accept: the handler stops before waitpid
-    { id: 'parent-waitpid-reaps', do: 'release', role: 'parent' },
-    { id: 'parent-waitpid-echild-accept-eintr', do: 'release', role: 'parent', exits: ['parent'] }, // the handler returns: accept fails EINTR
-    { id: 'client-exit', do: 'release', role: 'client#1' },
+    { id: 'parent-waitpid-reaps', do: 'release', role: 'parent', call: 'waitpid' },
+    { id: 'parent-waitpid-echild-accept-eintr', do: 'release', role: 'parent', call: 'waitpid', exits: ['parent'] }, // the handler returns: accept fails EINTR
+    { id: 'client-exit', do: 'release', role: 'client#1', call: 'exit' },
   ],
 };

@@ -1,4 +1,4 @@
-import { oneClientThrough } from './steps.ts';
+import { oneClientThrough, SOCKFD } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // SO_LINGER with l_onoff 1 and l_linger 0 (UNP §7.5): close() aborts the connection. The client
@@ -11,8 +11,8 @@ export const lingerRst: Scenario = {
   client: { message: 'hello, world\n', linger0: true },
   schedule: [
     ...oneClientThrough('child-read-again'),
-    { id: 'client-setsockopt-linger', do: 'release', role: 'client#1' }, // SO_LINGER {1, 0}
-    { id: 'client-close-rst', do: 'release', role: 'client#1', exits: ['child#1'] }, // RST: the child's read fails ECONNRESET
-    { id: 'client-exit', do: 'release', role: 'client#1' },
+    { id: 'client-setsockopt-linger', do: 'release', role: 'client#1', call: 'setsockopt', fd: SOCKFD }, // SO_LINGER {1, 0}
+    { id: 'client-close-rst', do: 'release', role: 'client#1', call: 'close', fd: SOCKFD, exits: ['child#1'] }, // RST: the child's read fails ECONNRESET
+    { id: 'client-exit', do: 'release', role: 'client#1', call: 'exit' },
   ],
 };

@@ -1,11 +1,11 @@
-import { acceptAndFork, serverStart } from './steps.ts';
-import type { Scenario, ScheduleEntry } from './types.ts';
+import { acceptAndFork, CONNFD, serverStart, SOCKFD } from './steps.ts';
+import type { ReleasedCall, Scenario, ScheduleEntry } from './types.ts';
 
 const CLIENTS = 5;
 
-/** Every client N does step `kind` in turn: client1-…, client2-… */
-function eachClient(kind: string, who: 'client' | 'child'): ScheduleEntry[] {
-  return Array.from({ length: CLIENTS }, (_, i) => ({ id: `${who}${i + 1}-${kind}`, do: 'release' as const, role: `${who}#${i + 1}` }));
+/** Every client N does step `kind`, released into `call`, in turn: client1-…, client2-… */
+function eachClient(kind: string, who: 'client' | 'child', call: ReleasedCall): ScheduleEntry[] {
+  return Array.from({ length: CLIENTS }, (_, i) => ({ id: `${who}${i + 1}-${kind}`, do: 'release' as const, role: `${who}#${i + 1}`, ...call }));
 }
 
 // Five clients at once: all five connect before the parent accepts any (they wait in the accept
@@ -20,14 +20,14 @@ export const manyClients: Scenario = {
     ...serverStart(),
     ...Array.from({ length: CLIENTS }, (_, i) => acceptAndFork(i + 1).slice(0, 3)).flat(), // start, socket, connect
     ...Array.from({ length: CLIENTS }, (_, i) => acceptAndFork(i + 1).slice(3)).flat(), // accept, fork, close, close, accept
-    ...eachClient('read-blocks', 'child'),
-    ...eachClient('write', 'client'),
-    ...eachClient('write', 'child'),
-    ...eachClient('read', 'client'),
-    ...eachClient('read-again', 'child'),
-    ...eachClient('close', 'client'),
-    ...eachClient('close-connfd', 'child'),
-    ...eachClient('exit', 'child'),
-    ...eachClient('exit', 'client'),
+    ...eachClient('read-blocks', 'child', { call: 'read', fd: CONNFD }),
+    ...eachClient('write', 'client', { call: 'write', fd: SOCKFD }),
+    ...eachClient('write', 'child', { call: 'write', fd: CONNFD }),
+    ...eachClient('read', 'client', { call: 'read', fd: SOCKFD }),
+    ...eachClient('read-again', 'child', { call: 'read', fd: CONNFD }),
+    ...eachClient('close', 'client', { call: 'close', fd: SOCKFD }),
+    ...eachClient('close-connfd', 'child', { call: 'close', fd: CONNFD }),
+    ...eachClient('exit', 'child', { call: 'exit' }),
+    ...eachClient('exit', 'client', { call: 'exit' }),
   ],
 };

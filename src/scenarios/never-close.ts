@@ -12,7 +12,7 @@ export const neverClose: Scenario = {
   client: { message: 'hello, world\n' },
   schedule: [
     ...oneClientThrough('client-close'), // the child's read returns 0 …
-    { id: 'child-pause', do: 'release', role: 'child#1' }, // … and it blocks in pause() instead of closing
-    { id: 'client-exit', do: 'release', role: 'client#1' }, // FIN_WAIT_2 and CLOSE_WAIT stay
+    { id: 'child-pause', do: 'release', role: 'child#1', call: 'pause' }, // … and it blocks in pause() instead of closing
+    { id: 'client-exit', do: 'release', role: 'client#1', call: 'exit' }, // FIN_WAIT_2 and CLOSE_WAIT stay
   ],
 };

@@ -1,4 +1,4 @@
-import { oneClientThrough } from './steps.ts';
+import { CONNFD, oneClientThrough, SOCKFD } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // The server closes first: the child answers one line and closes, while the client reads on
@@ -11,10 +11,10 @@ export const serverClosesFirst: Scenario = {
   client: { message: 'hello, world\n', 'wait-eof': true },
   schedule: [
     ...oneClientThrough('client-read'),
-    { id: 'client-read-waits-eof', do: 'release', role: 'client#1' },
-    { id: 'child-close-connfd', do: 'release', role: 'child#1' }, // the server's FIN: server FIN_WAIT_2, client CLOSE_WAIT
-    { id: 'child-exit', do: 'release', role: 'child#1' },
-    { id: 'client-close', do: 'release', role: 'client#1' }, // client LAST_ACK, then gone; server side TIME_WAIT
-    { id: 'client-exit', do: 'release', role: 'client#1' },
+    { id: 'client-read-waits-eof', do: 'release', role: 'client#1', call: 'read', fd: SOCKFD },
+    { id: 'child-close-connfd', do: 'release', role: 'child#1', call: 'close', fd: CONNFD }, // the server's FIN: server FIN_WAIT_2, client CLOSE_WAIT
+    { id: 'child-exit', do: 'release', role: 'child#1', call: 'exit' },
+    { id: 'client-close', do: 'release', role: 'client#1', call: 'close', fd: SOCKFD }, // client LAST_ACK, then gone; server side TIME_WAIT
+    { id: 'client-exit', do: 'release', role: 'client#1', call: 'exit' },
   ],
 };

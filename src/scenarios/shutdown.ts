@@ -1,4 +1,4 @@
-import { oneClientThrough } from './steps.ts';
+import { CONNFD, LISTENFD, oneClientThrough, SOCKFD } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // The parent calls shutdown(connfd, SHUT_WR) instead of close(connfd) (UNP §6.6): shutdown acts on
@@ -13,14 +13,14 @@ export const shutdown: Scenario = {
   client: { message: 'hello, world\n' },
   schedule: [
     ...oneClientThrough('parent-fork'),
-    { id: 'parent-shutdown-connfd', do: 'release', role: 'parent' }, // FIN, with the count still 2: client in CLOSE_WAIT
-    { id: 'child-close-listenfd', do: 'release', role: 'child#1' },
-    { id: 'parent-accept-again', do: 'release', role: 'parent' },
-    { id: 'child-read-blocks', do: 'release', role: 'child#1' },
-    { id: 'client-write', do: 'release', role: 'client#1' }, // the child can still read
-    { id: 'client-read-eof', do: 'release', role: 'client#1' }, // 0: end-of-file, though the child never closed
-    { id: 'child-write-epipe', do: 'release', role: 'child#1', exits: ['child#1'] }, // EPIPE; SIGPIPE kills the child
-    { id: 'client-close', do: 'release', role: 'client#1' },
-    { id: 'client-exit', do: 'release', role: 'client#1' },
+    { id: 'parent-shutdown-connfd', do: 'release', role: 'parent', call: 'shutdown', fd: CONNFD }, // FIN, with the count still 2: client in CLOSE_WAIT
+    { id: 'child-close-listenfd', do: 'release', role: 'child#1', call: 'close', fd: LISTENFD },
+    { id: 'parent-accept-again', do: 'release', role: 'parent', call: 'accept', fd: LISTENFD },
+    { id: 'child-read-blocks', do: 'release', role: 'child#1', call: 'read', fd: CONNFD },
+    { id: 'client-write', do: 'release', role: 'client#1', call: 'write', fd: SOCKFD }, // the child can still read
+    { id: 'client-read-eof', do: 'release', role: 'client#1', call: 'read', fd: SOCKFD }, // 0: end-of-file, though the child never closed
+    { id: 'child-write-epipe', do: 'release', role: 'child#1', call: 'write', fd: CONNFD, exits: ['child#1'] }, // EPIPE; SIGPIPE kills the child
+    { id: 'client-close', do: 'release', role: 'client#1', call: 'close', fd: SOCKFD },
+    { id: 'client-exit', do: 'release', role: 'client#1', call: 'exit' },
   ],
 };

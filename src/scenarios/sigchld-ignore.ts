@@ -1,4 +1,4 @@
-import { oneClientAfterAnother } from './steps.ts';
+import { LISTENFD, oneClientAfterAnother } from './steps.ts';
 import type { Scenario } from './types.ts';
 
 // Signal(SIGCHLD, SIG_IGN): POSIX says the children of a process that ignores SIGCHLD are not
@@ -9,11 +9,11 @@ export const sigchldIgnore: Scenario = {
   server: { sigchld: 'ignore' },
   client: { message: 'hello, world\n' },
   schedule: [
-    { id: 'parent-socket', do: 'release', role: 'parent' },
-    { id: 'parent-bind', do: 'release', role: 'parent' },
-    { id: 'parent-listen', do: 'release', role: 'parent' },
-    { id: 'parent-sigaction-ignore', do: 'release', role: 'parent' },
-    { id: 'parent-accept-blocks', do: 'release', role: 'parent' },
+    { id: 'parent-socket', do: 'release', role: 'parent', call: 'socket' },
+    { id: 'parent-bind', do: 'release', role: 'parent', call: 'bind', fd: LISTENFD },
+    { id: 'parent-listen', do: 'release', role: 'parent', call: 'listen', fd: LISTENFD },
+    { id: 'parent-sigaction-ignore', do: 'release', role: 'parent', call: 'sigaction' },
+    { id: 'parent-accept-blocks', do: 'release', role: 'parent', call: 'accept', fd: LISTENFD },
     ...oneClientAfterAnother(2),
   ],
 };

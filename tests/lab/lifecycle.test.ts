@@ -121,7 +121,7 @@ describe('a run that goes wrong', () => {
     const scenario: Scenario = {
       ...concurrent,
       id: 'bad-schedule',
-      schedule: [...concurrent.schedule.slice(0, 4), { id: 'release-blocked-parent', do: 'release', role: 'parent' }],
+      schedule: [...concurrent.schedule.slice(0, 4), { id: 'release-blocked-parent', do: 'release', role: 'parent', call: 'accept', fd: 3 }],
     };
     const { run, rec } = await startRun({ scenario });
     for (let i = 0; i < 4; i++) await run.next();
@@ -134,7 +134,7 @@ describe('a run that goes wrong', () => {
   });
 
   it('fails when a role has no process', async () => {
-    const scenario: Scenario = { ...concurrent, id: 'no-client', schedule: [{ id: 'release-nobody', do: 'release', role: 'client#1' }] };
+    const scenario: Scenario = { ...concurrent, id: 'no-client', schedule: [{ id: 'release-nobody', do: 'release', role: 'client#1', call: 'socket' }] };
     const { run } = await startRun({ scenario });
     await expect(run.next()).rejects.toThrow(/"release-nobody".*client#1.*no process with that role/);
   });

@@ -17,7 +17,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 describe('a step that should end a process', () => {
   it('fails, naming the entry, when the process does not end', async () => {
-    const scenario: Scenario = { ...concurrent, id: 'no-exit', schedule: [{ id: 'parent-socket-ends', do: 'release', role: 'parent', exits: ['parent'] }] };
+    const scenario: Scenario = { ...concurrent, id: 'no-exit', schedule: [{ id: 'parent-socket-ends', do: 'release', role: 'parent', call: 'socket', exits: ['parent'] }] };
     const { run, rec } = await startRun({ scenario });
     const err = await run.next().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LabError);
@@ -26,7 +26,7 @@ describe('a step that should end a process', () => {
   });
 
   it('is needed: an err_sys exit that no entry expects fails the run', async () => {
-    const schedule: ScheduleEntry[] = acceptEintr.schedule.map((e) => (e.do === 'release' && e.exits ? { id: e.id, do: 'release', role: e.role } : e));
+    const schedule: ScheduleEntry[] = acceptEintr.schedule.map((e) => (e.do === 'release' && e.exits ? { ...e, exits: undefined } : e));
     const { run, rec } = await startRun({ scenario: { ...acceptEintr, id: 'unexpected-exit', schedule } });
     const err = await (async () => {
       while (!run.done) await run.next();
@@ -34,6 +34,31 @@ describe('a step that should end a process', () => {
     expect((err as LabError).message).toMatch(/parent \(pid \d+\) exited with status 1 unexpectedly: server\.c:\d+: accept error: Interrupted system call/);
     expect(rec.records.at(-1)).toMatchObject({ kind: 'end', reason: 'error' });
     expect(rec.pids().filter(alive)).toEqual([]);
+  });
+});
+
+describe('a release entry names the call it releases', () => {
+  it('fails the run, naming the entry and both calls, when the process waits at another call', async () => {
+    const schedule: ScheduleEntry[] = concurrent.schedule.map((e) => (e.id === 'child-close-listenfd' ? { id: e.id, do: 'release', role: 'child#1', call: 'read', fd: 4 } : e));
+    const { run, rec } = await startRun({ scenario: { ...concurrent, id: 'wrong-call', schedule } });
+    const err = await (async () => {
+      while (!run.done) await run.next();
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LabError);
+    expect((err as LabError).code).toBe('lab-failed');
+    expect((err as LabError).message).toBe(
+      `schedule entry "child-close-listenfd" (step 11 of ${concurrent.schedule.length}) releases child#1 into read(fd 4), but child#1 waits at close(fd 3)`,
+    );
+    expect(run.step).toBe(10); // nothing was released: the step before is the last one carried out
+    expect(rec.events.filter((e) => e.kind === 'release' && e.role === 'child#1')).toEqual([]);
+    expect(rec.records.at(-1)).toMatchObject({ kind: 'end', reason: 'error' });
+    expect(rec.pids().filter(alive)).toEqual([]);
+  });
+
+  it('is refused before anything starts when it names no call', async () => {
+    const schedule = [{ id: 'parent-socket', do: 'release', role: 'parent' }] as unknown as ScheduleEntry[];
+    const err = await LabRun.start({ scenario: { ...concurrent, id: 'no-call', schedule }, onRecord: new Recorder().onRecord }).catch((e: unknown) => e);
+    expect((err as LabError).message).toMatch(/schedule entry "parent-socket" releases parent but names no call/);
   });
 });
 

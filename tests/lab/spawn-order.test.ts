@@ -38,7 +38,7 @@ const spawns: Scenario = {
   schedule: [
     ...Array.from({ length: CLIENTS }, (_, i) => [
       { id: `client${i + 1}-start`, do: 'spawn' as const, program: 'client' as const, role: `client#${i + 1}` },
-      ...(i % 10 === 0 ? [{ id: `client${i + 1}-socket`, do: 'release' as const, role: `client#${i + 1}` }] : []),
+      ...(i % 10 === 0 ? [{ id: `client${i + 1}-socket`, do: 'release' as const, role: `client#${i + 1}`, call: 'socket' as const }] : []),
       { id: `client${i + 1}-killed`, do: 'kill' as const, role: `client#${i + 1}`, signal: 'SIGKILL' as const },
     ]).flat(),
     { id: 'parent2-start', do: 'spawn', program: 'server', role: 'parent#2' },

@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { createReplay, parseTrace, type Replay } from '../../src/model/index.ts';
 import type { ModelEndpoint, ModelProcess, ModelSnapshot } from '../../src/model/types.ts';
 import { findScenario } from '../../src/scenarios/index.ts';
-import type { Trace } from '../../src/trace/types.ts';
+import { releaseMismatch, type PendingCall } from '../../src/server/lab/schedule.ts';
+import type { CallEvent, Trace } from '../../src/trace/types.ts';
 
 const DIR = process.env.FORKSCOPE_TRACE_DIR ?? fileURLToPath(new URL('../../public/traces/', import.meta.url));
 const FILES = existsSync(DIR)
@@ -61,6 +62,35 @@ describe('every recorded trace replays with zero disagreements', () => {
       expect(all).toEqual([]);
       expect(replay.disagreementCount()).toBe(0);
       expect(replay.atEvent(trace.events.length - 1).notes ?? []).toEqual([]);
+    });
+  }
+});
+
+// Each release entry names the call it lets its process make; the runner refuses a release into
+// another. The recordings were made before entries named calls: every step they hold must have
+// released exactly the call its entry names (so each lesson step narrates the call that ran).
+describe('every recorded release is into the call its schedule entry names', () => {
+  for (const file of FILES) {
+    const scenario = findScenario(file.replace(/\.jsonl$/, ''));
+    it.runIf(scenario)(file, () => {
+      const { trace } = load(file);
+      const lastCall = new Map<number, Map<string, CallEvent>>();
+      let step = 0;
+      const found: string[] = [];
+      for (const e of trace.events) {
+        if (e.kind === 'call') lastCall.set(e.pid, (lastCall.get(e.pid) ?? new Map()).set(e.fn, e));
+        if (e.kind === 'kernel') step = e.step;
+        if (e.kind !== 'release') continue;
+        const entry = scenario!.schedule[step]!; // released during step + 1, which carries out entry `step`
+        expect(entry.do, `${file}: a release during "${entry.id}"`).toBe('release');
+        if (entry.do !== 'release') continue;
+        expect(e.role).toBe(entry.role);
+        const call = lastCall.get(e.pid)?.get(e.fn);
+        const pending: PendingCall | null = call ? { fn: call.fn, args: call.args } : null;
+        expect(releaseMismatch(entry, pending), `${file}: "${entry.id}"`).toBeNull();
+        found.push(entry.id);
+      }
+      expect(found).toEqual(scenario!.schedule.filter((x) => x.do === 'release').map((x) => x.id));
     });
   }
 });

@@ -3,10 +3,12 @@
 // inside its call (released, no `return` yet), back in a call a signal handler interrupted, and
 // its end (exited, a zombie, gone from /proc). Pure: no kernel, no I/O (tests/unit/lab-process.test.ts).
 
-import type { Program, TraceEvent } from '../../trace/types.ts';
+import type { Program, Scalar, TraceEvent } from '../../trace/types.ts';
 
 export interface PendingCall {
   fn: string;
+  /** Its call event's arguments: a release entry's `fd` is checked against them. */
+  args: Record<string, Scalar>;
   file: string;
   line: number;
   /** exit's status argument: the exit status of a process that vanishes without a zombie. */
@@ -82,7 +84,7 @@ export function noteLabEvent(p: LabProc, e: LabEvent): void {
     case 'call':
       // A call while another is pending comes from a signal handler that interrupted it.
       if (p.pending) p.suspended.push({ call: p.pending, atGate: p.atGate });
-      p.pending = { fn: e.fn, file: e.file, line: e.line };
+      p.pending = { fn: e.fn, args: e.args, file: e.file, line: e.line };
       if (e.fn === 'exit' && typeof e.args.status === 'number') p.pending.status = e.args.status;
       p.atGate = true;
       break;

@@ -29,7 +29,7 @@ import { Ownership } from './ownership.ts';
 import { choosePort } from './ports.ts';
 import { readKernelWait, readStat, socketFds, socketInodes } from './procfs.ts';
 import { nowNs, TraceWriter } from './records.ts';
-import { knobArgs, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
+import { knobArgs, releaseMismatch, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
 import { settle, SETTLE_TIMEOUT_MS, type SettleWorld } from './settle.ts';
 import { kernelProcesses, kernelSockets } from './snapshot.ts';
 import { compareSockets, ResilientObserver, type ObservedSocket } from './sockets.ts';
@@ -254,6 +254,8 @@ export class LabRun {
     const p = this.procs.byRole(entry.role);
     if (!p) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role}, but there is no process with that role`);
     if (!p.atGate) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${describeProc(p)}`);
+    const mismatch = releaseMismatch(entry, p.pending);
+    if (mismatch) throw new LabError('lab-failed', `${this.where(entry)} ${mismatch}`);
     this.actingPid = p.pid;
     this.trace.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.pending?.fn ?? '?' });
     noteRelease(p);
