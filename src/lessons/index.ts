@@ -1,6 +1,7 @@
 // The lessons, and the pure lookups the web app needs: which lesson and part, which step entry,
 // which question precedes a step, and narration with its placeholders filled from a snapshot.
 
+import { portOf } from '../trace/address.ts';
 import type { ModelSnapshot } from '../model/types.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { LESSON_CATALOG } from './catalog.ts';
@@ -144,11 +145,6 @@ export function fillPlaceholders(text: string, resolve: PlaceholderResolver): st
   });
 }
 
-function portOf(address: string | null): string | null {
-  if (!address) return null;
-  const i = address.lastIndexOf(':');
-  return i >= 0 ? address.slice(i + 1) : null;
-}
 
 /** Where the trace being shown comes from: a live run now, a recorded one, or not known yet. */
 export type TraceMode = 'live' | 'recorded' | 'connecting';
@@ -179,7 +175,7 @@ export function snapshotResolver(snapshot: ModelSnapshot | null, serverPort: num
         for (const { fileId } of proc.fds) {
           const file = snapshot.openFiles.find((f) => f.id === fileId);
           const ep = file && snapshot.endpoints.find((e) => e.id === file.endpointId);
-          if (ep?.kind === 'client') return portOf(ep.local);
+          if (ep?.kind === 'client' && ep.local) return String(portOf(ep.local) ?? '?');
         }
         return null;
       }

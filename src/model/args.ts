@@ -30,13 +30,4 @@ export function addrArg(args: Readonly<Record<string, Scalar>>): string | null {
   return null;
 }
 
-export function portOf(address: string): number | null {
-  const m = /:(\d+)$/.exec(address);
-  return m ? Number(m[1]) : null;
-}
-
-export function hostOf(address: string): string {
-  return address.replace(/:\d+$/, '');
-}
-
-export const WILDCARD_HOSTS = new Set(['0.0.0.0', '*', '[::]', '::']);
+export { hostOf, portOf, WILDCARD_HOSTS } from '../trace/address.ts';

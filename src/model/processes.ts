@@ -1,6 +1,7 @@
 // Processes in the system model: creation, fork (the descriptor table copied, every shared
 // count raised), exit (every descriptor closed), zombies and reaping, re-parenting.
 
+import { childRole } from '../trace/roles.ts';
 import type { ReturnEvent } from '../trace/types.ts';
 import type { ProcState } from './state.ts';
 import type { Draft } from './draft.ts';
@@ -47,12 +48,12 @@ export function ensureProc(d: Draft, pid: number, role: string): ProcState {
 }
 
 
-export function forkChild(d: Draft, parentPid: number, childPid: number, childRole: string | null): void {
+export function forkChild(d: Draft, parentPid: number, childPid: number, role: string | null): void {
   if (d.getProc(childPid) && isLive(d.getProc(childPid))) return; // the other half of fork came first
   const parent = d.getProc(parentPid);
   if (!parent) {
     d.note(`fork: parent pid ${parentPid} is unknown`);
-    newProcess(d, { pid: childPid, ppid: parentPid, role: childRole ?? `child of ${parentPid}`, program: 'server' });
+    newProcess(d, { pid: childPid, ppid: parentPid, role: role ?? `child of ${parentPid}`, program: 'server' });
     return;
   }
   const n = parent.forks + 1;
@@ -60,7 +61,7 @@ export function forkChild(d: Draft, parentPid: number, childPid: number, childRo
   newProcess(d, {
     pid: childPid,
     ppid: parentPid,
-    role: childRole ?? `child#${n}`,
+    role: role ?? childRole(n),
     program: parent.program,
     line: parent.line,
     file: parent.file,

@@ -12,7 +12,7 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { PACKET_FLAGS, type CaptureStatus, type PacketEvent, type PacketFlag } from '../../trace/types.ts';
 import { LabError } from './errors.ts';
-import { portOf } from './sockets.ts';
+import { portOf } from '../../trace/address.ts';
 
 /** A packet as the trace carries it, before the runner numbers it. */
 export type CapturedSegment = Omit<PacketEvent, 'seq'>;
@@ -61,7 +61,7 @@ export function toSegment(l: HelperLine): CapturedSegment | null {
  * ours, so another run's connection that happens to reuse one of our clients' ports is left out.
  */
 export function ownSegments(segments: readonly CapturedSegment[], ports: ReadonlySet<number>): CapturedSegment[] {
-  return segments.filter((s) => ports.has(portOf(s.from)) && ports.has(portOf(s.to))).sort((a, b) => a.t - b.t);
+  return segments.filter((s) => ports.has(portOf(s.from) ?? -1) && ports.has(portOf(s.to) ?? -1)).sort((a, b) => a.t - b.t);
 }
 
 export class PacketCapture {

@@ -8,7 +8,8 @@ import { noteLabEvent } from './labProcess.ts';
 import type { LabProcesses } from './labProcesses.ts';
 import type { Ownership } from './ownership.ts';
 import { nowNs, type TraceWriter } from './records.ts';
-import { portOf } from './sockets.ts';
+import { portOf } from '../../trace/address.ts';
+import { childRole } from '../../trace/roles.ts';
 
 export class LabListener {
   constructor(
@@ -47,12 +48,13 @@ export class LabListener {
     const p = this.procs.register(e.pid, e.role, l.program, false);
     noteLabEvent(p, e);
     if (e.kind === 'return') {
-      if (e.fn === 'fork' && e.ret > 0) this.procs.register(e.ret, `child#${p.forks}`, p.program, false);
+      if (e.fn === 'fork' && e.ret > 0) this.procs.register(e.ret, childRole(p.forks), p.program, false);
       if (e.fn === 'waitpid' && e.ret > 0) {
         const child = this.procs.get(e.ret);
         if (child) child.reapedStatus = { status: e.status ?? null, signal: e.signal ?? null };
       }
-      if (e.fn === 'connect' && e.local) this.ports.add(portOf(e.local));
+      const port = e.fn === 'connect' && e.local ? portOf(e.local) : null;
+      if (port !== null) this.ports.add(port);
     }
     // The only signal a lab program reports is the lab's own parent-death check (lab.c).
     if (e.kind === 'signal') return this.trace.push({ ...e, from: 'lab' });

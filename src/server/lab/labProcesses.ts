@@ -2,6 +2,7 @@
 // the cap on how many may live at once, and how each one's end is noticed (a zombie in /proc,
 // gone from /proc, or its reaper's report).
 
+import { childRole } from '../../trace/roles.ts';
 import type { Program } from '../../trace/types.ts';
 import { exitStatusOf, newLabProc, type LabProc } from './labProcess.ts';
 import { decodeWaitStatus, readChildren, readStat, type ProcStat } from './procfs.ts';
@@ -64,7 +65,7 @@ export class LabProcesses {
     for (const p of [...this.byPid.values()]) {
       if (p.gone || p.zombie) continue;
       for (const pid of readChildren(p.pid)) {
-        if (!this.byPid.has(pid)) this.register(pid, `child#${p.forks}`, p.program, false);
+        if (!this.byPid.has(pid)) this.register(pid, childRole(p.forks), p.program, false);
       }
     }
   }

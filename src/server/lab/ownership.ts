@@ -17,7 +17,7 @@
 // end: the outside program's end is not the run's.
 
 import type { Scalar } from '../../trace/types.ts';
-import { portOf } from './sockets.ts';
+import { portOf } from '../../trace/address.ts';
 
 /** The fields of a lab event that say which connections the run has (call and return events). */
 export interface OwnershipFacts {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import type { KernelSocket, TcpState } from '../../trace/types.ts';
 import { TCP_STATES } from '../../trace/types.ts';
+import { portOf } from '../../trace/address.ts';
 
 export type ObservedSocket = Omit<KernelSocket, 'holders'> & {
   /** Data bytes this end has sent (without retransmissions), when the observer knows (sock_diag does). */
@@ -33,9 +34,6 @@ function socket(state: TcpState, local: string, remote: string, inode: number, t
   return t ? { inode, state, local, remote, timer: t } : { inode, state, local, remote };
 }
 
-export function portOf(address: string): number {
-  return Number(address.slice(address.lastIndexOf(':') + 1));
-}
 
 // ---------------------------------------------------------------------------------------------
 // /proc/net/tcp
@@ -131,7 +129,7 @@ export function readProcNetTcp(ports: readonly number[]): ObservedSocket[] {
     }
     all.push(...parseProcNetTcp(text));
   }
-  return all.filter((s) => wanted.has(portOf(s.local)) || wanted.has(portOf(s.remote)));
+  return all.filter((s) => wanted.has(portOf(s.local) ?? -1) || wanted.has(portOf(s.remote) ?? -1));
 }
 
 export class ProcNetObserver implements SocketObserver {
@@ -315,7 +313,7 @@ export function dataInFlight(sockets: readonly ObservedSocket[]): boolean {
 function compareAddresses(a: string, b: string): number {
   const hostA = a.slice(0, a.lastIndexOf(':'));
   const hostB = b.slice(0, b.lastIndexOf(':'));
-  return hostA < hostB ? -1 : hostA > hostB ? 1 : portOf(a) - portOf(b);
+  return hostA < hostB ? -1 : hostA > hostB ? 1 : (portOf(a) ?? 0) - (portOf(b) ?? 0);
 }
 
 export function compareSockets(a: ObservedSocket, b: ObservedSocket): number {
