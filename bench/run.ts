@@ -117,6 +117,8 @@ async function browserSteps(url: string): Promise<void> {
             }),
         );
         samples.push(ms);
+        // The live step has fully arrived (a press while one is in flight is not taken).
+        await page.locator(`[data-testid="step-indicator"][data-step="${s + 1}"]`).waitFor();
       }
       await page.close();
     }
