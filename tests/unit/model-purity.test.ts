@@ -10,6 +10,7 @@ const files = [
     .filter((f) => f.endsWith('.ts'))
     .map((f) => `model/${f}`),
   'trace/parse.ts',
+  'trace/callFold.ts',
 ];
 
 describe('the model is plain TypeScript', () => {
