@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_EVERY, TraceFormatError, createReplay, parseTrace } from '../../src/model/index.ts';
 import { applyTraceEvent, initialContext } from '../../src/model/apply.ts';
 import { systemInitial, systemMachine, systemStep } from '../../src/model/system.ts';
+import { statusOf } from '../../src/model/process.ts';
 import type { TraceEvent } from '../../src/trace/types.ts';
 import { CHILD, CLIENT, CONCURRENT_STEPS, PARENT, concurrentTrace, stepOf } from './builder.ts';
 import { syntheticTrace } from './synthetic.ts';
@@ -186,7 +187,7 @@ describe('a 100 000-event trace', () => {
       const m = r.atEvent(i);
       expect(m.eventIndex).toBe(i);
       expect(m.processes.map((p) => [p.pid, p.status, p.fds.length])).toEqual(
-        [...ctx.processes.values()].sort((a, b) => a.order - b.order).map((p) => [p.pid, p.status, Object.keys(p.fds).length]),
+        [...ctx.processes.values()].sort((a, b) => a.order - b.order).map((p) => [p.pid, statusOf(p.life), Object.keys(p.fds).length]),
       );
       expect(m.endpoints.map((e) => e.state)).toEqual([...ctx.endpoints.values()].map((e) => e.tcp.state));
       expect(m.segments.length).toBe(ctx.segmentCount);
