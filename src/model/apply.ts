@@ -378,39 +378,39 @@ function housekeeping(d: Draft): void {
   }
 }
 
+/** One kind of trace event applied to a context: the next context. Pure. */
+export type Applier<E extends TraceEvent = TraceEvent> = (ctx: SystemContext, ev: E, index: number) => SystemContext;
+
+/** An applier as a pure function: a draft of the context, timers first, the event, then what it sent. */
+function pure<E extends TraceEvent>(apply: (d: Draft, ev: E) => void): Applier<E> {
+  return (ctx, ev, index) => {
+    const d = new Draft(ctx, index, ev.t);
+    housekeeping(d);
+    apply(d, ev);
+    flushWithDelayedAcks(d);
+    return d.finish();
+  };
+}
+
+/** Output and the end of the run change nothing but the clock; captured packets are compared, not applied (packets.ts). */
+const nothing = (): void => {};
+
+/** The applier of each kind of trace event: the actions of the system machine (system.ts) are these. */
+export const APPLIERS: { readonly [K in TraceEvent['kind']]: Applier<Extract<TraceEvent, { kind: K }>> } = {
+  spawn: pure(applySpawn),
+  call: pure(applyCall),
+  release: pure(applyRelease),
+  ready: pure(applyReady),
+  return: pure(applyReturn),
+  exit: pure(applyExit),
+  signal: pure(applySignal),
+  kernel: pure(applyKernel),
+  output: pure(nothing),
+  packet: pure(nothing),
+  end: pure(nothing),
+};
+
 /** Apply one trace event: the single entry point of the model's semantics. Pure. */
 export function applyTraceEvent(ctx: SystemContext, ev: TraceEvent, index: number): SystemContext {
-  const d = new Draft(ctx, index, ev.t);
-  housekeeping(d);
-  switch (ev.kind) {
-    case 'spawn':
-      applySpawn(d, ev);
-      break;
-    case 'call':
-      applyCall(d, ev);
-      break;
-    case 'ready':
-      applyReady(d, ev);
-      break;
-    case 'release':
-      applyRelease(d, ev);
-      break;
-    case 'return':
-      applyReturn(d, ev);
-      break;
-    case 'exit':
-      applyExit(d, ev);
-      break;
-    case 'kernel':
-      applyKernel(d, ev);
-      break;
-    case 'signal':
-      applySignal(d, ev);
-      break;
-    case 'output':
-    case 'end':
-      break;
-  }
-  flushWithDelayedAcks(d);
-  return d.finish();
+  return (APPLIERS[ev.kind] as Applier)(ctx, ev, index);
 }
