@@ -114,14 +114,24 @@ function fromSnapshot(snapshot: OpenFileSnapshot): OpenFileMachineState {
   return { state: snapshot.value as OpenFileStateName, count: snapshot.context.count };
 }
 
-/** Same (state, count, event) → same result: memoized, the machine is pure. Counts are small. */
-const memo = new Map<string, OpenFileStepResult>();
-const MEMO_LIMIT = 4096;
+/**
+ * Same (state, count, event) → same result: memoized, the machine is pure. Looked up by state,
+ * event type, count and holders in nested maps (no key strings: every close asks).
+ */
+const memo = new Map<OpenFileStateName, Map<OpenFileEvent['type'], Map<number, Map<number, OpenFileStepResult>>>>();
+/** Counts above this are not kept (a count is the number of descriptors naming one file: small). */
+const MEMO_COUNT_LIMIT = 1024;
 
 /** Apply one event with xstate's pure `transition`: the next state and the actions to perform. */
 export function openFileTransition(from: OpenFileMachineState, event: OpenFileEvent): OpenFileStepResult {
-  const key = `${from.state}|${from.count}|${event.type}|${'holders' in event ? event.holders : ''}`;
-  const hit = memo.get(key);
+  const holders = event.type === 'OPEN' || event.type === 'FORK' ? event.holders : 0;
+  let byType = memo.get(from.state);
+  if (byType === undefined) memo.set(from.state, (byType = new Map()));
+  let byCount = byType.get(event.type);
+  if (byCount === undefined) byType.set(event.type, (byCount = new Map()));
+  let byHolders = byCount.get(from.count);
+  if (byHolders === undefined && from.count <= MEMO_COUNT_LIMIT) byCount.set(from.count, (byHolders = new Map()));
+  const hit = byHolders?.get(holders);
   if (hit) return hit;
   const snapshot = openFileMachine.resolveState({ value: from.state, context: { count: from.count } });
   const handled = snapshot.can(event);
@@ -131,8 +141,7 @@ export function openFileTransition(from: OpenFileMachineState, event: OpenFileEv
     actions: actions.map((a) => a.type).filter((t): t is OpenFileAction => ACTION_SET.has(t)),
     handled,
   }) as OpenFileStepResult;
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, result);
+  byHolders?.set(holders, result);
   return result;
 }
 
