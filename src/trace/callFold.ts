@@ -22,6 +22,7 @@
 // returned as is, so a caller can tell by identity that nothing happened.
 
 import type { CallEvent, ProcessPlace, ReadyEvent, ReleaseEvent, ReturnEvent, Scalar } from './types.ts';
+import { GATE_SYSCALL, kernelCallsFor } from './syscalls.ts';
 
 /** A call of a lab program, as its `call` event gave it. */
 export interface Call {
@@ -162,4 +163,16 @@ export function atGate(s: CallState): boolean {
 /** In a signal handler: some call is interrupted. */
 export function inHandler(s: CallState): boolean {
   return s.interrupted.length > 0;
+}
+
+/**
+ * The system calls the kernel may show a process in (a kernel snapshot's `syscall`), where the
+ * fold has it: the gate's at the gate, one that stands for its pending call inside it (poll while
+ * the lab waits first), none when it runs its own code or has ended.
+ */
+export function kernelCallsAt(s: { place: CallPlace; pending: Pick<Call, 'fn' | 'waitsIn'> | null }): readonly string[] {
+  if (s.pending === null) return [];
+  if (s.place === 'gate') return [GATE_SYSCALL];
+  if (s.place === 'in-call') return kernelCallsFor(s.pending.fn, s.pending.waitsIn);
+  return [];
 }
