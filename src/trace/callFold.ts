@@ -20,6 +20,15 @@
 //
 // Pure and dependency-free (only the trace contract's types): a state that does not change is
 // returned as is, so a caller can tell by identity that nothing happened.
+//
+// Use: keep one CallState per process (CALLS_START for a new one, or a forked child), fold each of
+// its events in the order of the trace, and fold `step-end` into every process once a step has
+// settled and before its snapshot is read: between a handler's last return and the end of the
+// step the process runs in the handler (place 'running', the interrupted call in `interrupted`),
+// and only the settled step says it went back into the call. The model does this per event
+// (src/model/processes.ts foldCalls); the runner can: `atGate(s)` before a release, `s.pending`
+// for the release's fn, a snapshot's blockedIn and exit's status argument, `kernelCallsAt(s)` for
+// where the kernel should show it.
 
 import type { CallEvent, ProcessPlace, ReadyEvent, ReleaseEvent, ReturnEvent, Scalar } from './types.ts';
 import { GATE_SYSCALL, kernelCallsFor } from './syscalls.ts';
