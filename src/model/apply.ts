@@ -2,21 +2,25 @@
 // next context (src/model/state.ts), never changing its input. The XState machine in system.ts
 // calls them from its `assign` actions.
 //
-// Semantics (UNP §4.8, ch. 5 and §7.5; RFC 9293 for TCP; Linux where it differs):
-// - processes: spawn, call (at the gate), release (inside the call: asleep in the kernel until it
-//   returns; accept's lab-made wait in poll until ready), ready (woken, at the gate again), return (running),
-//   exit (every descriptor closed; zombie while a live parent does not ignore SIGCHLD, until a
-//   waitpid returns its pid). A call made before the pending one returned comes from a signal
-//   handler (sig_chld's waitpid inside accept): the pending call is interrupted, and resumes when
-//   it returns (or fails EINTR), when it is woken (ready), or when a step ends with the handler's
-//   calls all returned (SA_RESTART restarted it). SIGCHLD's disposition is what sigaction returned; fork copies it, and the
-//   descriptor limit (setrlimit). A runner's signal is pending until the exit it causes. When a
-//   process dies its zombies are reaped and its live children re-parented by the subreaper that
-//   launched the program.
-// - open files: socket/accept create one (refCount 1); fork raises every shared file's count;
-//   close lowers it; only at 0 is the socket closed (FIN, or RST with SO_LINGER 0 or unread data);
-//   shutdown(SHUT_WR) sends the FIN whatever the count. A failed accept (EMFILE, EINTR) leaves the
-//   connection in the queue; closing a listener resets the connections queued on it.
+// Semantics (UNP §4.8, ch. 5 and §7.5; RFC 9293 for TCP; Linux where it differs), each rule in
+// one home:
+// - calls (src/trace/callFold.ts, the fold the runner uses too): call (at the gate), release
+//   (inside the call: asleep in the kernel until it returns; accept's lab-made wait in poll until
+//   ready), ready (woken, at the gate again), return (running). A call made before the pending one
+//   returned comes from a signal handler (sig_chld's waitpid inside accept): the pending call is
+//   interrupted, and resumes when it returns (or fails EINTR), when it is woken (ready), or when a
+//   step ends with the handler's calls all returned (SA_RESTART restarted it).
+// - processes (process.ts, performed by processes.ts): alive, where the fold says; exit closes
+//   every descriptor; a zombie while a live parent does not ignore SIGCHLD, until a waitpid
+//   returns its pid; when a process dies its zombies are reaped and its live children re-parented
+//   by the subreaper that launched the program. SIGCHLD's disposition is what sigaction returned;
+//   fork copies it, and the descriptor limit (setrlimit). A runner's signal is pending until the
+//   exit it causes.
+// - open files (openFile.ts, performed by network.ts): socket/accept create one (count 1); fork
+//   raises every shared file's count; close lowers it; only at 0 is the socket released, and the
+//   socket decides how it closes (network.ts releaseSocket: FIN, or RST with SO_LINGER 0 or unread
+//   data); shutdown(SHUT_WR) sends the FIN whatever the count. A failed accept (EMFILE, EINTR)
+//   leaves the connection in the queue; closing a listener resets the connections queued on it.
 // - TCP: every endpoint is driven by the machine in tcp.ts. Segments travel on loopback, so each
 //   is delivered at once, in the order sent, and the receiver's machine answers; a SYN lands on
 //   the connection that still holds its pair of addresses (a TIME_WAIT, say) before the listener
@@ -32,8 +36,8 @@ import type { ProcState, SystemContext } from './state.ts';
 import { tcpTransition } from './tcp.ts';
 import { Draft } from './draft.ts';
 import { num, str, fdArg, addrArg, portOf } from './args.ts';
-import { isLive, newProcess, ensureProc, forkChild, forkedChildFirst, reapChild, endProcess } from './processes.ts';
-import { TIME_WAIT_NS, newEndpoint, newFile, installFd, endpointOfFd, fire, send, flush, flushWithDelayedAcks, activeOpen, closeFd } from './network.ts';
+import { isLive, newProcess, ensureProc, forkChild, forkedChildFirst, reapChild, endProcess, foldCalls } from './processes.ts';
+import { TIME_WAIT_NS, newEndpoint, newFile, installFd, endpointOfFd, fire, send, flush, flushWithDelayedAcks, activeOpen, closeFd, shareFile } from './network.ts';
 
 export { TIME_WAIT_NS } from './network.ts';
 
@@ -77,61 +81,29 @@ function applySpawn(d: Draft, ev: SpawnEvent): void {
   });
 }
 
+/** The process stops at the lab's gate before the call (inside a pending one: a signal handler's call). */
 function applyCall(d: Draft, ev: CallEvent): void {
   const p = ensureProc(d, ev.pid, ev.role);
-  const q = d.proc(p.pid);
-  q.role = ev.role;
-  if (q.pendingCall !== null) {
-    // A call before the pending one returned: a signal handler runs inside it (the SIGCHLD
-    // handler's waitpid while the process sleeps in accept, or waits at accept's gate).
-    q.interrupted = [...q.interrupted, { call: q.pendingCall, status: q.status, args: q.callArgs }];
-  }
-  q.status = 'at-gate';
-  q.pendingCall = ev.waitsIn ? { fn: ev.fn, file: ev.file, line: ev.line, waitsIn: ev.waitsIn } : { fn: ev.fn, file: ev.file, line: ev.line };
-  q.callArgs = ev.args;
-  q.line = ev.line;
-  q.file = ev.file;
+  d.proc(p.pid).role = ev.role;
+  foldCalls(d, p.pid, ev);
 }
 
-/**
- * The signal handler has returned into the interrupted call `fn` (the innermost one of that name):
- * it is the pending call again, with its arguments. Returns false if no interrupted call is `fn`.
- */
-function resumeInterrupted(q: ProcState, fn: string): boolean {
-  for (let i = q.interrupted.length - 1; i >= 0; i--) {
-    const c = q.interrupted[i]!;
-    if (c.call.fn !== fn) continue;
-    q.interrupted = q.interrupted.slice(0, i);
-    q.pendingCall = c.call;
-    q.callArgs = c.args;
-    q.status = c.status;
-    q.line = c.call.line;
-    q.file = c.call.file;
-    return true;
-  }
-  return false;
-}
-
+/** Woken: the call can complete, after the gate. */
 function applyReady(d: Draft, ev: ReadyEvent): void {
   const p = ensureProc(d, ev.pid, ev.role);
-  const q = d.proc(p.pid);
-  if (q.pendingCall?.fn !== ev.fn && !resumeInterrupted(q, ev.fn)) {
-    q.pendingCall = { fn: ev.fn, file: q.file ?? '', line: q.line ?? 0 };
-  }
-  // The wait is over: the call can complete now, after the gate.
-  if (q.pendingCall?.waitsIn) q.pendingCall = { fn: q.pendingCall.fn, file: q.pendingCall.file, line: q.pendingCall.line };
-  q.status = 'at-gate';
+  foldCalls(d, p.pid, ev);
 }
 
 /** The runner opened the gate: the process goes into its pending call (and stays there until it returns). */
 function applyRelease(d: Draft, ev: ReleaseEvent): void {
   const p = d.getProc(ev.pid);
-  if (!p || p.pendingCall === null) {
+  const pending = p?.calls.pending ?? null;
+  if (!p || pending === null) {
     d.note(`the runner released pid ${ev.pid} (${ev.role}) into ${ev.fn}(), but the model has it at no gate`);
     return;
   }
-  if (p.pendingCall.fn !== ev.fn) d.note(`the runner released pid ${ev.pid} (${ev.role}) into ${ev.fn}(), but its pending call is ${p.pendingCall.fn}()`);
-  d.proc(ev.pid).status = 'blocked';
+  if (pending.fn !== ev.fn) d.note(`the runner released pid ${ev.pid} (${ev.role}) into ${ev.fn}(), but its pending call is ${pending.fn}()`);
+  foldCalls(d, ev.pid, ev);
 }
 
 /** The lowest descriptor a new socket would get (0–2 are the lab's standard streams). */
@@ -162,12 +134,11 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
   const p = d.proc(pid);
   p.role = ev.role;
   // The call that returns: the pending one, or one a signal handler interrupted (the handler has
-  // returned, and the call goes on: it returns now, or fails with EINTR).
-  if (p.pendingCall?.fn !== ev.fn) resumeInterrupted(p, ev.fn);
-  p.status = 'running';
-  p.pendingCall = null;
+  // returned, and the call goes on: it returns now, or fails with EINTR). Its arguments are the
+  // last call's.
+  foldCalls(d, pid, ev);
   p.lastResult = { fn: ev.fn, ret: ev.ret, errno: ev.errno };
-  const args = p.callArgs;
+  const args = p.calls.last?.args ?? {};
   const ok = ev.errno === null && ev.ret >= 0;
   const fd = fdArg(args);
   switch (ev.fn) {
@@ -311,9 +282,8 @@ function applyReturn(d: Draft, ev: ReturnEvent): void {
       const fileId = oldFd === null ? undefined : d.getProc(pid)?.fds[oldFd];
       if (!ok || fileId === undefined || ev.ret === oldFd) break;
       if (d.getProc(pid)?.fds[ev.ret] !== undefined) closeFd(d, pid, ev.ret);
-      const file = d.getFile(fileId);
-      if (!file) break;
-      d.putFile({ ...file, holders: [...file.holders, { pid, fd: ev.ret }] });
+      if (!d.getFile(fileId)) break;
+      shareFile(d, fileId, { type: 'DUP' }, [{ pid, fd: ev.ret }]);
       installFd(d, pid, ev.ret, fileId);
       break;
     }
@@ -363,36 +333,22 @@ function applySignal(d: Draft, ev: SignalEvent): void {
   if (isLive(p)) d.proc(ev.pid).pendingSignal = ev.signal;
 }
 
+/** The step has settled: every process is at a gate, asleep in a call, or gone (the call fold's step-end). */
 function applyKernel(d: Draft, ev: KernelEvent): void {
   if (d.ctx.releases) {
-    // A step ends with every process settled: at a gate, asleep in a call, or gone. One whose
-    // signal handler's calls have all returned and that makes no new call has left the handler:
-    // it is back inside the call the handler interrupted (accept restarted by SA_RESTART).
-    for (const p of d.allProcs()) {
-      if (p.pendingCall === null && p.interrupted.length > 0 && isLive(p)) {
-        const q = d.proc(p.pid);
-        resumeInterrupted(q, q.interrupted[q.interrupted.length - 1]!.call.fn);
-      }
-    }
+    // One whose signal handler's calls have all returned and that makes no new call has left the
+    // handler: it is back inside the call the handler interrupted (accept restarted by SA_RESTART).
+    for (const p of d.allProcs()) if (p.calls.interrupted.length > 0) foldCalls(d, p.pid, STEP_END);
   } else {
     // A 1.0 trace says neither when a gate opened nor when a handler returned: the snapshot's
     // place (the runner's reading) says whether a process sleeps inside its call.
-    for (const kp of ev.processes) {
-      const p = d.getProc(kp.pid);
-      if (!p) continue;
-      if (p.pendingCall === null && p.interrupted.length > 0 && kp.blockedIn !== null && (kp.place === 'kernel' || kp.place === 'gate')) {
-        resumeInterrupted(d.proc(kp.pid), kp.blockedIn);
-      }
-      const q = d.getProc(kp.pid)!;
-      if (q.pendingCall === null) continue;
-      if (kp.place === 'kernel' && (kp.blockedIn === null || kp.blockedIn === q.pendingCall.fn)) {
-        d.proc(kp.pid).status = 'blocked';
-      }
-    }
+    for (const kp of ev.processes) foldCalls(d, kp.pid, { kind: 'step-end', observed: kp });
   }
   d.ctx.kernelCount = d.ctx.kernelCount + 1;
   d.ctx.label = ev.label;
 }
+
+const STEP_END = { kind: 'step-end' } as const;
 
 /** 2MSL timers that ran out by trace time `now`, and endpoints that closed in an earlier step. */
 function housekeeping(d: Draft): void {
@@ -416,45 +372,45 @@ function housekeeping(d: Draft): void {
     }
     // So is a process that exited (or was reaped) in an earlier step.
     for (const p of d.allProcs()) {
-      if (p.status === 'exited' && p.goneStep !== null && p.goneStep < d.step) d.deleteProc(p.pid);
+      if (p.life === 'reaped' && p.goneStep !== null && p.goneStep < d.step) d.deleteProc(p.pid);
     }
     d.ctx.prunedStep = d.step;
   }
 }
 
+/** One kind of trace event applied to a context: the next context. Pure. */
+export type Applier<E extends TraceEvent = TraceEvent> = (ctx: SystemContext, ev: E, index: number) => SystemContext;
+
+/** An applier as a pure function: a draft of the context, timers first, the event, then what it sent. */
+function pure<E extends TraceEvent>(apply: (d: Draft, ev: E) => void): Applier<E> {
+  return (ctx, ev, index) => {
+    const d = new Draft(ctx, index, ev.t);
+    housekeeping(d);
+    apply(d, ev);
+    flushWithDelayedAcks(d);
+    return d.finish();
+  };
+}
+
+/** Output and the end of the run change nothing but the clock; captured packets are compared, not applied (packets.ts). */
+const nothing = (): void => {};
+
+/** The applier of each kind of trace event: the actions of the system machine (system.ts) are these. */
+export const APPLIERS: { readonly [K in TraceEvent['kind']]: Applier<Extract<TraceEvent, { kind: K }>> } = {
+  spawn: pure(applySpawn),
+  call: pure(applyCall),
+  release: pure(applyRelease),
+  ready: pure(applyReady),
+  return: pure(applyReturn),
+  exit: pure(applyExit),
+  signal: pure(applySignal),
+  kernel: pure(applyKernel),
+  output: pure(nothing),
+  packet: pure(nothing),
+  end: pure(nothing),
+};
+
 /** Apply one trace event: the single entry point of the model's semantics. Pure. */
 export function applyTraceEvent(ctx: SystemContext, ev: TraceEvent, index: number): SystemContext {
-  const d = new Draft(ctx, index, ev.t);
-  housekeeping(d);
-  switch (ev.kind) {
-    case 'spawn':
-      applySpawn(d, ev);
-      break;
-    case 'call':
-      applyCall(d, ev);
-      break;
-    case 'ready':
-      applyReady(d, ev);
-      break;
-    case 'release':
-      applyRelease(d, ev);
-      break;
-    case 'return':
-      applyReturn(d, ev);
-      break;
-    case 'exit':
-      applyExit(d, ev);
-      break;
-    case 'kernel':
-      applyKernel(d, ev);
-      break;
-    case 'signal':
-      applySignal(d, ev);
-      break;
-    case 'output':
-    case 'end':
-      break;
-  }
-  flushWithDelayedAcks(d);
-  return d.finish();
+  return (APPLIERS[ev.kind] as Applier)(ctx, ev, index);
 }

@@ -6,7 +6,8 @@
 // (reference counts), and TCP states.
 
 import type { KernelEvent, KernelProcess, KernelSocket } from '../trace/types.ts';
-import { GATE_SYSCALL, kernelCallText, kernelCallsFor } from '../trace/syscalls.ts';
+import { kernelCallText } from '../trace/syscalls.ts';
+import { kernelCallsAt, type CallPlace } from '../trace/callFold.ts';
 import type { Disagreement, ModelEndpoint, ModelProcess, ModelSnapshot } from './types.ts';
 
 /** What the check reads from the model. */
@@ -38,11 +39,12 @@ function modelPlace(p: ModelProcess): string {
   return 'running';
 }
 
+/** Where the call fold has a process of this status (src/trace/callFold.ts). */
+const PLACE: Record<ModelProcess['status'], CallPlace> = { 'at-gate': 'gate', blocked: 'in-call', running: 'running', zombie: 'exited', exited: 'exited' };
+
 /** The system calls the kernel may show the model's live process in; [] when it should be in none (running). */
 function expectedSyscalls(p: ModelProcess): readonly string[] {
-  if (p.status === 'at-gate' && p.pendingCall) return [GATE_SYSCALL];
-  if (p.pendingCall) return kernelCallsFor(p.pendingCall.fn, p.pendingCall.waitsIn);
-  return [];
+  return kernelCallsAt({ place: PLACE[p.status], pending: p.pendingCall });
 }
 
 /**

@@ -1,5 +1,5 @@
-// Sockets in the system model: endpoints driven by the TCP machine (tcp.ts), open files with
-// reference counts, descriptors, and segments delivered at once on loopback.
+// Sockets in the system model: endpoints driven by the TCP machine (tcp.ts), open files driven by
+// theirs (openFile.ts: the reference count), descriptors, and segments delivered at once on loopback.
 //
 // One kernel holds both ends, so it also does the demultiplexing: a segment sent to an address
 // lands on the connection that holds that pair of addresses, whatever its state (a TIME_WAIT, say),
@@ -11,6 +11,7 @@ import type { EndpointKind, ModelSegment, SegmentFlag } from './types.ts';
 import type { EndpointState, FileState } from './state.ts';
 import { isSynchronized, tcpInitial, tcpTransition, type TcpEvent } from './tcp.ts';
 import type { Draft } from './draft.ts';
+import { openFileOpened, openFileTransition, type OpenFileEvent } from './openFile.ts';
 import { portOf, hostOf, WILDCARD_HOSTS } from './args.ts';
 
 /** Linux keeps TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN): its 2MSL. Event times are nanoseconds. */
@@ -54,8 +55,9 @@ export function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<Endpoi
   return e;
 }
 
+/** socket() or accept(): a new entry of the open-file table, named by one descriptor (openFile.ts: OPEN). */
 export function newFile(d: Draft, endpointId: string, holder: { pid: number; fd: number }): FileState {
-  const f: FileState = { id: `file#${d.ctx.nextFile}`, endpointId, holders: [holder] };
+  const f: FileState = { id: `file#${d.ctx.nextFile}`, endpointId, holders: [holder], refs: openFileOpened(1) };
   d.ctx.nextFile = d.ctx.nextFile + 1;
   d.putFile(f);
   return f;
@@ -70,6 +72,18 @@ export function installFd(d: Draft, pid: number, fd: number, fileId: string): vo
   }
   const q = d.proc(pid);
   q.fds = { ...q.fds, [fd]: fileId };
+}
+
+/**
+ * More descriptors name open file `fileId`: dup's one (DUP), or a forked child's copies of its
+ * parent's (FORK). Its machine raises the count; `holders` are the new descriptors.
+ */
+export function shareFile(d: Draft, fileId: string, event: Extract<OpenFileEvent, { type: 'DUP' | 'FORK' }>, holders: readonly { pid: number; fd: number }[]): void {
+  const file = d.getFile(fileId);
+  if (!file) return;
+  const r = openFileTransition(file.refs, event);
+  if (!r.handled) return;
+  d.putFile({ ...file, holders: [...file.holders, ...holders], refs: { state: r.state, count: r.count } });
 }
 
 /** The endpoint behind a process's descriptor, if it is a socket the model knows. */
@@ -395,7 +409,11 @@ export function activeOpen(d: Draft, clientId: string, addr: string): void {
   flush(d);
 }
 
-/** The socket's last descriptor is gone: close it (FIN), or abort it (RST). */
+/**
+ * The socket's last reference went (the open file's machine said releaseSocket): close it (FIN), or
+ * abort it (RST). The one home of that decision, as Linux's tcp_close is: it depends on the
+ * socket's options, its receive queue and its state, which the open file does not hold.
+ */
 export function releaseSocket(d: Draft, epId: string): void {
   const e = d.ep(epId);
   e.fileId = null;
@@ -441,9 +459,10 @@ export function dropFd(d: Draft, pid: number, fd: number): string | null {
   q.fds = fds;
   const file = d.getFile(fileId);
   if (!file) return null;
-  const holders = file.holders.filter((h) => !(h.pid === pid && h.fd === fd));
-  if (holders.length > 0) {
-    d.putFile({ ...file, holders });
+  // The open file's machine (openFile.ts) lowers the count; at 0 it says the socket's last reference went.
+  const r = openFileTransition(file.refs, { type: 'CLOSE' });
+  if (!r.actions.includes('releaseSocket')) {
+    d.putFile({ ...file, holders: file.holders.filter((h) => !(h.pid === pid && h.fd === fd)), refs: { state: r.state, count: r.count } });
     return null;
   }
   d.deleteFile(fileId);

@@ -1,6 +1,8 @@
 // From the system model's context to the ModelSnapshot the panels read (src/model/types.ts).
 
 import type { KernelEvent } from '../trace/types.ts';
+import type { Call } from '../trace/callFold.ts';
+import { statusOf } from './process.ts';
 import type { SegmentNode, SystemContext } from './state.ts';
 import type {
   Disagreement,
@@ -9,6 +11,7 @@ import type {
   ModelProcess,
   ModelSegment,
   ModelSnapshot,
+  PendingCall,
 } from './types.ts';
 
 function idNumber(id: string): number {
@@ -17,6 +20,11 @@ function idNumber(id: string): number {
 }
 
 const byId = (a: { id: string }, b: { id: string }): number => idNumber(a.id) - idNumber(b.id);
+
+/** A call as the panels show it: where it is in the source, and whether the lab waits in poll first (not its arguments). */
+function pendingCall(c: Call): PendingCall {
+  return c.waitsIn ? { fn: c.fn, file: c.file, line: c.line, waitsIn: c.waitsIn } : { fn: c.fn, file: c.file, line: c.line };
+}
 
 /** Every segment of a persistent list, oldest first. */
 export function segmentsOf(node: SegmentNode | null, count: number): ModelSegment[] {
@@ -47,10 +55,10 @@ export function toModelSnapshot(ctx: SystemContext, extras: SnapshotExtras): Mod
       ppid: p.ppid,
       role: p.role,
       program: p.program,
-      status: p.status,
-      pendingCall: p.pendingCall,
-      line: p.pendingCall?.line ?? p.line,
-      file: p.pendingCall?.file ?? p.file,
+      status: statusOf(p.life),
+      pendingCall: p.calls.pending && pendingCall(p.calls.pending),
+      line: (p.calls.pending ?? p.calls.last)?.line ?? null,
+      file: (p.calls.pending ?? p.calls.last)?.file ?? null,
       fds: Object.entries(p.fds)
         .map(([fd, fileId]) => ({ fd: Number(fd), fileId }))
         .sort((a, b) => a.fd - b.fd),
@@ -58,13 +66,13 @@ export function toModelSnapshot(ctx: SystemContext, extras: SnapshotExtras): Mod
       exitSignal: p.exitSignal,
       sigchld: p.sigchld,
       sigchldRestart: p.sigchldRestart,
-      interrupted: p.interrupted.map((c) => c.call),
+      interrupted: p.calls.interrupted.map((c) => pendingCall(c.call)),
       lastResult: p.lastResult,
       fdLimit: p.fdLimit,
       pendingSignal: p.pendingSignal,
     }));
   const openFiles: ModelOpenFile[] = [...ctx.files.values()]
-    .map((f) => ({ id: f.id, endpointId: f.endpointId, refCount: f.holders.length, holders: [...f.holders] }))
+    .map((f) => ({ id: f.id, endpointId: f.endpointId, refCount: f.refs.count, holders: [...f.holders] }))
     .sort(byId);
   const endpoints: ModelEndpoint[] = [...ctx.endpoints.values()]
     .map((e) => ({

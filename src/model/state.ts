@@ -2,31 +2,30 @@
 // changed and shares the rest, so a context can be kept as a checkpoint and replayed from.
 
 import type { Program, Role, Scalar, TcpState } from '../trace/types.ts';
-import type { CallResult, EndpointKind, ModelSegment, PendingCall, ProcessStatus } from './types.ts';
+import type { CallState } from '../trace/callFold.ts';
+import type { CallResult, EndpointKind, ModelSegment } from './types.ts';
 import type { TcpMachineState } from './tcp.ts';
+import type { ProcessLife } from './process.ts';
+import type { OpenFileMachineState } from './openFile.ts';
 
 export type SigchldDisposition = 'default' | 'ignore' | 'handler';
-
-/** A call a process is inside of (at its gate, or asleep in the kernel) while a signal handler runs. */
-export interface InterruptedCall {
-  call: PendingCall;
-  /** 'at-gate' or 'blocked': where the call was when the handler began. */
-  status: ProcessStatus;
-  /** Its arguments (the handler's calls replace callArgs). */
-  args: Readonly<Record<string, Scalar>>;
-}
 
 export interface ProcState {
   pid: number;
   ppid: number;
   role: Role;
   program: Program;
-  status: ProcessStatus;
-  pendingCall: PendingCall | null;
-  /** Arguments of the last call (the return event does not repeat them). */
-  callArgs: Readonly<Record<string, Scalar>>;
-  line: number | null;
-  file: string | null;
+  /**
+   * Its machine's state (process.ts): alive (running, at the gate, in a call; in a signal handler
+   * or not), zombie, reaped. The panels' status is statusOf(life).
+   */
+  life: ProcessLife;
+  /**
+   * Its calls, as the call fold reads its events (src/trace/callFold.ts): the pending call, the
+   * calls a signal handler interrupted, and the last call made (its line, and the arguments a
+   * return refers to).
+   */
+  calls: CallState;
   /** fd → open-file id. */
   fds: Readonly<Record<number, string>>;
   exitStatus: number | null;
@@ -37,8 +36,6 @@ export interface ProcState {
   sigchld: SigchldDisposition;
   /** The SIGCHLD handler was installed with SA_RESTART (an interrupted accept/read is restarted). */
   sigchldRestart: boolean;
-  /** Calls interrupted by a signal handler that is running now (outermost first). */
-  interrupted: readonly InterruptedCall[];
   /** The result of the last call that returned. */
   lastResult: CallResult | null;
   /** RLIMIT_NOFILE's soft limit when a setrlimit set it (inherited across fork); null: not set. */
@@ -59,8 +56,10 @@ export interface ProcState {
 export interface FileState {
   id: string;
   endpointId: string;
-  /** Holders in the order they got the descriptor. refCount = holders.length. */
+  /** Holders in the order they got the descriptor. refs.count = holders.length. */
   holders: readonly { pid: number; fd: number }[];
+  /** Its machine's state (openFile.ts): open with the reference count. */
+  refs: OpenFileMachineState;
 }
 
 export interface EndpointState {

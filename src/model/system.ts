@@ -1,15 +1,17 @@
 // The system model as an XState machine: its context is the whole picture (processes, the
 // open-file table, TCP endpoints, segments — src/model/state.ts), its events are the trace
-// events, and every action is an `assign` that calls a pure helper (src/model/apply.ts).
-// Every event, in either state, runs exactly one action, and every action is
-// `assign(applyTraceEvent)`: so the machine's context after a trace is the fold of applyTraceEvent
-// over it. Replay (replay.ts) folds applyTraceEvent directly, because xstate's transition() costs
-// about 30 µs an event against the model's few µs, and a 100 000-event trace must load in well
-// under a second; tests/unit/replay.test.ts checks that both give identical contexts.
+// events, and each kind of event has its own named `assign` action, which calls that kind's pure
+// applier (APPLIERS in apply.ts). The rules themselves live in the small machines the appliers
+// drive — the call fold (src/trace/callFold.ts), each process's machine (process.ts), each open
+// file's (openFile.ts), each endpoint's (tcp.ts) — so the machine's context after a trace is the
+// fold of applyTraceEvent over it. Replay (replay.ts) folds applyTraceEvent directly, because
+// xstate's transition() on this machine costs about 30 µs an event against the model's few µs,
+// and a 100 000-event trace must load in well under a second; tests/unit/replay.test.ts checks
+// that both give identical contexts.
 
 import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
-import { applyTraceEvent, initialContext } from './apply.ts';
+import { APPLIERS, initialContext, type Applier } from './apply.ts';
 import type { SystemContext } from './state.ts';
 
 /** A trace event as a machine event: `type` is the event's kind, `index` its place in the trace. */
@@ -19,27 +21,42 @@ export function toSystemEvent(event: TraceEvent, index: number): SystemEvent {
   return { type: event.kind, event, index } as SystemEvent;
 }
 
-/** The pure helper every action calls: the event's own semantics are in applyTraceEvent. */
-function next(context: SystemContext, event: SystemEvent): SystemContext {
-  return applyTraceEvent(context, event.event, event.index);
+/** Apply `kind`'s applier to an event the machine routed to it (an event of another kind changes nothing). */
+function applying(kind: TraceEvent['kind']) {
+  const apply = APPLIERS[kind] as Applier;
+  return ({ context, event }: { context: SystemContext; event: SystemEvent }): SystemContext =>
+    event.type === kind ? apply(context, event.event, event.index) : context;
 }
 
 export const systemMachine = setup({
   types: {
     context: {} as SystemContext,
     events: {} as SystemEvent,
-    input: {} as { header: Pick<TraceHeader, 'scenario'> | null },
+    input: {} as { header: Pick<TraceHeader, 'scenario' | 'minor'> | null },
   },
   actions: {
-    spawnProcess: assign(({ context, event }) => next(context, event)),
-    stopAtGate: assign(({ context, event }) => next(context, event)),
-    wakeAtGate: assign(({ context, event }) => next(context, event)),
-    completeCall: assign(({ context, event }) => next(context, event)),
-    exitProcess: assign(({ context, event }) => next(context, event)),
-    deliverSignal: assign(({ context, event }) => next(context, event)),
-    settleWithKernel: assign(({ context, event }) => next(context, event)),
-    recordOutput: assign(({ context, event }) => next(context, event)),
-    endRun: assign(({ context, event }) => next(context, event)),
+    /** spawn: a program the runner started, running until its first call. */
+    spawnProcess: assign(applying('spawn')),
+    /** call: the process stops at the lab's gate before the call (a signal handler's call interrupts the pending one). */
+    stopAtGate: assign(applying('call')),
+    /** release: the runner opened the gate; the process is inside its call. */
+    enterCall: assign(applying('release')),
+    /** ready: a call that waited (accept's poll) can complete; at the gate again. */
+    wakeAtGate: assign(applying('ready')),
+    /** return: the call's effects (sockets, fork, close, waitpid …); the process runs on. */
+    completeCall: assign(applying('return')),
+    /** exit: every descriptor closes; a zombie, or gone. */
+    exitProcess: assign(applying('exit')),
+    /** signal: the runner's signal is pending until the exit it causes. */
+    deliverSignal: assign(applying('signal')),
+    /** kernel: the step has settled (handlers returned into the calls they interrupted); the next step begins. */
+    settleStep: assign(applying('kernel')),
+    /** output: text for people; only the clock moves (TIME_WAIT timers). */
+    recordOutput: assign(applying('output')),
+    /** packet: a captured segment; compared with the model's (packets.ts), not applied. */
+    recordPacket: assign(applying('packet')),
+    /** end: the run is over. */
+    endRun: assign(applying('end')),
   },
 }).createMachine({
   id: 'system',
@@ -49,12 +66,14 @@ export const systemMachine = setup({
   on: {
     spawn: { actions: 'spawnProcess' },
     call: { actions: 'stopAtGate' },
+    release: { actions: 'enterCall' },
     ready: { actions: 'wakeAtGate' },
     return: { actions: 'completeCall' },
     exit: { actions: 'exitProcess' },
     signal: { actions: 'deliverSignal' },
-    kernel: { actions: 'settleWithKernel' },
+    kernel: { actions: 'settleStep' },
     output: { actions: 'recordOutput' },
+    packet: { actions: 'recordPacket' },
     end: { actions: 'endRun' },
   },
   initial: 'running',
@@ -68,7 +87,7 @@ export const systemMachine = setup({
 
 export type SystemSnapshot = SnapshotFrom<typeof systemMachine>;
 
-export function systemInitial(header: Pick<TraceHeader, 'scenario'> | null): SystemSnapshot {
+export function systemInitial(header: Pick<TraceHeader, 'scenario' | 'minor'> | null): SystemSnapshot {
   return initialTransition(systemMachine, { header })[0];
 }
 

@@ -1,12 +1,17 @@
 // Replay: steps and events, stepping back, live appends, the XState machine, and a 100 000-event trace.
 
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_EVERY, TraceFormatError, createReplay, parseTrace } from '../../src/model/index.ts';
-import { applyTraceEvent, initialContext } from '../../src/model/apply.ts';
+import { APPLIERS, applyTraceEvent, initialContext } from '../../src/model/apply.ts';
 import { systemInitial, systemMachine, systemStep } from '../../src/model/system.ts';
+import { statusOf } from '../../src/model/process.ts';
 import type { TraceEvent } from '../../src/trace/types.ts';
 import { CHILD, CLIENT, CONCURRENT_STEPS, PARENT, concurrentTrace, stepOf } from './builder.ts';
 import { syntheticTrace } from './synthetic.ts';
+
+const TRACES = fileURLToPath(new URL('../../public/traces/', import.meta.url));
 
 describe('createReplay', () => {
   const trace = concurrentTrace().trace();
@@ -142,9 +147,28 @@ describe('the XState system machine', () => {
     }
   });
 
-  it('has one named assign action per event kind', () => {
+  it('gives the same context as the fold for every recorded trace (releases, packets, handlers)', () => {
+    for (const file of readdirSync(TRACES).filter((f) => f.endsWith('.jsonl'))) {
+      const parsed = parseTrace(readFileSync(`${TRACES}/${file}`, 'utf8'));
+      if (!parsed.ok) throw new Error(`${file} does not parse`);
+      const t = parsed.trace;
+      let snapshot = systemInitial(t.header);
+      let ctx = initialContext(t.header);
+      t.events.forEach((e, i) => {
+        snapshot = systemStep(snapshot, e, i);
+        ctx = applyTraceEvent(ctx, e, i);
+        expect(snapshot.context, `${file} event ${i} (${e.kind})`).toEqual(ctx);
+      });
+    }
+  });
+
+  it('has one named assign action per event kind, each its own kind’s applier', () => {
     const on = systemMachine.config.on ?? {};
-    expect(Object.keys(on).sort()).toEqual(['call', 'end', 'exit', 'kernel', 'output', 'ready', 'return', 'signal', 'spawn']);
+    const kinds = ['call', 'end', 'exit', 'kernel', 'output', 'packet', 'ready', 'release', 'return', 'signal', 'spawn'];
+    expect(Object.keys(on).sort()).toEqual(kinds);
+    expect(Object.keys(APPLIERS).sort()).toEqual(kinds);
+    const actions = kinds.map((k) => (on as Record<string, { actions: string }>)[k]!.actions);
+    expect(new Set(actions).size).toBe(kinds.length);
   });
 });
 
@@ -186,7 +210,7 @@ describe('a 100 000-event trace', () => {
       const m = r.atEvent(i);
       expect(m.eventIndex).toBe(i);
       expect(m.processes.map((p) => [p.pid, p.status, p.fds.length])).toEqual(
-        [...ctx.processes.values()].sort((a, b) => a.order - b.order).map((p) => [p.pid, p.status, Object.keys(p.fds).length]),
+        [...ctx.processes.values()].sort((a, b) => a.order - b.order).map((p) => [p.pid, statusOf(p.life), Object.keys(p.fds).length]),
       );
       expect(m.endpoints.map((e) => e.state)).toEqual([...ctx.endpoints.values()].map((e) => e.tcp.state));
       expect(m.segments.length).toBe(ctx.segmentCount);
