@@ -2,7 +2,7 @@
 // lab's lines, the kernel snapshot from what /proc says, and the trace as written.
 
 import { describe, expect, it } from 'vitest';
-import { describeProc, exitStatusOf, newLabProc, noteExit, noteLabEvent, noteRelease, placeByEvents, type LabEvent, type LabProc } from '../../src/server/lab/labProcess.ts';
+import { describeProc, exitStatusOf, newLabProc, noteExit, noteLabEvent, noteRelease, noteStepEnd, placeByEvents, waitsAtGate, type LabEvent, type LabProc } from '../../src/server/lab/labProcess.ts';
 import { parseLabLine } from '../../src/server/lab/launcher.ts';
 import { TraceWriter } from '../../src/server/lab/records.ts';
 import { kernelProcesses, kernelSockets, type ProcReaders } from '../../src/server/lab/snapshot.ts';
@@ -22,29 +22,31 @@ describe("a lab process's life, from its own events", () => {
   it('a call puts it at the gate before that call; a release sends it into the call; a return ends it', () => {
     const p = proc();
     noteLabEvent(p, call('accept', { fd: 3 }));
-    expect([p.atGate, p.pending?.fn]).toEqual([true, 'accept']);
+    expect([waitsAtGate(p), p.calls.pending?.fn]).toEqual([true, 'accept']);
     expect(describeProc(p)).toBe('waiting at the gate before accept()');
     noteRelease(p);
-    expect([p.atGate, p.pending?.fn]).toEqual([false, 'accept']);
+    expect([waitsAtGate(p), p.calls.pending?.fn]).toEqual([false, 'accept']);
     expect(describeProc(p)).toBe('inside accept() (released at server.c:10)');
     noteLabEvent(p, ready('accept'));
-    expect(p.atGate).toBe(true);
+    expect(waitsAtGate(p)).toBe(true);
     noteRelease(p);
     noteLabEvent(p, ret('accept', 4));
-    expect([p.atGate, p.pending]).toEqual([false, null]);
+    expect([waitsAtGate(p), p.calls.pending]).toEqual([false, null]);
     expect(describeProc(p)).toBe('running');
   });
 
-  it("a call made inside another comes from a signal handler: the interrupted call is pending again when the handler's call returns", () => {
+  it("a call made inside another comes from a signal handler: the interrupted call is pending again once the step ends with the handler's calls returned", () => {
     const p = proc();
     noteLabEvent(p, call('accept'));
     noteRelease(p);
     noteLabEvent(p, call('waitpid'));
-    expect(p.pending?.fn).toBe('waitpid');
-    expect(p.suspended.map((s) => [s.call.fn, s.atGate])).toEqual([['accept', false]]);
+    expect(p.calls.pending?.fn).toBe('waitpid');
+    expect(p.calls.interrupted.map((c) => [c.call.fn, c.place])).toEqual([['accept', 'in-call']]);
     noteRelease(p);
     noteLabEvent(p, ret('waitpid', 101));
-    expect([p.pending?.fn, p.atGate, p.suspended]).toEqual(['accept', false, []]);
+    expect([p.calls.place, p.calls.pending]).toEqual(['running', null]); // still in the handler
+    noteStepEnd(p);
+    expect([p.calls.place, p.calls.pending?.fn, p.calls.interrupted]).toEqual(['in-call', 'accept', []]);
   });
 
   it('counts the forks it was released into (naming child#N), and expects the exit it was released into', () => {
@@ -58,7 +60,7 @@ describe("a lab process's life, from its own events", () => {
     expect(p.exitExpected).toBe(true);
     expect(exitStatusOf(p)).toBe(0);
     noteExit(p);
-    expect([p.exited, p.pending, p.atGate]).toEqual([true, null, false]);
+    expect([p.exited, p.calls.pending, waitsAtGate(p)]).toEqual([true, null, false]);
   });
 
   it('says where it is by its events alone when the kernel will not say', () => {

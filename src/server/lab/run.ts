@@ -21,7 +21,7 @@ import type { CaptureStatus, Program, TraceRecord } from '../../trace/types.ts';
 import { labAvailability, labPath } from './availability.ts';
 import { captureModeFromEnv, openCapture, stepSegments, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
 import { asLabError, LabError } from './errors.ts';
-import { describeProc, noteExit, noteRelease, type LabProc } from './labProcess.ts';
+import { describeProc, noteExit, noteRelease, noteStepEnd, waitsAtGate, type LabProc } from './labProcess.ts';
 import { LabProcesses, type Ended } from './labProcesses.ts';
 import { LabListener } from './labListener.ts';
 import { launch, type Launch } from './launcher.ts';
@@ -201,6 +201,7 @@ export class LabRun {
       for (const p of ending) {
         if (!p.exited) throw new LabError('lab-failed', `schedule entry "${label}" should have ended ${p.role} (pid ${p.pid}), but it is ${describeProc(p)}`);
       }
+      for (const p of this.procs.all()) noteStepEnd(p);
       const packets = await stepSegments(this.capture, this.ports);
       if (label !== 'start') this.steps++;
       this.snapshot(label, sockets, packets);
@@ -253,11 +254,11 @@ export class LabRun {
   private release(entry: Extract<ScheduleEntry, { do: 'release' }>): void {
     const p = this.procs.byRole(entry.role);
     if (!p) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role}, but there is no process with that role`);
-    if (!p.atGate) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${describeProc(p)}`);
-    const mismatch = releaseMismatch(entry, p.pending);
+    if (!waitsAtGate(p)) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${describeProc(p)}`);
+    const mismatch = releaseMismatch(entry, p.calls.pending);
     if (mismatch) throw new LabError('lab-failed', `${this.where(entry)} ${mismatch}`);
     this.actingPid = p.pid;
-    this.trace.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.pending?.fn ?? '?' });
+    this.trace.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.calls.pending?.fn ?? '?' });
     noteRelease(p);
     this.signal(entry, p, 'SIGUSR1');
   }

@@ -27,7 +27,7 @@ type ReleaseEntry = Extract<ScheduleEntry, { do: 'release' }>;
 /** The call a process waits at the gate before, as its `call` event gave it (a `ready` gate: the same call). */
 export interface PendingCall {
   fn: string;
-  args: Record<string, Scalar>;
+  args: Readonly<Record<string, Scalar>>;
 }
 
 /** A call as a schedule entry or a call event names it: "close(fd 3)", "fork()". */

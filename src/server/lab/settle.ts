@@ -5,7 +5,7 @@
 // read) and a process can send segments.
 
 import { TRANSIENT_TCP_STATES } from '../../trace/types.ts';
-import { describeProc, type LabProc } from './labProcess.ts';
+import { describeProc, waitsAtGate, type LabProc } from './labProcess.ts';
 import type { ProcStat } from './procfs.ts';
 import { dataInFlight, socketsKey, type ObservedSocket } from './sockets.ts';
 
@@ -84,7 +84,7 @@ async function settleProcesses(world: SettleWorld, label: string, deadline: numb
         settled = false; // running (or stopped, or in D): not settled yet
         continue;
       }
-      if (p.atGate) continue;
+      if (waitsAtGate(p)) continue;
       // Asleep, released, no return yet: blocked inside its call, or already asleep at its
       // next gate with lines we have not read. Decide after draining stdout once more.
       sleepers.push({ p, events: p.events });
@@ -93,7 +93,7 @@ async function settleProcesses(world: SettleWorld, label: string, deadline: numb
     if (settled && sleepers.length > 0) {
       await drain();
       for (const { p, events } of sleepers) {
-        if (p.events !== events || p.atGate || world.readStat(p.pid)?.state !== 'S') settled = false;
+        if (p.events !== events || waitsAtGate(p) || world.readStat(p.pid)?.state !== 'S') settled = false;
       }
     }
     if (settled) return;
@@ -107,7 +107,7 @@ function stragglers(world: SettleWorld): string {
   for (const p of world.procs()) {
     if (p.gone || p.zombie) continue;
     const stat = world.readStat(p.pid);
-    if (stat && stat.state === 'S' && p.atGate) continue;
+    if (stat && stat.state === 'S' && waitsAtGate(p)) continue;
     out.push(`${p.role} (pid ${p.pid}, state ${stat?.state ?? 'gone'}) is ${describeProc(p)}`);
   }
   return out.join('; ') || 'no process is unsettled';

@@ -41,7 +41,7 @@ export function kernelProcesses(live: readonly LabProc[], read: ProcReaders): { 
       role: p.role,
       state: stat.state,
       place,
-      blockedIn: place === 'gate' || place === 'kernel' ? (p.pending?.fn ?? null) : null,
+      blockedIn: place === 'gate' || place === 'kernel' ? (p.calls.pending?.fn ?? null) : null,
       ...(zombie ? { syscall: null, wchan: null } : wait ? { syscall: wait.syscall, wchan: wait.wchan } : {}),
     });
     if (zombie) continue;
