@@ -6,6 +6,8 @@ import type { KernelProcess, KernelSocket, Scalar, Trace, TraceEvent, TraceHeade
 export const PORT = 9877;
 export const SERV = `127.0.0.1:${PORT}`;
 export const ANY = `0.0.0.0:${PORT}`;
+/** socket(AF_INET, SOCK_STREAM, 0)'s arguments, as the lab writes them. */
+export const TCP_SOCKET = { domain: 'AF_INET', type: 'SOCK_STREAM', protocol: 0 };
 
 export function header(overrides: Partial<TraceHeader['scenario']> = {}): TraceHeader {
   return {
