@@ -1,34 +1,4 @@
-// Reading the arguments of trace events: descriptors, addresses, ports.
-
-import type { Scalar } from '../trace/types.ts';
-
-export function num(v: Scalar | undefined): number | null {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v);
-  return null;
-}
-
-export function str(v: Scalar | undefined): string | null {
-  return typeof v === 'string' ? v : null;
-}
-
-/** The descriptor argument of a call: fd, sockfd, listenfd, connfd … whichever the lab names it. */
-export function fdArg(args: Readonly<Record<string, Scalar>>): number | null {
-  for (const k of ['fd', 'sockfd', 'listenfd', 'connfd', 's']) {
-    const n = num(args[k]);
-    if (n !== null) return n;
-  }
-  return null;
-}
-
-/** The address argument of bind/connect ("a.b.c.d:port"). */
-export function addrArg(args: Readonly<Record<string, Scalar>>): string | null {
-  for (const k of ['addr', 'address', 'servaddr', 'sockaddr']) {
-    const s = str(args[k]);
-    if (s !== null) return s;
-  }
-  return null;
-}
+// Addresses in trace events ("a.b.c.d:port", "[v6]:port"): their port and host.
 
 export function portOf(address: string): number | null {
   const m = /:(\d+)$/.exec(address);
@@ -39,4 +9,5 @@ export function hostOf(address: string): string {
   return address.replace(/:\d+$/, '');
 }
 
-export const WILDCARD_HOSTS = new Set(['0.0.0.0', '*', '[::]', '::']);
+/** The wildcard address as the lab writes it (sock_ntop): IPv4's and IPv6's. */
+export const WILDCARD_HOSTS = new Set(['0.0.0.0', '[::]']);

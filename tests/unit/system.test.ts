@@ -85,6 +85,14 @@ describe('processes', () => {
     expect(proc(last(b), PARENT)).toMatchObject({ status: 'running', pendingCall: null });
   });
 
+  it('a return without its call (so without its arguments) is noted and does nothing more', () => {
+    const b = new TraceBuilder().spawn(PARENT, 'parent', 'server').sys(PARENT, 'socket', TCP_SOCKET, 3).ret(PARENT, 'close', 0);
+    const m = last(b);
+    expect(fileOf(m, PARENT, 3)).toMatchObject({ refCount: 1 });
+    expect(proc(m, PARENT)).toMatchObject({ status: 'running', lastResult: { fn: 'close', ret: 0, errno: null } });
+    expect(m.notes).toEqual([expect.stringContaining('close() returned in pid 100 (parent), which the model has not seen make that call')]);
+  });
+
   it('fork creates the child (role child#1, ppid the parent) whichever half of fork comes first', () => {
     const parentFirst = serverWithConnection().call(PARENT, 'fork').ret(PARENT, 'fork', CHILD).forkChild(CHILD, 'child#1', PARENT);
     const childFirst = serverWithConnection().call(PARENT, 'fork').forkChild(CHILD, 'child#1', PARENT).ret(PARENT, 'fork', CHILD);

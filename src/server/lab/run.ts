@@ -21,6 +21,7 @@ import {
   TRACE_MINOR,
   TRACE_VERSION,
   TRANSIENT_TCP_STATES,
+  type CallName,
   type CaptureStatus,
   type KernelProcess,
   type KernelSocket,
@@ -73,7 +74,7 @@ type Unsequenced<E> = E extends TraceEvent ? Omit<E, 'seq'> : never;
 type Pending = Unsequenced<TraceEvent>;
 
 interface PendingCall {
-  fn: string;
+  fn: CallName;
   file: string;
   line: number;
   /** exit's status argument: the exit status of a process that vanishes without a zombie. */
@@ -666,9 +667,11 @@ export class LabRun {
     const p = this.byRole(entry.role);
     if (!p) throw new LabError('lab-failed', `${where} releases ${entry.role}, but there is no process with that role`);
     if (!p.atGate) throw new LabError('lab-failed', `${where} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${this.describe(p)}`);
+    // A gate is always before a call: the lab writes the call event (or, for accept, `ready`) first.
+    if (!p.pending) throw new LabError('lab-failed', `${where} releases ${entry.role} (pid ${p.pid}), but no call of it is pending`);
     p.atGate = false;
     this.releasedPid = p.pid;
-    this.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.pending?.fn ?? '?' });
+    this.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.pending.fn });
     if (p.pending?.fn === 'exit') p.exitExpected = true;
     if (p.pending?.fn === 'fork') p.forks++;
     try {
