@@ -1,7 +1,8 @@
 // A small builder of synthetic traces for unit tests: it numbers events and kernel snapshots,
 // and knows the shape of the lab's calls (args named as src/lab writes them: CallArgs in
-// src/trace/types.ts, checked when compiling).
+// src/trace/types.ts, checked when compiling and, with the parser, when a test builds a trace).
 
+import { parseRecord } from '../../src/trace/parse.ts';
 import type { CallArgs, CallName, KernelProcess, KernelSocket, NoArgs, ReturnFields, ReturningCall, Trace, TraceEvent, TraceHeader } from '../../src/trace/types.ts';
 
 export const PORT = 9877;
@@ -39,7 +40,11 @@ export class TraceBuilder {
 
   push(e: Dist<TraceEvent>): this {
     this.t += 1000;
-    this.events.push({ ...e, seq: this.events.length, t: this.t } as TraceEvent);
+    const event = { ...e, seq: this.events.length, t: this.t } as TraceEvent;
+    // A test's calls and returns are the lab's: what the types cannot say (a return's fields for its
+    // result, errno with -1) the parser checks. The line number is the event's in b.jsonl().
+    if (event.kind === 'call' || event.kind === 'return') parseRecord(event, this.events.length + 2);
+    this.events.push(event);
     return this;
   }
 
