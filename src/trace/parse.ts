@@ -390,17 +390,17 @@ const CALL_SPECS = new Map<string, CallSpec>(
 
 const CALL_LIST = CALL_NAMES.join(', ');
 
-/** `fn` is a call the lab makes (for a call or release event). */
-function callName(c: Checker, o: Obj): CallName {
+/** `fn` is a call the lab makes (for a call or release event): its spec. */
+function callSpec(c: Checker, o: Obj): CallSpec {
   const fn = o.fn;
-  if (typeof fn !== 'string' || !CALL_SPECS.has(fn)) c.fail('fn', `a call the lab makes (${CALL_LIST})`, fn);
-  return fn as CallName;
+  const spec = typeof fn === 'string' ? CALL_SPECS.get(fn) : undefined;
+  if (!spec) c.fail('fn', `a call the lab makes (${CALL_LIST})`, fn);
+  return spec;
 }
 
 /** A call event's `args`: exactly the call's arguments, each of its type. Checked last: `c` then speaks of the call. */
-function parseCallArgs(c: Checker, o: Obj, fn: CallName): void {
+function parseCallArgs(c: Checker, o: Obj, spec: CallSpec): void {
   const args = c.object(o, 'args');
-  const spec = CALL_SPECS.get(fn)!;
   c.where = spec.where;
   for (const k in args) {
     if (!spec.names.has(k)) throw new TraceFormatError(c.line, `unknown argument "${k}" ${spec.where} (its arguments: ${spec.list})`);
@@ -507,8 +507,11 @@ function parseReturn(c: Checker, o: Obj): void {
   spec.check?.(c, o, ret);
 }
 
+/** 'in a "call" event' …, made once rather than for every event of a long trace. */
+const EVENT_WHERE = new Map<string, string>(EVENT_KINDS.map((k) => [k, `in a "${k}" event`]));
+
 function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
-  const c = new Checker(line, `in a "${kind}" event`);
+  const c = new Checker(line, EVENT_WHERE.get(kind) ?? `in a "${kind}" event`);
   c.int(o, 'seq', 0);
   c.finite(o, 't');
   switch (kind) {
@@ -529,12 +532,12 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.string(o, 'file');
       c.int(o, 'line', 1);
       if (o.waitsIn !== undefined) c.oneOf(o, 'waitsIn', ['poll'] as const);
-      parseCallArgs(c, o, callName(c, o));
+      parseCallArgs(c, o, callSpec(c, o));
       break;
     case 'release':
       c.int(o, 'pid', 1);
       c.nonEmptyString(o, 'role');
-      callName(c, o);
+      callSpec(c, o);
       break;
     case 'ready':
       // Only accept is woken before it completes (the lab's wait in poll).
