@@ -174,9 +174,9 @@ export const RETURNS: { readonly [F in ReturningCall]: ReturnApplier<F> } = {
     if (succeeded(ev) && ev.ret > 0) reapChild(d, ev.pid, ev.ret, ev.status ?? null, ev.signal ?? null);
   },
 
-  // Only RLIMIT_NOFILE matters here: the descriptor limit that explains accept's EMFILE.
+  // Only RLIMIT_NOFILE matters here: the descriptor limit that explains accept's EMFILE (-1: none).
   setrlimit(_d, ev, { resource, soft }, p) {
-    if (succeeded(ev) && resource === 'RLIMIT_NOFILE') p.fdLimit = soft;
+    if (succeeded(ev) && resource === 'RLIMIT_NOFILE') p.fdLimit = soft === -1 ? null : soft;
   },
 
   // Returns (-1, EINTR) when a signal handler has run: nothing else changes.

@@ -309,6 +309,8 @@ interface ArgRule {
 
 const integer: ArgRule = { check: (c, a, k, path) => void c.integer(a, k, path) };
 const count: ArgRule = { check: (c, a, k, path) => void c.int(a, k, 0, path) };
+/** A resource limit: -1 is RLIM_INFINITY (the lab writes rlim_t as a signed number). */
+const limit: ArgRule = { check: (c, a, k, path) => void c.int(a, k, -1, path) };
 const address: ArgRule = { check: (c, a, k, path) => void c.address(a, k, path) };
 const bytes: ArgRule = { check: (c, a, k, path) => void c.string(a, k, path) };
 const name: ArgRule = { check: (c, a, k, path) => void c.nonEmptyString(a, k, path) };
@@ -342,7 +344,7 @@ const CALL_ARGS: { readonly [F in CallName]: { readonly [K in KeysOf<CallArgs[F]
   write: { fd: integer, count, data: bytes, truncated },
   sigaction: { sig: signalName, handler: name, flags: oneOf(SIGACTION_FLAGS) },
   waitpid: { pid: integer, options: oneOf(WAITPID_OPTIONS) },
-  setrlimit: { resource: oneOf(RLIMIT_RESOURCES), soft: count, hard: count },
+  setrlimit: { resource: oneOf(RLIMIT_RESOURCES), soft: limit, hard: limit },
   pause: {},
   exit: { status: integer },
 };

@@ -163,7 +163,7 @@ export interface CallArgs {
   sigaction: { sig: string; handler: string; flags: SigactionFlags };
   /** `pid` as passed: -1 for any child. */
   waitpid: { pid: number; options: WaitpidOptions };
-  /** `soft` and `hard`: rlim_cur and rlim_max. */
+  /** `soft` and `hard`: rlim_cur and rlim_max; -1 is RLIM_INFINITY. */
   setrlimit: { resource: RlimitResource; soft: number; hard: number };
   /** Returns only when a signal handler has run: -1, EINTR. */
   pause: NoArgs;

@@ -285,7 +285,8 @@ describe('calls and returns, typed per call (issue 7)', () => {
     expect(() => parseRecord(call('sigaction', { sig: 17, handler: 'sig_chld', flags: '0' }), 5)).toThrow('line 5: "args.sig" must be a signal name ("SIGCHLD" …) in a "sigaction" call (got 17)');
     expect(() => parseRecord(call('sigaction', { sig: 'SIGCHLD', handler: 'sig_chld', flags: 'SA_RESTART|SA_NOCLDSTOP' }), 5)).toThrow('"args.flags" must be one of "SA_RESTART", "0" in a "sigaction" call');
     expect(() => parseRecord(call('setsockopt', { ...reuse, optname: 7 }), 5)).toThrow('line 5: "args.optname" must be one of "SO_LINGER", "SO_REUSEADDR", "SO_KEEPALIVE", "SO_RCVBUF", "SO_SNDBUF", "SO_?", "?" in a "setsockopt" call (got 7)');
-    expect(() => parseRecord(call('setrlimit', { resource: 'RLIMIT_NOFILE', soft: -1, hard: 1024 }), 5)).toThrow('line 5: "args.soft" must be a non-negative integer in a "setrlimit" call (got -1)');
+    expect(() => parseRecord(call('setrlimit', { resource: 'RLIMIT_NOFILE', soft: -2, hard: 1024 }), 5)).toThrow('line 5: "args.soft" must be an integer ≥ -1 in a "setrlimit" call (got -2)');
+    expect(parseRecord(call('setrlimit', { resource: 'RLIMIT_NOFILE', soft: -1, hard: -1 }), 5)).toMatchObject({ args: { soft: -1 } });
     expect(() => parseRecord(call('write', { fd: 4, count: 5, data: 'hello', truncated: false }), 5)).toThrow('line 5: "args.truncated" must be true when present in a "write" call (got boolean false)');
     expect(() => parseRecord({ ...call('close', { fd: 4 }), args: [4] }, 5)).toThrow('line 5: "args" must be an object in a "call" event (got an array)');
   });
