@@ -28,16 +28,17 @@
 //   moves to a separate TIME_WAIT socket, and the descriptor's socket is CLOSED (Linux's
 //   tcp_time_wait).
 //
-// This file holds the appliers, one per kind of trace event; processes.ts, network.ts, draft.ts
-// and args.ts hold the semantics they share.
+// This file holds the appliers, one per kind of trace event; a return's applier moves the process
+// out of its call (the call fold) and hands the call's own work to the applier of that call in
+// calls.ts (a table keyed by the call, with the call's arguments typed as the lab writes them:
+// src/trace/types.ts). processes.ts, network.ts, draft.ts and args.ts hold the semantics they share.
 
-import type { CallEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, SignalEvent, SpawnEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
+import type { CallArgs, CallEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, ReturningCall, Scalar, SignalEvent, SpawnEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
 import type { ProcState, SystemContext } from './state.ts';
-import { tcpTransition } from './tcp.ts';
 import { Draft } from './draft.ts';
-import { num, str, fdArg, addrArg, portOf } from './args.ts';
-import { isLive, newProcess, ensureProc, forkChild, forkedChildFirst, reapChild, endProcess, foldCalls } from './processes.ts';
-import { TIME_WAIT_NS, newEndpoint, newFile, installFd, endpointOfFd, fire, send, flush, flushWithDelayedAcks, activeOpen, closeFd, shareFile } from './network.ts';
+import { isLive, newProcess, ensureProc, forkedChildFirst, endProcess, foldCalls } from './processes.ts';
+import { TIME_WAIT_NS, fire, flushWithDelayedAcks } from './network.ts';
+import { RETURNS, type ReturnApplier } from './calls.ts';
 
 export { TIME_WAIT_NS } from './network.ts';
 
@@ -106,207 +107,30 @@ function applyRelease(d: Draft, ev: ReleaseEvent): void {
   foldCalls(d, ev.pid, ev);
 }
 
-/** The lowest descriptor a new socket would get (0–2 are the lab's standard streams). */
-function lowestFreeFd(p: ProcState): number {
-  let fd = 3;
-  while (p.fds[fd] !== undefined) fd++;
-  return fd;
-}
-
-/** Endpoints other than `selfId` that use local port `port` (a LISTEN, a connection, a TIME_WAIT). */
-function endpointsOnPort(d: Draft, port: number, selfId: string | undefined): string[] {
-  return d
-    .allEps()
-    .filter((e) => e.id !== selfId && e.local !== null && portOf(e.local) === port && !(e.tcp.state === 'CLOSED' && e.fileId === null))
-    .sort((a, b) => idNumber(a.id) - idNumber(b.id))
-    .map((e) => e.id);
-}
-
-function idNumber(id: string): number {
-  const m = /#(\d+)$/.exec(id);
-  return m ? Number(m[1]) : 0;
-}
-
 function applyReturn(d: Draft, ev: ReturnEvent): void {
   if (ev.fn === 'fork' && ev.ret === 0 && ev.errno === null) forkedChildFirst(d, ev);
   ensureProc(d, ev.pid, ev.role);
-  const pid = ev.pid;
-  const p = d.proc(pid);
-  p.role = ev.role;
+  const before = d.proc(ev.pid);
+  before.role = ev.role;
   // The call that returns: the pending one, or one a signal handler interrupted (the handler has
-  // returned, and the call goes on: it returns now, or fails with EINTR). Its arguments are the
-  // last call's.
-  foldCalls(d, pid, ev);
+  // returned, and the call goes on: it returns now, or fails with EINTR). Its arguments are those
+  // of its call event, the fold's last call once it has folded the return.
+  const called = before.calls.pending?.fn === ev.fn || before.calls.interrupted.some((c) => c.call.fn === ev.fn);
+  foldCalls(d, ev.pid, ev);
+  const p = d.proc(ev.pid);
   p.lastResult = { fn: ev.fn, ret: ev.ret, errno: ev.errno };
-  const args = p.calls.last?.args ?? {};
-  const ok = ev.errno === null && ev.ret >= 0;
-  const fd = fdArg(args);
-  switch (ev.fn) {
-    case 'socket': {
-      if (!ok) break;
-      const e = newEndpoint(d, p.program === 'client' ? 'client' : 'listener');
-      const f = newFile(d, e.id, { pid, fd: ev.ret });
-      d.ep(e.id).fileId = f.id;
-      installFd(d, pid, ev.ret, f.id);
-      break;
-    }
-    case 'bind': {
-      const e = endpointOfFd(d, pid, fd);
-      const addr = addrArg(args);
-      if (ok && e && addr !== null) d.ep(e.id).local = addr;
-      const port = addr === null ? null : portOf(addr);
-      if (ev.errno === 'EADDRINUSE' && port !== null) {
-        // Who holds the port: a listener (even SO_REUSEADDR cannot share it), or a connection
-        // such as one in TIME_WAIT (SO_REUSEADDR lets a new listener bind beside it).
-        p.lastResult = { ...p.lastResult!, conflicts: endpointsOnPort(d, port, e?.id) };
-      }
-      break;
-    }
-    case 'listen': {
-      const e = endpointOfFd(d, pid, fd);
-      if (ok && e) {
-        d.ep(e.id).kind = 'listener';
-        fire(d, e.id, { type: 'PASSIVE_OPEN' });
-      }
-      break;
-    }
-    case 'connect': {
-      const e = endpointOfFd(d, pid, fd);
-      const addr = addrArg(args);
-      if (!e || addr === null) break;
-      if (ev.local !== undefined) d.ep(e.id).local = ev.local;
-      if (e.tcp.state !== 'CLOSED') break;
-      activeOpen(d, e.id, addr);
-      const after = d.getEp(e.id)!;
-      if (ok && after.tcp.state !== 'ESTABLISHED') d.note(`connect succeeded but the model has no listener at ${addr}`);
-      if (!ok && after.tcp.state === 'ESTABLISHED') d.note(`connect failed (${ev.errno}) but the model connected`);
-      break;
-    }
-    case 'accept': {
-      // The descriptor limit explains EMFILE: every descriptor below it is in use.
-      if (p.fdLimit !== null && ev.errno === 'EMFILE' && lowestFreeFd(p) < p.fdLimit) {
-        d.note(`accept failed with EMFILE, but ${p.role} has fd ${lowestFreeFd(p)} free below its limit ${p.fdLimit}`);
-      }
-      if (p.fdLimit !== null && ok && ev.ret >= p.fdLimit) {
-        d.note(`accept returned fd ${ev.ret} although ${p.role}'s descriptor limit is ${p.fdLimit}`);
-      }
-      // On failure (EMFILE, EINTR …) the connection stays in the accept queue.
-      if (!ok) break;
-      const listener = endpointOfFd(d, pid, fd);
-      const queue = d
-        .allEps()
-        .filter((e) => listener !== undefined && e.queuedOn === listener.id && e.tcp.state !== 'SYN_RECEIVED')
-        .sort((a, b) => a.queueOrder - b.queueOrder);
-      let conn = (ev.peer !== undefined ? queue.find((e) => e.remote === ev.peer) : undefined) ?? queue[0];
-      if (!conn) {
-        d.note(`accept returned a connection the model has not seen (${ev.peer ?? 'unknown peer'})`);
-        conn = newEndpoint(d, 'server-conn', {
-          tcp: { state: 'ESTABLISHED', passive: true },
-          local: ev.local ?? listener?.local ?? null,
-          remote: ev.peer ?? null,
-        });
-      }
-      const f = newFile(d, conn.id, { pid, fd: ev.ret });
-      const c = d.ep(conn.id);
-      c.fileId = f.id;
-      c.queuedOn = null;
-      if (ev.local !== undefined) c.local = ev.local;
-      if (ev.peer !== undefined) c.remote = ev.peer;
-      installFd(d, pid, ev.ret, f.id);
-      break;
-    }
-    case 'fork': {
-      if (!ok) break;
-      if (ev.ret > 0) forkChild(d, pid, ev.ret, null);
-      // The child's half (ret 0) was handled before: see forkedChildFirst.
-      break;
-    }
-    case 'close': {
-      if (fd !== null && ev.errno !== 'EBADF') closeFd(d, pid, fd);
-      break;
-    }
-    case 'shutdown': {
-      const e = endpointOfFd(d, pid, fd);
-      const how = args.how;
-      const writeSide = how === 'SHUT_WR' || how === 'SHUT_RDWR' || how === 1 || how === 2;
-      if (ok && e && writeSide && !e.shutWr) {
-        d.ep(e.id).shutWr = true;
-        fire(d, e.id, { type: 'CLOSE' });
-        flush(d);
-      }
-      break;
-    }
-    case 'setsockopt': {
-      const e = endpointOfFd(d, pid, fd);
-      const opt = args.optname ?? args.opt ?? args.option;
-      if (ok && e && opt === 'SO_LINGER') {
-        const onoff = num(args.l_onoff ?? args.onoff ?? 1);
-        const linger = num(args.l_linger ?? args.linger);
-        d.ep(e.id).lingerZero = onoff !== 0 && linger === 0;
-      }
-      if (ok && e && opt === 'SO_REUSEADDR') d.ep(e.id).reuseAddr = num(args.value ?? args.optval ?? 1) !== 0;
-      break;
-    }
-    case 'setrlimit': {
-      const resource = args.resource;
-      const soft = num(args.soft ?? args.rlim_cur ?? null);
-      if (ok && (resource === 'RLIMIT_NOFILE' || resource === 7) && soft !== null) p.fdLimit = soft;
-      break;
-    }
-    case 'write':
-    case 'send':
-    case 'writen': {
-      const e = endpointOfFd(d, pid, fd);
-      if (!ok || !e || ev.ret === 0) break;
-      const state = e.tcp.state;
-      if (state !== 'ESTABLISHED' && state !== 'CLOSE_WAIT') break;
-      const text = str(args.data ?? args.buf ?? null);
-      const result = tcpTransition(e.tcp, { type: 'SEND' });
-      if (result.actions.includes('sendData')) {
-        send(d, e.id, ['PSH', 'ACK'], ev.ret, text === null ? undefined : text.slice(0, ev.ret));
-        flush(d);
-      }
-      break;
-    }
-    case 'read':
-    case 'recv':
-    case 'readline': {
-      const e = endpointOfFd(d, pid, fd);
-      if (!ok || !e) break;
-      if (ev.ret > 0) d.ep(e.id).unread = Math.max(0, e.unread - ev.ret);
-      break;
-    }
-    case 'dup':
-    case 'dup2': {
-      const oldFd = num(args.oldfd ?? args.fd ?? null);
-      const fileId = oldFd === null ? undefined : d.getProc(pid)?.fds[oldFd];
-      if (!ok || fileId === undefined || ev.ret === oldFd) break;
-      if (d.getProc(pid)?.fds[ev.ret] !== undefined) closeFd(d, pid, ev.ret);
-      if (!d.getFile(fileId)) break;
-      shareFile(d, fileId, { type: 'DUP' }, [{ pid, fd: ev.ret }]);
-      installFd(d, pid, ev.ret, fileId);
-      break;
-    }
-    case 'wait':
-    case 'waitpid': {
-      // ret: the reaped child's pid; 0 with WNOHANG when no child has exited; -1 ECHILD when none is left.
-      if (ok && ev.ret > 0) reapChild(d, pid, ev.ret, ev.status ?? null, ev.signal ?? null);
-      break;
-    }
-    case 'signal':
-    case 'sigaction': {
-      const sig = args.sig ?? args.signo ?? args.signal;
-      if (!ok || (sig !== 'SIGCHLD' && sig !== 17)) break;
-      const handler = args.handler ?? args.disposition;
-      const q = d.proc(pid);
-      q.sigchld = handler === 'SIG_IGN' ? 'ignore' : handler === 'SIG_DFL' ? 'default' : 'handler';
-      const flags = str(args.flags ?? args.sa_flags ?? null) ?? '';
-      q.sigchldRestart = q.sigchld === 'handler' && /\bSA_RESTART\b/.test(flags);
-      break;
-    }
-    default:
-      break;
+  if (!called && ev.fn !== 'fork') {
+    // Its arguments are unknown (fork needs none: it returns in a child that never made the call).
+    d.note(`${ev.fn}() returned in pid ${ev.pid} (${ev.role}), which the model has not seen make that call`);
+    return;
   }
+  returned(d, ev, called ? (p.calls.last?.args ?? {}) : {}, p);
+}
+
+function returned<F extends ReturningCall>(d: Draft, ev: ReturnEvent<F>, args: Readonly<Record<string, Scalar>>, p: ProcState): void {
+  // One cast, where the table meets the event: the return of call F had a call event of call F,
+  // whose arguments the parser checked against CallArgs[F] (parse.ts).
+  (RETURNS[ev.fn] as ReturnApplier<F>)(d, ev, args as CallArgs[F], p);
 }
 
 function applyExit(d: Draft, ev: ExitEvent): void {

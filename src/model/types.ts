@@ -1,7 +1,7 @@
 // What the model says the world looks like at one point of a trace.
 // Panels read only this (plus the trace events themselves); they never interpret raw events.
 
-import type { KernelEvent, Program, Role, TcpState } from '../trace/types.ts';
+import type { CallName, KernelEvent, Program, Role, TcpState } from '../trace/types.ts';
 
 export type ProcessStatus =
   /** stopped at a gate before `pendingCall` */
@@ -15,7 +15,7 @@ export type ProcessStatus =
   | 'exited';
 
 export interface PendingCall {
-  fn: string;
+  fn: CallName;
   file: string;
   line: number;
   /**

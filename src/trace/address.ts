@@ -12,5 +12,5 @@ export function hostOf(address: string): string {
   return address.replace(/:\d+$/, '');
 }
 
-/** Hosts that stand for every local address (a socket bound to INADDR_ANY). */
-export const WILDCARD_HOSTS = new Set(['0.0.0.0', '*', '[::]', '::']);
+/** The wildcard address (a socket bound to INADDR_ANY) as the lab writes it (sock_ntop): IPv4's and IPv6's. */
+export const WILDCARD_HOSTS = new Set(['0.0.0.0', '[::]']);

@@ -30,12 +30,12 @@
 // for the release's fn, a snapshot's blockedIn and exit's status argument, `kernelCallsAt(s)` for
 // where the kernel should show it.
 
-import type { CallEvent, ProcessPlace, ReadyEvent, ReleaseEvent, ReturnEvent, Scalar } from './types.ts';
+import type { CallEvent, CallName, ProcessPlace, ReadyEvent, ReleaseEvent, ReturnEvent, Scalar } from './types.ts';
 import { GATE_SYSCALL, kernelCallsFor } from './syscalls.ts';
 
 /** A call of a lab program, as its `call` event gave it. */
 export interface Call {
-  fn: string;
+  fn: CallName;
   /** Where in the C source the call is. */
   file: string;
   line: number;

@@ -1,17 +1,34 @@
 // Validation of trace records (src/trace/types.ts). Every line of a trace is checked;
 // a broken line is reported with its 1-based line number and what is wrong with it.
-// Unknown extra fields are allowed (the format grows by adding fields and kinds);
-// an unknown kind is an error, and so is a version other than TRACE_VERSION.
+// Unknown extra fields of a record are allowed (the format grows by adding fields and kinds);
+// an unknown kind is an error, and so is a version other than TRACE_VERSION. A call's arguments
+// are not open like that: each call has exactly the arguments the lab writes (CallArgs), and a
+// return exactly its call's extra fields (ReturnFields), checked by the tables CALL_ARGS and
+// RETURN_FIELDS below; an unknown call, a missing, mistyped or unknown argument is an error.
 // Pure: no DOM, no Node APIs.
 
 import {
+  CALL_NAMES,
+  INT_SOCKOPTS,
   PACKET_FLAGS,
+  RLIMIT_RESOURCES,
+  SHUTDOWN_HOWS,
+  SIGACTION_FLAGS,
+  SOCKET_DOMAINS,
+  SOCKET_TYPES,
+  SOCKOPT_LEVELS,
+  SOCKOPT_NAMES,
   TCP_STATES,
   TRACE_FORMAT,
   TRACE_VERSION,
+  WAITPID_OPTIONS,
+  type CallArgs,
+  type CallName,
   type KernelProcess,
   type KernelSocket,
   type ProcessPlace,
+  type ReturnFields,
+  type ReturningCall,
   type Scalar,
   type SocketHolder,
   type TcpState,
@@ -67,7 +84,8 @@ function describe(v: unknown): string {
 class Checker {
   constructor(
     readonly line: number,
-    readonly where: string,
+    /** Changed from the event's to its call's ('in a "close" call') once the fields every call event has are checked. */
+    public where: string,
   ) {}
 
   fail(field: string, expectation: string, value: unknown): never {
@@ -103,6 +121,13 @@ class Checker {
       const what = min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`;
       this.fail(path, what, v);
     }
+    return v;
+  }
+
+  /** Any integer, negative too (waitpid's pid -1). */
+  integer(o: Obj, field: string, path = field): number {
+    const v = o[field];
+    if (typeof v !== 'number' || !Number.isInteger(v)) this.fail(path, 'an integer', v);
     return v;
   }
 
@@ -152,6 +177,23 @@ class Checker {
     return rec as Record<string, Scalar>;
   }
 
+  /** A signal's name as the lab writes it: "SIGCHLD", "SIG64" for one without a name. */
+  signalName(o: Obj, field: string, path = field): string {
+    const v = o[field];
+    if (typeof v !== 'string' || !SIGNAL_NAME.test(v)) this.fail(path, 'a signal name ("SIGCHLD" …)', v);
+    return v;
+  }
+
+  /** A flag the lab writes only as true (`truncated`). */
+  isTrue(o: Obj, field: string, path = field): void {
+    if (o[field] !== true) this.fail(path, 'true when present', o[field]);
+  }
+
+  /** A field the lab does not write in this case; `when` says which case. */
+  absent(o: Obj, field: string, when: string, path = field): void {
+    if (o[field] !== undefined) this.fail(path, `absent ${when}`, o[field]);
+  }
+
   address(o: Obj, field: string, path = field): string {
     const v = o[field];
     if (typeof v !== 'string' || !ADDRESS.test(v)) this.fail(path, 'an address "a.b.c.d:port"', v);
@@ -165,6 +207,7 @@ class Checker {
 
 /** "127.0.0.1:9877", "[::1]:9877", "::ffff:127.0.0.1:9877" — something, a colon, a port. */
 const ADDRESS = /^\S+:\d{1,5}$/;
+const SIGNAL_NAME = /^SIG[A-Z0-9]+$/;
 
 function parseHeader(o: Obj, line: number): TraceHeader {
   const c = new Checker(line, 'in the header');
@@ -255,8 +298,222 @@ function parseKernelSocket(c: Checker, v: unknown, i: number): KernelSocket {
   return v as unknown as KernelSocket;
 }
 
+// ───────── Calls: each call's arguments and each return's extra fields ─────────
+
+/** How one argument is checked; `path` is "args.<name>". */
+interface ArgRule {
+  check: (c: Checker, args: Obj, name: string, path: string) => void;
+  /** The lab writes it only sometimes (write's `truncated`, setsockopt's option fields). */
+  optional?: true;
+}
+
+const integer: ArgRule = { check: (c, a, k, path) => void c.integer(a, k, path) };
+const count: ArgRule = { check: (c, a, k, path) => void c.int(a, k, 0, path) };
+/** A resource limit: -1 is RLIM_INFINITY (the lab writes rlim_t as a signed number). */
+const limit: ArgRule = { check: (c, a, k, path) => void c.int(a, k, -1, path) };
+const address: ArgRule = { check: (c, a, k, path) => void c.address(a, k, path) };
+const bytes: ArgRule = { check: (c, a, k, path) => void c.string(a, k, path) };
+const name: ArgRule = { check: (c, a, k, path) => void c.nonEmptyString(a, k, path) };
+const signalName: ArgRule = { check: (c, a, k, path) => void c.signalName(a, k, path) };
+const truncated: ArgRule = { check: (c, a, k, path) => void c.isTrue(a, k, path), optional: true };
+const oneOf = (values: readonly string[]): ArgRule => ({ check: (c, a, k, path) => void c.oneOf(a, k, values, path) });
+const optional = (rule: ArgRule): ArgRule => ({ ...rule, optional: true });
+
+type KeysOf<T> = T extends unknown ? keyof T : never;
+
+/** "an accept call", "a close call". */
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
+/**
+ * Every call's arguments, as the lab writes them (CallArgs in types.ts; the table in
+ * docs/trace-format.md). A call event's `args` must have each argument that is not optional, of
+ * its type, and no other.
+ */
+const CALL_ARGS: { readonly [F in CallName]: { readonly [K in KeysOf<CallArgs[F]>]-?: ArgRule } } = {
+  socket: { domain: oneOf(SOCKET_DOMAINS), type: oneOf(SOCKET_TYPES), protocol: integer },
+  bind: { fd: integer, addr: address },
+  listen: { fd: integer, backlog: integer },
+  accept: { fd: integer },
+  connect: { fd: integer, addr: address },
+  // Which of value, l_onoff and l_linger: checkSetsockopt.
+  setsockopt: { fd: integer, level: oneOf(SOCKOPT_LEVELS), optname: oneOf(SOCKOPT_NAMES), value: optional(integer), l_onoff: optional(integer), l_linger: optional(integer) },
+  shutdown: { fd: integer, how: oneOf(SHUTDOWN_HOWS) },
+  fork: {},
+  close: { fd: integer },
+  read: { fd: integer, count },
+  write: { fd: integer, count, data: bytes, truncated },
+  sigaction: { sig: signalName, handler: name, flags: oneOf(SIGACTION_FLAGS) },
+  waitpid: { pid: integer, options: oneOf(WAITPID_OPTIONS) },
+  setrlimit: { resource: oneOf(RLIMIT_RESOURCES), soft: limit, hard: limit },
+  pause: {},
+  exit: { status: integer },
+};
+
+/** setsockopt's value is the option's fields: l_onoff and l_linger for SO_LINGER, value for an int option. */
+function checkSetsockopt(c: Checker, args: Obj): void {
+  const { level, optname } = args;
+  if ((level === '?') !== (optname === '?')) {
+    c.fail('args.optname', level === '?' ? '"?" when "level" is "?"' : 'an option of SOL_SOCKET when "level" is "SOL_SOCKET"', optname);
+  }
+  const linger = optname === 'SO_LINGER';
+  for (const k of ['l_onoff', 'l_linger'] as const) {
+    if (linger && args[k] === undefined) c.integer(args, k, `args.${k}`);
+    if (!linger && args[k] !== undefined) c.fail(`args.${k}`, 'absent unless "optname" is "SO_LINGER"', args[k]);
+  }
+  if (linger && args.value !== undefined) c.fail('args.value', 'absent for SO_LINGER (its value is l_onoff and l_linger)', args.value);
+  if ((INT_SOCKOPTS as readonly unknown[]).includes(optname) && args.value === undefined) c.integer(args, 'value', 'args.value');
+}
+
+interface CallSpec {
+  /** `in a "close" call`, `in an "accept" call`, for messages. */
+  where: string;
+  rules: [name: string, path: string, rule: ArgRule][];
+  names: ReadonlySet<string>;
+  /** For a message about an unknown argument: "fd", "none". */
+  list: string;
+  refine?: (c: Checker, args: Obj) => void;
+}
+
+const CALL_SPECS = new Map<string, CallSpec>(
+  CALL_NAMES.map((fn): [string, CallSpec] => {
+    const rules = Object.entries(CALL_ARGS[fn] as Record<string, ArgRule>);
+    return [
+      fn,
+      {
+        where: `in ${article(fn)} "${fn}" call`,
+        rules: rules.map(([k, rule]) => [k, `args.${k}`, rule]),
+        names: new Set(rules.map(([k]) => k)),
+        list: rules.length === 0 ? 'none' : rules.map(([k]) => k).join(', '),
+        ...(fn === 'setsockopt' ? { refine: checkSetsockopt } : {}),
+      },
+    ];
+  }),
+);
+
+const CALL_LIST = CALL_NAMES.join(', ');
+
+/** `fn` is a call the lab makes (for a call or release event): its spec. */
+function callSpec(c: Checker, o: Obj): CallSpec {
+  const fn = o.fn;
+  const spec = typeof fn === 'string' ? CALL_SPECS.get(fn) : undefined;
+  if (!spec) c.fail('fn', `a call the lab makes (${CALL_LIST})`, fn);
+  return spec;
+}
+
+/** A call event's `args`: exactly the call's arguments, each of its type. Checked last: `c` then speaks of the call. */
+function parseCallArgs(c: Checker, o: Obj, spec: CallSpec): void {
+  const args = c.object(o, 'args');
+  c.where = spec.where;
+  for (const k in args) {
+    if (!spec.names.has(k)) throw new TraceFormatError(c.line, `unknown argument "${k}" ${spec.where} (its arguments: ${spec.list})`);
+  }
+  const rules = spec.rules; // (an indexed loop: this runs for every call of a long trace)
+  for (let i = 0; i < rules.length; i++) {
+    const [k, path, rule] = rules[i]!;
+    if (rule.optional && args[k] === undefined) continue;
+    rule.check(c, args, k, path);
+  }
+  spec.refine?.(c, args);
+}
+
+/** Every extra field a return of some call may have: one of another call is refused. */
+const EXTRA_FIELDS = ['local', 'peer', 'data', 'truncated', 'ppid', 'status', 'signal'] as const satisfies readonly KeysOf<ReturnFields[ReturningCall]>[];
+
+/**
+ * Each return's extra fields (ReturnFields in types.ts): which it may have, and a check of them
+ * given its `ret` (the lab writes them only for some results: accept's on success, fork's ppid in
+ * the child …).
+ */
+const RETURN_FIELDS: {
+  readonly [F in ReturningCall]: { fields: readonly KeysOf<ReturnFields[F]>[]; check?: (c: Checker, o: Obj, ret: number) => void };
+} = {
+  socket: { fields: [] },
+  bind: { fields: [] },
+  listen: { fields: [] },
+  accept: {
+    fields: ['local', 'peer'],
+    check: (c, o, ret) => {
+      if (ret >= 0) {
+        c.optionalAddress(o, 'local');
+        c.optionalAddress(o, 'peer');
+      } else {
+        c.absent(o, 'local', 'when accept failed');
+        c.absent(o, 'peer', 'when accept failed');
+      }
+    },
+  },
+  connect: { fields: ['local'], check: (c, o, ret) => (ret === 0 ? c.optionalAddress(o, 'local') : c.absent(o, 'local', 'when connect failed')) },
+  setsockopt: { fields: [] },
+  shutdown: { fields: [] },
+  fork: { fields: ['ppid'], check: (c, o, ret) => (ret === 0 ? void c.int(o, 'ppid', 0) : c.absent(o, 'ppid', 'in the parent (only the child, ret 0, has it)')) },
+  close: { fields: [] },
+  read: {
+    fields: ['data', 'truncated'],
+    check: (c, o, ret) => {
+      if (ret >= 0) {
+        c.string(o, 'data');
+        if (o.truncated !== undefined) c.isTrue(o, 'truncated');
+      } else {
+        c.absent(o, 'data', 'when read failed');
+        c.absent(o, 'truncated', 'when read failed');
+      }
+    },
+  },
+  write: { fields: [] },
+  sigaction: { fields: [] },
+  waitpid: {
+    fields: ['status', 'signal'],
+    check: (c, o, ret) => {
+      if (ret <= 0) {
+        c.absent(o, 'status', 'unless a child was reaped (ret > 0)');
+        c.absent(o, 'signal', 'unless a child was reaped (ret > 0)');
+      } else if (c.intOrNull(o, 'status') === null) c.signalName(o, 'signal');
+      else c.absent(o, 'signal', 'unless a signal killed the child ("status" null)');
+    },
+  },
+  setrlimit: { fields: [] },
+  pause: { fields: [] },
+};
+
+interface ReturnSpec {
+  where: string;
+  /** The extra fields of other calls: refused. */
+  others: readonly string[];
+  check?: (c: Checker, o: Obj, ret: number) => void;
+}
+
+const RETURN_SPECS = new Map<string, ReturnSpec>(
+  CALL_NAMES.filter((fn): fn is ReturningCall => fn !== 'exit').map((fn): [string, ReturnSpec] => {
+    const spec = RETURN_FIELDS[fn] as { fields: readonly string[]; check?: ReturnSpec['check'] };
+    return [fn, { where: `in ${article(fn)} "${fn}" return`, others: EXTRA_FIELDS.filter((k) => !spec.fields.includes(k)), ...(spec.check ? { check: spec.check } : {}) }];
+  }),
+);
+
+/** A return event's fields beyond pid and role: its call, `ret` and `errno`, and the call's extra fields. */
+function parseReturn(c: Checker, o: Obj): void {
+  const fn = o.fn;
+  if (fn === 'exit') c.fail('fn', 'a call that returns (exit never does)', fn);
+  const spec = typeof fn === 'string' ? RETURN_SPECS.get(fn) : undefined;
+  if (!spec) c.fail('fn', `a call the lab makes (${CALL_LIST})`, fn);
+  const ret = c.integer(o, 'ret');
+  const errno = c.stringOrNull(o, 'errno');
+  // The lab writes errno's name exactly when the call failed, and a failed call returns -1.
+  if (errno !== null && ret !== -1) c.fail('ret', '-1 when "errno" is set', ret);
+  if (errno === null && ret < 0) c.fail('ret', 'non-negative when "errno" is null', ret);
+  c.where = spec.where;
+  const others = spec.others; // (an indexed loop: this runs for every return of a long trace)
+  for (let i = 0; i < others.length; i++) {
+    const k = others[i]!;
+    if (o[k] !== undefined) c.fail(k, `absent (${fn} does not return it)`, o[k]);
+  }
+  spec.check?.(c, o, ret);
+}
+
+/** 'in a "call" event' …, made once rather than for every event of a long trace. */
+const EVENT_WHERE = new Map<string, string>(EVENT_KINDS.map((k) => [k, `in a "${k}" event`]));
+
 function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
-  const c = new Checker(line, `in a "${kind}" event`);
+  const c = new Checker(line, EVENT_WHERE.get(kind) ?? `in a "${kind}" event`);
   c.int(o, 'seq', 0);
   c.finite(o, 't');
   switch (kind) {
@@ -274,41 +531,27 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
     case 'call':
       c.int(o, 'pid', 1);
       c.nonEmptyString(o, 'role');
-      c.nonEmptyString(o, 'fn');
-      c.scalars(o, 'args');
       c.string(o, 'file');
       c.int(o, 'line', 1);
       if (o.waitsIn !== undefined) c.oneOf(o, 'waitsIn', ['poll'] as const);
+      parseCallArgs(c, o, callSpec(c, o));
       break;
     case 'release':
       c.int(o, 'pid', 1);
       c.nonEmptyString(o, 'role');
-      c.nonEmptyString(o, 'fn');
+      callSpec(c, o);
       break;
     case 'ready':
+      // Only accept is woken before it completes (the lab's wait in poll).
       c.int(o, 'pid', 1);
       c.nonEmptyString(o, 'role');
-      c.nonEmptyString(o, 'fn');
+      c.oneOf(o, 'fn', ['accept'] as const);
       c.int(o, 'fd', 0);
       break;
     case 'return':
       c.int(o, 'pid', 1);
       c.nonEmptyString(o, 'role');
-      c.nonEmptyString(o, 'fn');
-      {
-        const ret = o.ret;
-        if (typeof ret !== 'number' || !Number.isInteger(ret)) c.fail('ret', 'an integer', ret);
-      }
-      c.stringOrNull(o, 'errno');
-      c.optionalAddress(o, 'local');
-      c.optionalAddress(o, 'peer');
-      c.optionalString(o, 'data');
-      c.optionalInt(o, 'ppid', 0);
-      // waitpid, when it reaped a child: its exit status (null when a signal killed it) and that signal.
-      if (o.status !== undefined && o.status !== null && (typeof o.status !== 'number' || !Number.isInteger(o.status))) {
-        c.fail('status', 'an integer or null when present', o.status);
-      }
-      c.optionalString(o, 'signal');
+      parseReturn(c, o);
       break;
     case 'exit':
       c.int(o, 'pid', 1);

@@ -34,7 +34,7 @@ export const TRANSIENT_TCP_STATES: readonly TcpState[] = ['SYN_SENT', 'SYN_RECEI
 export type Role = string;
 export type Program = 'server' | 'client';
 
-/** Argument and extra-field values in call/return events. Addresses are "a.b.c.d:port". */
+/** A value of the header's knobs. (A call's arguments are typed per call: CallArgs.) */
 export type Scalar = string | number | boolean | null;
 
 export interface TraceHeader {
@@ -92,14 +92,149 @@ export interface SpawnEvent extends EventBase {
   argv: string[];
 }
 
-/** A process is about to make a system call (and, when stepping, waits at a gate before it). */
-export interface CallEvent extends EventBase {
+// ───────── Calls: the lab's system calls, their arguments and their returns ─────────
+// Exactly what the lab's wrappers write (src/lab/wrapsock.c, wrapunix.c, signal.c): one `ev_key_*`
+// after `ev_call` is one argument, one after `ev_return` one extra field of the return. A name
+// the lab cannot give a value is spelled as it writes it ('AF_?', 'SO_?', '?' …). The table of
+// docs/trace-format.md says the same; parse.ts checks every call and return against it.
+
+/** socket's `domain`. */
+export const SOCKET_DOMAINS = ['AF_INET', 'AF_INET6', 'AF_UNIX', 'AF_?'] as const;
+export type SocketDomain = (typeof SOCKET_DOMAINS)[number];
+/** socket's `type`. */
+export const SOCKET_TYPES = ['SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_?'] as const;
+export type SocketType = (typeof SOCKET_TYPES)[number];
+/** setsockopt's `level`: '?' for a level other than SOL_SOCKET. */
+export const SOCKOPT_LEVELS = ['SOL_SOCKET', '?'] as const;
+export type SockoptLevel = (typeof SOCKOPT_LEVELS)[number];
+/** The SOL_SOCKET options whose value is an int, shown as `value`. */
+export const INT_SOCKOPTS = ['SO_REUSEADDR', 'SO_KEEPALIVE', 'SO_RCVBUF', 'SO_SNDBUF'] as const;
+export type IntSockopt = (typeof INT_SOCKOPTS)[number];
+/** setsockopt's `optname`: 'SO_?' for a SOL_SOCKET option the lab does not name, '?' for another level's. */
+export const SOCKOPT_NAMES = ['SO_LINGER', ...INT_SOCKOPTS, 'SO_?', '?'] as const;
+export type SockoptName = (typeof SOCKOPT_NAMES)[number];
+/** shutdown's `how`. */
+export const SHUTDOWN_HOWS = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR', '?'] as const;
+export type ShutdownHow = (typeof SHUTDOWN_HOWS)[number];
+/** waitpid's `options`: "0" for none. */
+export const WAITPID_OPTIONS = ['WNOHANG', '0', '?'] as const;
+export type WaitpidOptions = (typeof WAITPID_OPTIONS)[number];
+/** sigaction's `flags` (Stevens' Signal sets SA_RESTART, Signal_intr does not): "0" for none. */
+export const SIGACTION_FLAGS = ['SA_RESTART', '0'] as const;
+export type SigactionFlags = (typeof SIGACTION_FLAGS)[number];
+/** setrlimit's `resource`. */
+export const RLIMIT_RESOURCES = ['RLIMIT_NOFILE', 'RLIMIT_NPROC', 'RLIMIT_?'] as const;
+export type RlimitResource = (typeof RLIMIT_RESOURCES)[number];
+
+/** A call without arguments: `"args":{}`. */
+export type NoArgs = Record<string, never>;
+
+/**
+ * setsockopt's arguments: the option's value as its fields — `l_onoff` and `l_linger` for
+ * SO_LINGER, `value` for an int option, `value` only when it is an int for an option the lab
+ * does not name.
+ */
+export type SetsockoptArgs =
+  | { fd: number; level: 'SOL_SOCKET'; optname: 'SO_LINGER'; l_onoff: number; l_linger: number }
+  | { fd: number; level: 'SOL_SOCKET'; optname: IntSockopt; value: number }
+  | { fd: number; level: 'SOL_SOCKET'; optname: 'SO_?'; value?: number }
+  | { fd: number; level: '?'; optname: '?'; value?: number };
+
+/**
+ * Every call the lab makes, with its arguments (a call event's `args`), by name. Descriptors are
+ * `fd`, addresses "a.b.c.d:port" ("[v6]:port"; "0.0.0.0:0" when unbound), signals by name ("SIGCHLD").
+ */
+export interface CallArgs {
+  socket: { domain: SocketDomain; type: SocketType; protocol: number };
+  bind: { fd: number; addr: string };
+  listen: { fd: number; backlog: number };
+  /** A `ready` event comes between call and return when the call event says `waitsIn: 'poll'`. */
+  accept: { fd: number };
+  connect: { fd: number; addr: string };
+  setsockopt: SetsockoptArgs;
+  shutdown: { fd: number; how: ShutdownHow };
+  fork: NoArgs;
+  close: { fd: number };
+  /** `count`: the buffer's size (at most this many bytes are read). */
+  read: { fd: number; count: number };
+  /** All `count` bytes are written (Stevens' Writen). `data` shows at most their start; `truncated: true` when it was cut. */
+  write: { fd: number; count: number; data: string; truncated?: true };
+  /** `handler`: 'SIG_DFL', 'SIG_IGN', or the handler function's name ('sig_chld'). */
+  sigaction: { sig: string; handler: string; flags: SigactionFlags };
+  /** `pid` as passed: -1 for any child. */
+  waitpid: { pid: number; options: WaitpidOptions };
+  /** `soft` and `hard`: rlim_cur and rlim_max; -1 is RLIM_INFINITY. */
+  setrlimit: { resource: RlimitResource; soft: number; hard: number };
+  /** Returns only when a signal handler has run: -1, EINTR. */
+  pause: NoArgs;
+  /** Never returns: the process's `exit` event follows. */
+  exit: { status: number };
+}
+
+export type CallName = keyof CallArgs;
+/** The calls that return (every one but exit). */
+export type ReturningCall = Exclude<CallName, 'exit'>;
+
+/** Every call name, in the order of the table in docs/trace-format.md. */
+export const CALL_NAMES = [
+  'socket',
+  'bind',
+  'listen',
+  'accept',
+  'connect',
+  'setsockopt',
+  'shutdown',
+  'fork',
+  'close',
+  'read',
+  'write',
+  'sigaction',
+  'waitpid',
+  'setrlimit',
+  'pause',
+  'exit',
+] as const satisfies readonly CallName[];
+/** Checked when compiling: CALL_NAMES lists every call (a missing one is named in the error). */
+type UnlistedCall = Exclude<CallName, (typeof CALL_NAMES)[number]>;
+const everyCallListed: [UnlistedCall] extends [never] ? true : UnlistedCall = true;
+void everyCallListed;
+
+/**
+ * The extra fields of each call's return event, beyond `ret` and `errno`: exactly when the lab
+ * writes them.
+ */
+export interface ReturnFields {
+  socket: {};
+  bind: {};
+  listen: {};
+  /** On success (ret ≥ 0): the new connection's two ends, as getsockname and getpeername give them. */
+  accept: { local?: string; peer?: string };
+  /** On success (ret 0): the local end the kernel chose (getsockname). */
+  connect: { local?: string };
+  setsockopt: {};
+  shutdown: {};
+  /** In the child (ret 0), and only there: its parent's pid. */
+  fork: { ppid?: number };
+  close: {};
+  /** On success (ret ≥ 0), always: the start of the bytes read ("" at EOF); `truncated: true` when cut. */
+  read: { data?: string; truncated?: true };
+  write: {};
+  sigaction: {};
+  /**
+   * When it reaped a child (ret > 0), always: `status`, the child's exit status, or null when a
+   * signal killed it — then `signal` names the signal.
+   */
+  waitpid: { status?: number | null; signal?: string };
+  setrlimit: {};
+  pause: {};
+}
+
+interface CallEventOf<F extends CallName> extends EventBase {
   kind: 'call';
   pid: number;
   role: Role;
-  fn: string;
-  /** write's `data` shows at most the start of the bytes written; `truncated: true` is added when it was cut. */
-  args: Record<string, Scalar>;
+  fn: F;
+  args: CallArgs[F];
   file: string;
   line: number;
   /**
@@ -110,6 +245,9 @@ export interface CallEvent extends EventBase {
   waitsIn?: 'poll';
 }
 
+/** A process is about to make system call `fn` (and, when stepping, waits at a gate before it). One member per call. */
+export type CallEvent<F extends CallName = CallName> = F extends CallName ? CallEventOf<F> : never;
+
 /**
  * The runner opened the gate of a process (since 1.1): the process goes on into its pending call
  * (`fn`, the call of its last `call` or `ready` event). Until it returns, the process is inside
@@ -119,7 +257,7 @@ export interface ReleaseEvent extends EventBase {
   kind: 'release';
   pid: number;
   role: Role;
-  fn: string;
+  fn: CallName;
 }
 
 /**
@@ -131,33 +269,29 @@ export interface ReadyEvent extends EventBase {
   kind: 'ready';
   pid: number;
   role: Role;
-  fn: string;
+  fn: 'accept';
   fd: number;
 }
 
-/**
- * A system call returned. Extra fields depend on fn: accept has local and peer, connect has local,
- * read has data, fork in the child has ppid, waitpid (ret > 0) has the reaped child's status.
- */
-export interface ReturnEvent extends EventBase {
+/** Every extra field any return has: a return of one call has the others' as `undefined`. */
+type AnyReturnFields = { local?: string; peer?: string; data?: string; truncated?: true; ppid?: number; status?: number | null; signal?: string };
+
+type ReturnEventOf<F extends ReturningCall> = EventBase & {
   kind: 'return';
   pid: number;
   role: Role;
-  fn: string;
+  fn: F;
   ret: number;
-  /** errno name such as 'EINTR', or null on success. */
+  /** errno name such as 'EINTR' (ret is then -1), or null on success. */
   errno: string | null;
-  local?: string;
-  peer?: string;
-  data?: string;
-  /** Set when `data` shows only the start of what was read: an event line must fit in PIPE_BUF (4096 bytes). */
-  truncated?: boolean;
-  ppid?: number;
-  /** waitpid, when it reaped a child (ret > 0): the child's exit status, or null when a signal killed it. */
-  status?: number | null;
-  /** waitpid, when the reaped child was killed by a signal: the signal's name. */
-  signal?: string;
-}
+} & ReturnFields[F] & { [K in Exclude<keyof AnyReturnFields, keyof ReturnFields[F]>]?: undefined };
+
+/**
+ * A system call returned. Its extra fields depend on fn (ReturnFields): accept has local and peer,
+ * connect has local, read has data, fork in the child has ppid, waitpid (ret > 0) has the reaped
+ * child's status. One member per call that returns.
+ */
+export type ReturnEvent<F extends ReturningCall = ReturningCall> = F extends ReturningCall ? ReturnEventOf<F> : never;
 
 /** A process ended. status is the exit status (null when killed); signal names the killing signal. */
 export interface ExitEvent extends EventBase {

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { Scenario } from '../../src/scenarios/types.ts';
 import { LabRun, type LabRunOptions } from '../../src/server/lab/run.ts';
-import type { CallEvent, ExitEvent, KernelEvent, KernelProcess, KernelSocket, ReturnEvent, TraceEvent, TraceRecord } from '../../src/trace/types.ts';
+import type { CallEvent, CallName, ExitEvent, KernelEvent, KernelProcess, KernelSocket, ReturnEvent, ReturningCall, TraceEvent, TraceRecord } from '../../src/trace/types.ts';
 
 export class Recorder {
   readonly records: TraceRecord[] = [];
@@ -105,12 +105,12 @@ export function kernels(rec: Recorder): KernelEvent[] {
   return rec.records.filter((r): r is KernelEvent => r.kind === 'kernel');
 }
 
-export function returns(rec: Recorder, fn: string, role?: string): ReturnEvent[] {
-  return rec.events.filter((e): e is ReturnEvent => e.kind === 'return' && e.fn === fn && (role === undefined || e.role === role));
+export function returns<F extends ReturningCall>(rec: Recorder, fn: F, role?: string): ReturnEvent<F>[] {
+  return rec.events.filter((e): e is ReturnEvent<F> => e.kind === 'return' && e.fn === fn && (role === undefined || e.role === role));
 }
 
-export function calls(rec: Recorder, fn: string, role?: string): CallEvent[] {
-  return rec.events.filter((e): e is CallEvent => e.kind === 'call' && e.fn === fn && (role === undefined || e.role === role));
+export function calls<F extends CallName>(rec: Recorder, fn: F, role?: string): CallEvent<F>[] {
+  return rec.events.filter((e): e is CallEvent<F> => e.kind === 'call' && e.fn === fn && (role === undefined || e.role === role));
 }
 
 export function exitOf(rec: Recorder, role: string): ExitEvent | undefined {

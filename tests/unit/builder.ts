@@ -1,11 +1,15 @@
 // A small builder of synthetic traces for unit tests: it numbers events and kernel snapshots,
-// and knows the shape of the lab's calls (args named as src/lab writes them).
+// and knows the shape of the lab's calls (args named as src/lab writes them: CallArgs in
+// src/trace/types.ts, checked when compiling and, with the parser, when a test builds a trace).
 
-import type { KernelProcess, KernelSocket, Scalar, Trace, TraceEvent, TraceHeader } from '../../src/trace/types.ts';
+import { parseRecord } from '../../src/trace/parse.ts';
+import type { CallArgs, CallName, KernelProcess, KernelSocket, NoArgs, ReturnFields, ReturningCall, Trace, TraceEvent, TraceHeader } from '../../src/trace/types.ts';
 
 export const PORT = 9877;
 export const SERV = `127.0.0.1:${PORT}`;
 export const ANY = `0.0.0.0:${PORT}`;
+/** socket(AF_INET, SOCK_STREAM, 0)'s arguments, as the lab writes them. */
+export const TCP_SOCKET: CallArgs['socket'] = { domain: 'AF_INET', type: 'SOCK_STREAM', protocol: 0 };
 
 export function header(overrides: Partial<TraceHeader['scenario']> = {}): TraceHeader {
   return {
@@ -20,6 +24,10 @@ export function header(overrides: Partial<TraceHeader['scenario']> = {}): TraceH
 }
 
 type Dist<T> = T extends unknown ? Omit<T, 'seq' | 't'> : never;
+/** A call and its arguments, as one value: ['close', { fd: 3 }]. */
+export type CallOf = { [F in CallName]: [fn: F, args: CallArgs[F]] }[CallName];
+/** A call's arguments and source line: the arguments may be left out only for a call that has none. */
+type ArgsOf<F extends CallName> = CallArgs[F] extends NoArgs ? [args?: NoArgs, line?: number] : [args: CallArgs[F], line?: number];
 
 export class TraceBuilder {
   readonly events: TraceEvent[] = [];
@@ -32,7 +40,11 @@ export class TraceBuilder {
 
   push(e: Dist<TraceEvent>): this {
     this.t += 1000;
-    this.events.push({ ...e, seq: this.events.length, t: this.t } as TraceEvent);
+    const event = { ...e, seq: this.events.length, t: this.t } as TraceEvent;
+    // A test's calls and returns are the lab's: what the types cannot say (a return's fields for its
+    // result, errno with -1) the parser checks. The line number is the event's in b.jsonl().
+    if (event.kind === 'call' || event.kind === 'return') parseRecord(event, this.events.length + 2);
+    this.events.push(event);
     return this;
   }
 
@@ -45,25 +57,26 @@ export class TraceBuilder {
     return this.push({ kind: 'spawn', pid, ppid, role, program, argv: [program] });
   }
 
-  call(pid: number, fn: string, args: Record<string, Scalar> = {}, line = 10): this {
-    return this.push({ kind: 'call', pid, role: this.role(pid), fn, args, file: 'server.c', line });
+  /** A call event; `args` as the lab names them (CallArgs), none for fork and pause. */
+  call<F extends CallName>(pid: number, fn: F, ...[args, line = 10]: ArgsOf<F>): this {
+    return this.push({ kind: 'call', pid, role: this.role(pid), fn, args: args ?? {}, file: 'server.c', line } as Dist<TraceEvent>);
   }
 
-  ret(pid: number, fn: string, ret: number, extra: Record<string, unknown> = {}, errno: string | null = null): this {
+  ret<F extends ReturningCall>(pid: number, fn: F, ret: number, extra: ReturnFields[F] = {}, errno: string | null = null): this {
     return this.push({ kind: 'return', pid, role: this.role(pid), fn, ret, errno, ...extra } as Dist<TraceEvent>);
   }
 
   /** call + return in one go (a released gate of a call that does not block). */
-  sys(pid: number, fn: string, args: Record<string, Scalar>, ret: number, extra: Record<string, unknown> = {}): this {
-    return this.call(pid, fn, args).ret(pid, fn, ret, extra);
+  sys<F extends ReturningCall>(pid: number, fn: F, args: CallArgs[F], ret: number, extra: ReturnFields[F] = {}): this {
+    return this.call<ReturningCall>(pid, fn, ...([args] as ArgsOf<ReturningCall>)).ret(pid, fn, ret, extra);
   }
 
   /** The runner opens the process's gate (trace 1.1): it goes on into `fn`. */
-  release(pid: number, fn: string): this {
+  release(pid: number, fn: CallName): this {
     return this.push({ kind: 'release', pid, role: this.role(pid), fn });
   }
 
-  ready(pid: number, fn: string, fd: number): this {
+  ready(pid: number, fn: 'accept', fd: number): this {
     return this.push({ kind: 'ready', pid, role: this.role(pid), fn, fd });
   }
 

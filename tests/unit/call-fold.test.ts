@@ -10,23 +10,24 @@ import { describe, expect, it } from 'vitest';
 import { CALLS_START, atGate, foldCall, foldCalls, inHandler, kernelCallsAt, type CallLifeEvent, type CallState } from '../../src/trace/callFold.ts';
 import { parseTrace } from '../../src/trace/parse.ts';
 import { GATE_SYSCALL, kernelCallsFor } from '../../src/trace/syscalls.ts';
-import type { TraceEvent } from '../../src/trace/types.ts';
+import type { CallName, ReturningCall, TraceEvent } from '../../src/trace/types.ts';
 
+// Built as the lab writes them; typed loosely here so that rows can be short.
 const call = (fn: string, line: number, args: Record<string, string | number> = {}, waitsIn?: 'poll'): CallLifeEvent => ({
   kind: 'call',
-  fn,
+  fn: fn as CallName,
   file: fn === 'waitpid' ? 'sigchld.c' : 'server.c',
   line,
-  args,
+  args: args as never,
   ...(waitsIn ? { waitsIn } : {}),
 });
 const E = {
   accept: call('accept', 30, { fd: 3 }),
   acceptPoll: call('accept', 30, { fd: 3 }, 'poll'),
   waitpid: call('waitpid', 12, { pid: -1, options: 'WNOHANG' }),
-  release: (fn: string): CallLifeEvent => ({ kind: 'release', fn }),
-  ready: (fn: string): CallLifeEvent => ({ kind: 'ready', fn }),
-  ret: (fn: string): CallLifeEvent => ({ kind: 'return', fn }),
+  release: (fn: string): CallLifeEvent => ({ kind: 'release', fn: fn as CallName }),
+  ready: (fn: string): CallLifeEvent => ({ kind: 'ready', fn: fn as 'accept' }),
+  ret: (fn: string): CallLifeEvent => ({ kind: 'return', fn: fn as ReturningCall }),
   exit: { kind: 'exit' } as CallLifeEvent,
   stepEnd: { kind: 'step-end' } as CallLifeEvent,
   seen: (place: 'gate' | 'kernel' | 'running', blockedIn: string | null): CallLifeEvent => ({ kind: 'step-end', observed: { place, blockedIn } }),

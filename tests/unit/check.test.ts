@@ -11,6 +11,7 @@ import {
   CLIENT,
   PARENT,
   SERV,
+  TCP_SOCKET,
   TraceBuilder,
   concurrentTrace,
   kproc,
@@ -116,7 +117,7 @@ describe('kernel check', () => {
   });
 
   it('compares a fresh or bound socket (CLOSED, 0.0.0.0:0) with the model’s CLOSED endpoint', () => {
-    const b = new TraceBuilder().spawn(PARENT, 'parent', 'server').sys(PARENT, 'socket', {}, 3).sys(PARENT, 'bind', { fd: 3, addr: ANY }, 0);
+    const b = new TraceBuilder().spawn(PARENT, 'parent', 'server').sys(PARENT, 'socket', TCP_SOCKET, 3).sys(PARENT, 'bind', { fd: 3, addr: ANY }, 0);
     b.kernel([kproc(PARENT, 'parent', 'S', 'running', null)], [ksock('CLOSED', '0.0.0.0:0', '0.0.0.0:0', [[PARENT, 3]])]);
     b.sys(PARENT, 'listen', { fd: 3, backlog: 5 }, 0);
     b.kernel([kproc(PARENT, 'parent', 'S', 'running', null)], [ksock('CLOSED', '0.0.0.0:0', '0.0.0.0:0', [[PARENT, 3]])]);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TraceFormatError, parseRecord, parseTrace } from '../../src/model/index.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CALL_NAMES } from '../../src/trace/types.ts';
 import { concurrentTrace, header } from './builder.ts';
+
+const CALLS = CALL_NAMES.join(', ');
 
 const good = concurrentTrace();
 const lines = (): string[] => good.jsonl().trimEnd().split('\n');
@@ -121,7 +126,7 @@ describe('parseRecord', () => {
 
   it('checks addresses and optional fields of return events', () => {
     const ret = { kind: 'return', seq: 1, t: 1, pid: 2, role: 'parent', fn: 'accept', ret: 4, errno: null, peer: 'nowhere' };
-    expect(() => parseRecord(ret, 4)).toThrow('line 4: "peer" must be an address "a.b.c.d:port" in a "return" event (got the string "nowhere")');
+    expect(() => parseRecord(ret, 4)).toThrow('line 4: "peer" must be an address "a.b.c.d:port" in an "accept" return (got the string "nowhere")');
     expect(parseRecord({ ...ret, peer: '[::1]:40112' }, 4)).toMatchObject({ peer: '[::1]:40112' });
   });
 });
@@ -135,13 +140,15 @@ describe('records of issue #3', () => {
     expect(() => parseRecord({ ...sig, pid: 0 }, 5)).toThrow('line 5: "pid" must be a positive integer in a "signal" event (got 0)');
   });
 
-  it("accepts waitpid's status (an integer, or null) on a return, and nothing else there", () => {
+  it("accepts waitpid's status (an integer, or null and the signal) when it reaped a child, and nothing else there", () => {
     const ret = { kind: 'return', seq: 1, t: 1, pid: 2, role: 'parent', fn: 'waitpid', ret: 4, errno: null };
     expect(parseRecord({ ...ret, status: 0 }, 6)).toMatchObject({ status: 0 });
-    expect(parseRecord({ ...ret, ret: 0, status: null }, 6)).toMatchObject({ status: null });
-    expect(() => parseRecord({ ...ret, status: 'exited' }, 6)).toThrow('line 6: "status" must be an integer or null when present in a "return" event (got the string "exited")');
+    expect(() => parseRecord({ ...ret, status: 'exited' }, 6)).toThrow('line 6: "status" must be an integer or null in a "waitpid" return (got the string "exited")');
     expect(parseRecord({ ...ret, status: null, signal: 'SIGPIPE' }, 6)).toMatchObject({ signal: 'SIGPIPE' });
-    expect(() => parseRecord({ ...ret, status: null, signal: 9 }, 6)).toThrow('line 6: "signal" must be a string when present in a "return" event (got 9)');
+    expect(() => parseRecord({ ...ret, status: null, signal: 9 }, 6)).toThrow('line 6: "signal" must be a signal name ("SIGCHLD" …) in a "waitpid" return (got 9)');
+    expect(() => parseRecord({ ...ret, status: 0, signal: 'SIGPIPE' }, 6)).toThrow('line 6: "signal" must be absent unless a signal killed the child ("status" null) in a "waitpid" return (got the string "SIGPIPE")');
+    expect(() => parseRecord({ ...ret, ret: 0, status: null }, 6)).toThrow('line 6: "status" must be absent unless a child was reaped (ret > 0) in a "waitpid" return (got null)');
+    expect(parseRecord({ ...ret, ret: -1, errno: 'ECHILD' }, 6)).toMatchObject({ errno: 'ECHILD' });
   });
 });
 
@@ -159,7 +166,7 @@ describe('records of trace 1.1', () => {
   it('accepts a release event and names what it lacks', () => {
     const release = { kind: 'release', seq: 4, t: 9, pid: 7, role: 'parent', fn: 'accept' };
     expect(parseRecord(release, 8)).toBe(release);
-    expect(() => parseRecord({ ...release, fn: '' }, 8)).toThrow('line 8: "fn" must be a non-empty string in a "release" event (got the string "")');
+    expect(() => parseRecord({ ...release, fn: '' }, 8)).toThrow(`line 8: "fn" must be a call the lab makes (${CALLS}) in a "release" event (got the string "")`);
   });
 
   it("accepts a call's waitsIn only as poll", () => {
@@ -221,6 +228,118 @@ describe('captured packets (since 1.1)', () => {
     const r = parseTrace(join(ls));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]).toEqual({ line: 9, message: 'line 9: "seq" must be a non-negative integer in a "packet" event (got 6.5)' });
+  });
+});
+
+describe('calls and returns, typed per call (issue 7)', () => {
+  const at = { seq: 1, t: 1, pid: 2, role: 'parent', file: 'server.c', line: 9 };
+  const call = (fn: string, args: Record<string, unknown>) => ({ kind: 'call', ...at, fn, args });
+  const ret = (fn: string, r: number, extra: Record<string, unknown> = {}, errno: string | null = null) => ({ kind: 'return', seq: 1, t: 1, pid: 2, role: 'parent', fn, ret: r, errno, ...extra });
+  const linger = { fd: 4, level: 'SOL_SOCKET', optname: 'SO_LINGER', l_onoff: 1, l_linger: 0 };
+  const reuse = { fd: 3, level: 'SOL_SOCKET', optname: 'SO_REUSEADDR', value: 1 };
+
+  it('accepts every call with the arguments the lab writes', () => {
+    const calls = [
+      call('socket', { domain: 'AF_INET', type: 'SOCK_STREAM', protocol: 0 }),
+      call('bind', { fd: 3, addr: '0.0.0.0:9877' }),
+      call('listen', { fd: 3, backlog: 1024 }),
+      call('accept', { fd: 3 }),
+      call('connect', { fd: 3, addr: '127.0.0.1:9877' }),
+      call('setsockopt', linger),
+      call('setsockopt', reuse),
+      call('setsockopt', { fd: 3, level: '?', optname: '?' }),
+      call('shutdown', { fd: 4, how: 'SHUT_WR' }),
+      call('fork', {}),
+      call('close', { fd: 4 }),
+      call('read', { fd: 4, count: 4096 }),
+      call('write', { fd: 4, count: 5000, data: 'hello', truncated: true }),
+      call('sigaction', { sig: 'SIGCHLD', handler: 'sig_chld', flags: 'SA_RESTART' }),
+      call('waitpid', { pid: -1, options: 'WNOHANG' }),
+      call('setrlimit', { resource: 'RLIMIT_NOFILE', soft: 5, hard: 1024 }),
+      call('pause', {}),
+      call('exit', { status: 0 }),
+    ];
+    for (const c of calls) expect(parseRecord(c, 3)).toBe(c);
+    expect(new Set(calls.map((c) => c.fn))).toEqual(new Set(CALL_NAMES));
+  });
+
+  it('refuses a call the lab does not make', () => {
+    for (const fn of ['dup', 'send', 'readline', 'signal', '']) {
+      expect(() => parseRecord(call(fn, { fd: 3 }), 5)).toThrow(`line 5: "fn" must be a call the lab makes (${CALLS}) in a "call" event (got the string ${JSON.stringify(fn)})`);
+    }
+  });
+
+  it('refuses a missing argument, naming the call and the argument', () => {
+    expect(() => parseRecord(call('close', {}), 5)).toThrow('line 5: "args.fd" must be an integer in a "close" call (got missing)');
+    expect(() => parseRecord(call('socket', {}), 5)).toThrow('line 5: "args.domain" must be one of "AF_INET", "AF_INET6", "AF_UNIX", "AF_?" in a "socket" call (got missing)');
+    expect(() => parseRecord(call('write', { fd: 4, count: 5 }), 5)).toThrow('line 5: "args.data" must be a string in a "write" call (got missing)');
+    expect(() => parseRecord(call('setsockopt', { ...linger, l_linger: undefined }), 5)).toThrow('line 5: "args.l_linger" must be an integer in a "setsockopt" call (got missing)');
+    expect(() => parseRecord(call('setsockopt', { ...reuse, value: undefined }), 5)).toThrow('line 5: "args.value" must be an integer in a "setsockopt" call (got missing)');
+    expect(() => parseRecord(call('waitpid', { pid: -1 }), 5)).toThrow('line 5: "args.options" must be one of "WNOHANG", "0", "?" in a "waitpid" call (got missing)');
+  });
+
+  it('refuses an argument of the wrong type', () => {
+    expect(() => parseRecord(call('close', { fd: '4' }), 5)).toThrow('line 5: "args.fd" must be an integer in a "close" call (got the string "4")');
+    expect(() => parseRecord(call('bind', { fd: 3, addr: 9877 }), 5)).toThrow('line 5: "args.addr" must be an address "a.b.c.d:port" in a "bind" call (got 9877)');
+    expect(() => parseRecord(call('shutdown', { fd: 4, how: 1 }), 5)).toThrow('line 5: "args.how" must be one of "SHUT_RD", "SHUT_WR", "SHUT_RDWR", "?" in a "shutdown" call (got 1)');
+    expect(() => parseRecord(call('sigaction', { sig: 17, handler: 'sig_chld', flags: '0' }), 5)).toThrow('line 5: "args.sig" must be a signal name ("SIGCHLD" …) in a "sigaction" call (got 17)');
+    expect(() => parseRecord(call('sigaction', { sig: 'SIGCHLD', handler: 'sig_chld', flags: 'SA_RESTART|SA_NOCLDSTOP' }), 5)).toThrow('"args.flags" must be one of "SA_RESTART", "0" in a "sigaction" call');
+    expect(() => parseRecord(call('setsockopt', { ...reuse, optname: 7 }), 5)).toThrow('line 5: "args.optname" must be one of "SO_LINGER", "SO_REUSEADDR", "SO_KEEPALIVE", "SO_RCVBUF", "SO_SNDBUF", "SO_?", "?" in a "setsockopt" call (got 7)');
+    expect(() => parseRecord(call('setrlimit', { resource: 'RLIMIT_NOFILE', soft: -2, hard: 1024 }), 5)).toThrow('line 5: "args.soft" must be an integer ≥ -1 in a "setrlimit" call (got -2)');
+    expect(parseRecord(call('setrlimit', { resource: 'RLIMIT_NOFILE', soft: -1, hard: -1 }), 5)).toMatchObject({ args: { soft: -1 } });
+    expect(() => parseRecord(call('write', { fd: 4, count: 5, data: 'hello', truncated: false }), 5)).toThrow('line 5: "args.truncated" must be true when present in a "write" call (got boolean false)');
+    expect(() => parseRecord({ ...call('close', { fd: 4 }), args: [4] }, 5)).toThrow('line 5: "args" must be an object in a "call" event (got an array)');
+  });
+
+  it('refuses an argument the call does not have (no aliases)', () => {
+    expect(() => parseRecord(call('close', { sockfd: 4 }), 5)).toThrow('line 5: unknown argument "sockfd" in a "close" call (its arguments: fd)');
+    expect(() => parseRecord(call('close', { fd: 4, how: 'SHUT_WR' }), 5)).toThrow('line 5: unknown argument "how" in a "close" call (its arguments: fd)');
+    expect(() => parseRecord(call('fork', { flags: 0 }), 5)).toThrow('line 5: unknown argument "flags" in a "fork" call (its arguments: none)');
+    expect(() => parseRecord(call('setsockopt', { ...linger, onoff: 1 }), 5)).toThrow('line 5: unknown argument "onoff" in a "setsockopt" call (its arguments: fd, level, optname, value, l_onoff, l_linger)');
+    expect(() => parseRecord(call('setrlimit', { resource: 'RLIMIT_NOFILE', rlim_cur: 5, hard: 5 }), 5)).toThrow('line 5: unknown argument "rlim_cur" in a "setrlimit" call');
+    expect(() => parseRecord(call('bind', { fd: 3, servaddr: '0.0.0.0:9877' }), 5)).toThrow('line 5: unknown argument "servaddr" in a "bind" call (its arguments: fd, addr)');
+    // setsockopt's value fields go with the option.
+    expect(() => parseRecord(call('setsockopt', { ...linger, value: 1 }), 5)).toThrow('line 5: "args.value" must be absent for SO_LINGER (its value is l_onoff and l_linger) in a "setsockopt" call (got 1)');
+    expect(() => parseRecord(call('setsockopt', { ...reuse, l_onoff: 1 }), 5)).toThrow('line 5: "args.l_onoff" must be absent unless "optname" is "SO_LINGER" in a "setsockopt" call (got 1)');
+    expect(() => parseRecord(call('setsockopt', { ...reuse, level: '?' }), 5)).toThrow('line 5: "args.optname" must be "?" when "level" is "?" in a "setsockopt" call (got the string "SO_REUSEADDR")');
+  });
+
+  it('refuses a trace with a wrong argument, with its line number', () => {
+    const ls = lines();
+    const i = ls.findIndex((l) => JSON.parse(l).kind === 'call' && JSON.parse(l).fn === 'bind');
+    ls[i] = JSON.stringify({ ...JSON.parse(ls[i]!), args: { sockfd: 3, addr: '0.0.0.0:9877' } });
+    const r = parseTrace(join(ls));
+    expect(r).toEqual({ ok: false, errors: [{ line: i + 1, message: `line ${i + 1}: unknown argument "sockfd" in a "bind" call (its arguments: fd, addr)` }] });
+  });
+
+  it("checks each return's extra fields for its call and its result", () => {
+    expect(parseRecord(ret('accept', 4, { local: '127.0.0.1:9877', peer: '127.0.0.1:40112' }), 6)).toMatchObject({ peer: '127.0.0.1:40112' });
+    expect(parseRecord(ret('fork', 0, { ppid: 2 }), 6)).toMatchObject({ ppid: 2 });
+    expect(parseRecord(ret('read', 0, { data: '' }), 6)).toMatchObject({ data: '' });
+    expect(parseRecord(ret('read', -1, {}, 'ECONNRESET'), 6)).toMatchObject({ errno: 'ECONNRESET' });
+    expect(() => parseRecord(ret('exit', 0), 6)).toThrow('line 6: "fn" must be a call that returns (exit never does) in a "return" event (got the string "exit")');
+    expect(() => parseRecord(ret('dup', 5), 6)).toThrow(`line 6: "fn" must be a call the lab makes (${CALLS}) in a "return" event (got the string "dup")`);
+    expect(() => parseRecord(ret('accept', 4, { ppid: 2 }), 6)).toThrow('line 6: "ppid" must be absent (accept does not return it) in an "accept" return (got 2)');
+    expect(() => parseRecord(ret('write', 5, { data: 'hello' }), 6)).toThrow('line 6: "data" must be absent (write does not return it) in a "write" return (got the string "hello")');
+    expect(() => parseRecord(ret('fork', 0), 6)).toThrow('line 6: "ppid" must be a non-negative integer in a "fork" return (got missing)');
+    expect(() => parseRecord(ret('fork', 8, { ppid: 2 }), 6)).toThrow('line 6: "ppid" must be absent in the parent (only the child, ret 0, has it) in a "fork" return (got 2)');
+    expect(() => parseRecord(ret('read', 5), 6)).toThrow('line 6: "data" must be a string in a "read" return (got missing)');
+    expect(() => parseRecord(ret('accept', -1, { peer: '127.0.0.1:40112' }, 'EINTR'), 6)).toThrow('line 6: "peer" must be absent when accept failed in an "accept" return (got the string "127.0.0.1:40112")');
+    expect(() => parseRecord(ret('close', 0, {}, 'EBADF'), 6)).toThrow('line 6: "ret" must be -1 when "errno" is set in a "return" event (got 0)');
+    expect(() => parseRecord(ret('close', -1), 6)).toThrow('line 6: "ret" must be non-negative when "errno" is null in a "return" event (got -1)');
+  });
+
+  it('reads every recorded trace, and the recorded traces make every call the contract lists', () => {
+    const dir = fileURLToPath(new URL('../../public/traces/', import.meta.url));
+    const made = new Set<string>();
+    const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const r = parseTrace(readFileSync(dir + file, 'utf8'));
+      expect(r.ok ? [] : r.errors.slice(0, 3), file).toEqual([]);
+      if (r.ok) for (const e of r.trace.events) if (e.kind === 'call') made.add(e.fn);
+    }
+    expect([...made].sort()).toEqual([...CALL_NAMES].sort());
   });
 });
 

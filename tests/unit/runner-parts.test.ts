@@ -6,13 +6,13 @@ import { describeProc, exitStatusOf, newLabProc, noteExit, noteLabEvent, noteRel
 import { parseLabLine } from '../../src/server/lab/launcher.ts';
 import { TraceWriter } from '../../src/server/lab/records.ts';
 import { kernelProcesses, kernelSockets, type ProcReaders } from '../../src/server/lab/snapshot.ts';
-import type { TraceRecord } from '../../src/trace/types.ts';
+import type { CallName, ReturningCall, TraceRecord } from '../../src/trace/types.ts';
 
 const PID = 100;
 let t = 0;
-const call = (fn: string, args: Record<string, number | string> = {}): LabEvent => ({ kind: 'call', t: ++t, pid: PID, role: 'parent', fn, args, file: 'server.c', line: 10 });
-const ret = (fn: string, r = 0): LabEvent => ({ kind: 'return', t: ++t, pid: PID, role: 'parent', fn, ret: r, errno: null });
-const ready = (fn: string): LabEvent => ({ kind: 'ready', t: ++t, pid: PID, role: 'parent', fn, fd: 3 });
+const call = (fn: string, args: Record<string, number | string> = {}): LabEvent => ({ kind: 'call', t: ++t, pid: PID, role: 'parent', fn: fn as CallName, args: args as never, file: 'server.c', line: 10 }) as LabEvent;
+const ret = (fn: string, r = 0): LabEvent => ({ kind: 'return', t: ++t, pid: PID, role: 'parent', fn: fn as ReturningCall, ret: r, errno: null }) as LabEvent;
+const ready = (fn: string): LabEvent => ({ kind: 'ready', t: ++t, pid: PID, role: 'parent', fn: fn as 'accept', fd: 3 });
 
 function proc(): LabProc {
   return newLabProc(PID, 'parent', 'server', 0, true);

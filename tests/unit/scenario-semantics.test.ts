@@ -8,8 +8,8 @@ import { createReplay, type Replay } from '../../src/model/index.ts';
 import { applyTraceEvent, initialContext } from '../../src/model/apply.ts';
 import { systemInitial, systemStep } from '../../src/model/system.ts';
 import type { Disagreement, ModelSnapshot } from '../../src/model/types.ts';
-import type { KernelProcess, KernelSocket } from '../../src/trace/types.ts';
-import { CHILD, CLI, CLIENT, PARENT, RUNNER, SERV, TraceBuilder, header, kproc, ksock } from './builder.ts';
+import type { CallArgs, CallName, KernelProcess, KernelSocket } from '../../src/trace/types.ts';
+import { CHILD, CLI, CLIENT, PARENT, RUNNER, SERV, TraceBuilder, header, kproc, ksock, type CallOf } from './builder.ts';
 
 const UNB = '0.0.0.0:0';
 const CHILD2 = 102;
@@ -46,12 +46,12 @@ function serverStart(b: TraceBuilder, pid = PARENT, role = 'parent', reaper = RU
 }
 
 /** A client connects (the handshake completes on loopback) and stops at the gate of `next`. */
-function clientConnects(b: TraceBuilder, pid: number, role: string, local: string, next: [string, Record<string, string | number>] = ['write', { fd: 3, count: 13, data: 'hello, world\n' }]): TraceBuilder {
+function clientConnects(b: TraceBuilder, pid: number, role: string, local: string, next: CallOf = ['write', { fd: 3, count: 13, data: 'hello, world\n' }]): TraceBuilder {
   b.spawn(pid, role, 'client', RUNNER)
     .sys(pid, 'socket', { domain: 'AF_INET', type: 'SOCK_STREAM', protocol: 0 }, 3)
     .call(pid, 'connect', { fd: 3, addr: SERV })
     .ret(pid, 'connect', 0, { local });
-  return b.call(pid, next[0], next[1]);
+  return b.call<CallName>(pid, next[0], next[1]);
 }
 
 /** accept (already called, blocked) is woken and returns `fd` for the connection from `peer`. */
@@ -457,7 +457,7 @@ describe('child-keeps-listenfd: the port outlives the server', () => {
 });
 
 /** Clients 1 … n served one after another by children that exit (the client closes first); `sigaction` is called after listen. */
-function childrenExit(n: number, id: string, sigaction?: Record<string, string>): { b: TraceBuilder; children: number[] } {
+function childrenExit(n: number, id: string, sigaction?: CallArgs['sigaction']): { b: TraceBuilder; children: number[] } {
   const b = new TraceBuilder(header({ id }));
   serverStart(b, PARENT, 'parent', RUNNER, sigaction ? { afterListen: (x) => x.sys(PARENT, 'sigaction', sigaction, 0) } : {});
   const children: number[] = [];
@@ -509,7 +509,7 @@ describe('SIGCHLD and zombies', () => {
   });
 
   describe('sigchld-waitpid: a handler with a waitpid loop, SA_RESTART', () => {
-    const handler = { sig: 'SIGCHLD', handler: 'sig_chld', flags: 'SA_RESTART' };
+    const handler: CallArgs['sigaction'] = { sig: 'SIGCHLD', handler: 'sig_chld', flags: 'SA_RESTART' };
     function trace(kernelAfter: 'accept' | 'running' = 'accept'): { b: TraceBuilder; children: number[] } {
       const { b, children } = childrenExit(2, 'sigchld-waitpid', handler);
       const [c1, c2] = children as [number, number];

@@ -116,7 +116,7 @@ describe('web panels for the course', () => {
   });
 
   it('writes process states short enough for one line of the table', () => {
-    const pending = { fn: 'accept', file: 'server.c', line: 55 };
+    const pending = { fn: 'accept' as const, file: 'server.c', line: 55 };
     expect(processStatusShort({ status: 'at-gate', pendingCall: pending })).toBe('before accept()');
     expect(processStatusShort({ status: 'blocked', pendingCall: pending })).toBe('blocked in accept()');
     expect(processStatusShort({ status: 'zombie', pendingCall: null })).toBe('zombie');

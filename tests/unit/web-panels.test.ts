@@ -11,7 +11,7 @@ const replay = recordedConcurrent();
 
 describe('web panels: pure helpers', () => {
   it('names process states as the lesson does', () => {
-    const pending = { fn: 'accept', file: 'server.c', line: 55 };
+    const pending = { fn: 'accept' as const, file: 'server.c', line: 55 };
     expect(processStatusText({ status: 'at-gate', pendingCall: pending })).toBe('stopped before accept()');
     expect(processStatusText({ status: 'blocked', pendingCall: pending })).toBe('blocked in accept()');
     expect(processStatusText({ status: 'running', pendingCall: null })).toBe('running');

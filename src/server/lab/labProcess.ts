@@ -71,10 +71,11 @@ export function noteLabEvent(p: LabProc, e: LabEvent): void {
 
 /** The runner opened the process's gate: it goes on into its pending call. */
 export function noteRelease(p: LabProc): void {
-  const fn = p.calls.pending?.fn;
-  if (fn === 'exit') p.exitExpected = true;
-  if (fn === 'fork') p.forks++;
-  p.calls = foldCall(p.calls, { kind: 'release', fn: fn ?? '?' });
+  const pending = p.calls.pending;
+  if (!pending) return; // at no gate: the runner refuses such a release before it comes here
+  if (pending.fn === 'exit') p.exitExpected = true;
+  if (pending.fn === 'fork') p.forks++;
+  p.calls = foldCall(p.calls, { kind: 'release', fn: pending.fn });
 }
 
 /**

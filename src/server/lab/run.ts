@@ -258,7 +258,8 @@ export class LabRun {
     const mismatch = releaseMismatch(entry, p.calls.pending);
     if (mismatch) throw new LabError('lab-failed', `${this.where(entry)} ${mismatch}`);
     this.actingPid = p.pid;
-    this.trace.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn: p.calls.pending?.fn ?? '?' });
+    const fn = p.calls.pending!.fn; // releaseMismatch refused a process with no pending call
+    this.trace.push({ kind: 'release', t: nowNs(), pid: p.pid, role: p.role, fn });
     noteRelease(p);
     this.signal(entry, p, 'SIGUSR1');
   }
