@@ -2,7 +2,7 @@
 // lab's lines, the kernel snapshot from what /proc says, and the trace as written.
 
 import { describe, expect, it } from 'vitest';
-import { describeProc, exitStatusOf, newLabProc, noteExit, noteLabEvent, noteRelease, noteStepEnd, placeByEvents, waitsAtGate, type LabEvent, type LabProc } from '../../src/server/lab/labProcess.ts';
+import { describeProc, endLife, exitStatusOf, hasEnded, newLabProc, type Life, noteExit, noteLabEvent, noteRelease, noteStepEnd, placeByEvents, waitsAtGate, type LabEvent, type LabProc } from '../../src/server/lab/labProcess.ts';
 import { parseLabLine } from '../../src/server/lab/launcher.ts';
 import { TraceWriter } from '../../src/server/lab/records.ts';
 import { kernelProcesses, kernelSockets, type ProcReaders } from '../../src/server/lab/snapshot.ts';
@@ -60,7 +60,24 @@ describe("a lab process's life, from its own events", () => {
     expect(p.exitExpected).toBe(true);
     expect(exitStatusOf(p)).toBe(0);
     noteExit(p);
-    expect([p.exited, p.calls.pending, waitsAtGate(p)]).toEqual([true, null, false]);
+    expect([p.calls.place, p.calls.pending, waitsAtGate(p)]).toEqual(['exited', null, false]);
+  });
+
+  it('ends once: alive → zombie → gone, or alive → gone; the exit is due only at the first', () => {
+    // [from, seen] → [to, ended]
+    const rows: [Life, 'zombie' | 'gone', Life, boolean][] = [
+      ['alive', 'zombie', 'zombie', true],
+      ['alive', 'gone', 'gone', true],
+      ['zombie', 'gone', 'gone', false],
+      ['zombie', 'zombie', 'zombie', false],
+      ['gone', 'gone', 'gone', false],
+      ['gone', 'zombie', 'gone', false],
+    ];
+    for (const [from, seen, to, ended] of rows) expect(endLife(from, seen), `${from} + ${seen}`).toEqual({ life: to, ended });
+    const p = proc();
+    expect(hasEnded(p)).toBe(false);
+    p.life = 'zombie';
+    expect([hasEnded(p), describeProc(p)]).toEqual([true, 'a zombie']);
   });
 
   it('says where it is by its events alone when the kernel will not say', () => {

@@ -22,11 +22,8 @@ export interface LabProc {
   forks: number;
   /** Released into exit(), or ended on purpose by its step: its ending is expected. */
   exitExpected: boolean;
-  /** An exit event has been emitted. */
-  exited: boolean;
-  zombie: boolean;
-  /** No longer in /proc (reaped). */
-  gone: boolean;
+  /** Alive, a zombie (ended, not yet reaped), or gone from /proc (reaped): see `endLife`. */
+  life: Life;
   /** Started by a reaper of ours, which reports its exit status (lab-reaped). */
   reaperChild: boolean;
   /** The last thing it said on stderr (err_sys), to explain an unexpected exit. */
@@ -44,9 +41,7 @@ export function newLabProc(pid: number, role: string, program: Program, order: n
     events: 0,
     forks: 0,
     exitExpected: false,
-    exited: false,
-    zombie: false,
-    gone: false,
+    life: 'alive',
     reaperChild,
     lastError: null,
   };
@@ -86,9 +81,26 @@ export function noteStepEnd(p: LabProc): void {
   p.calls = foldCall(p.calls, { kind: 'step-end' });
 }
 
+/**
+ * How a process's life ends, as /proc and its reaper show it: alive → zombie (ended, its parent
+ * has not reaped it) → gone; or alive → gone at once (reaped by its reaper, its parent's waitpid,
+ * or the kernel when SIGCHLD is ignored). `ended` says this is the moment it ended: its exit
+ * event is due (once: a zombie that goes has already had it).
+ */
+export type Life = 'alive' | 'zombie' | 'gone';
+export function endLife(life: Life, seen: 'zombie' | 'gone'): { life: Life; ended: boolean } {
+  if (life === 'gone') return { life, ended: false };
+  if (life === 'zombie') return { life: seen, ended: false };
+  return { life: seen, ended: true };
+}
+
+/** It has ended: a zombie, or gone. */
+export function hasEnded(p: LabProc): boolean {
+  return p.life !== 'alive';
+}
+
 /** Its exit event was written: no call is pending any more. */
 export function noteExit(p: LabProc): void {
-  p.exited = true;
   p.calls = foldCall(p.calls, { kind: 'exit' });
 }
 
@@ -107,9 +119,8 @@ export function placeByEvents(p: LabProc, state: string): 'gate' | 'kernel' | 'r
 
 /** For people, in an error message: "waiting at the gate before accept()", "inside read() (…)". */
 export function describeProc(p: LabProc): string {
-  if (p.gone) return 'gone';
-  if (p.zombie) return 'a zombie';
-  if (p.exited) return 'exited';
+  if (p.life === 'gone') return 'gone';
+  if (p.life === 'zombie') return 'a zombie';
   const pending = p.calls.pending;
   if (waitsAtGate(p)) return `waiting at the gate before ${pending?.fn ?? '?'}()`;
   if (pending) return `inside ${pending.fn}() (released at ${pending.file}:${pending.line})`;

@@ -4,7 +4,7 @@
 
 import { childRole } from '../../trace/roles.ts';
 import type { Program } from '../../trace/types.ts';
-import { exitStatusOf, newLabProc, type LabProc } from './labProcess.ts';
+import { endLife, exitStatusOf, hasEnded, newLabProc, type LabProc } from './labProcess.ts';
 import { decodeWaitStatus, readChildren, readStat, type ProcStat } from './procfs.ts';
 
 export interface Ended {
@@ -41,7 +41,14 @@ export class LabProcesses {
 
   /** Not yet reaped, in the order they appeared. */
   present(): LabProc[] {
-    return [...this.byPid.values()].filter((p) => !p.gone).sort((a, b) => a.order - b.order);
+    return [...this.byPid.values()].filter((p) => p.life !== 'gone').sort((a, b) => a.order - b.order);
+  }
+
+  /** /proc or a reaper shows `p` has ended as `seen`: when that is its end, its exit is written. */
+  private end(p: LabProc, seen: 'zombie' | 'gone', how: () => Ended): void {
+    const next = endLife(p.life, seen);
+    p.life = next.life;
+    if (next.ended) this.onEnded(p, how());
   }
 
   register(pid: number, role: string, program: Program, reaperChild: boolean): LabProc {
@@ -49,21 +56,21 @@ export class LabProcesses {
     if (p) return p;
     p = newLabProc(pid, role, program, this.byPid.size, reaperChild);
     this.byPid.set(pid, p);
-    const live = [...this.byPid.values()].filter((q) => !q.exited).length;
+    const live = [...this.byPid.values()].filter((q) => !hasEnded(q)).length;
     if (live > this.maxLive) this.onTooMany(p);
     return p;
   }
 
   /** The live process with this role (the newest, if an earlier one with the role has ended). */
   byRole(role: string): LabProc | undefined {
-    const candidates = [...this.byPid.values()].filter((p) => p.role === role && !p.gone);
-    return candidates.find((q) => !q.exited) ?? candidates[0];
+    const candidates = [...this.byPid.values()].filter((p) => p.role === role && p.life !== 'gone');
+    return candidates.find((q) => !hasEnded(q)) ?? candidates[0];
   }
 
   /** Register children found in /proc that have not spoken yet (child#N, N its parent's forks). */
   discoverChildren(): void {
     for (const p of [...this.byPid.values()]) {
-      if (p.gone || p.zombie) continue;
+      if (hasEnded(p)) continue;
       for (const pid of readChildren(p.pid)) {
         if (!this.byPid.has(pid)) this.register(pid, childRole(p.forks), p.program, false);
       }
@@ -74,48 +81,40 @@ export class LabProcesses {
   reaperReported(pid: number, status: number | null, signal: string | null, t: number): void {
     this.reaped.set(pid, { status, signal, t });
     const p = this.byPid.get(pid);
-    if (!p) return;
-    p.gone = true;
-    p.zombie = false;
-    this.onEnded(p, { status, signal, t });
+    if (p) this.end(p, 'gone', () => ({ status, signal, t }));
   }
 
   /** Note a process that has ended: a zombie (with its status), or gone from /proc. Returns true if it is settled. */
   noteEnded(p: LabProc, stat: ProcStat | null): boolean {
     if (stat === null) {
       if (p.reaperChild && !this.reaped.has(p.pid)) return false; // its reaper's report is on its way
-      p.gone = true;
-      p.zombie = false;
       // Reaped before we saw a zombie: by its reaper (which reports), by its parent's waitpid
       // (whose return says), or by the kernel itself when the parent ignores SIGCHLD: then the
       // status is the one it was released into exit() with, or err_sys's 1 (src/lab/lab.c).
-      this.onEnded(p, this.reaped.get(p.pid) ?? p.reapedStatus ?? { status: exitStatusOf(p), signal: null });
+      this.end(p, 'gone', () => this.reaped.get(p.pid) ?? p.reapedStatus ?? { status: exitStatusOf(p), signal: null });
       return true;
     }
     if (stat.state === 'X') return false; // dead, being released: gone in a moment
     // A program the reaper started is reaped by it at once: wait for that, rather than show
     // a zombie that is only an artefact of how the runner starts programs.
     if (p.reaperChild && !this.reaped.has(p.pid)) return false;
-    if (!p.zombie) {
-      p.zombie = true;
-      this.onEnded(p, decodeWaitStatus(stat.exitCode));
-    }
+    this.end(p, 'zombie', () => decodeWaitStatus(stat.exitCode));
     return true;
   }
 
   /** Between steps: a process that ended with no step to explain it (killed from outside). */
   watch(): void {
     for (const p of this.byPid.values()) {
-      if (p.gone || p.zombie) continue;
+      if (hasEnded(p)) continue;
       const stat = readStat(p.pid);
       if (stat === null || stat.state === 'Z' || stat.state === 'X') this.noteEnded(p, stat);
     }
   }
 
-  /** After stopping: every process that left without an exit event, with what its reaper said. */
-  vanished(): { p: LabProc; how: Ended }[] {
-    return [...this.byPid.values()]
-      .filter((p) => !p.exited && readStat(p.pid) === null)
-      .map((p) => ({ p, how: this.reaped.get(p.pid) ?? { status: null, signal: null } }));
+  /** After stopping: every process that left without an exit event is gone, with what its reaper said. */
+  noteVanished(): void {
+    for (const p of this.byPid.values()) {
+      if (!hasEnded(p) && readStat(p.pid) === null) this.end(p, 'gone', () => this.reaped.get(p.pid) ?? { status: null, signal: null });
+    }
   }
 }

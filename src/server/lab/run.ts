@@ -21,7 +21,7 @@ import type { CaptureStatus, Program, TraceRecord } from '../../trace/types.ts';
 import { labAvailability, labPath } from './availability.ts';
 import { captureModeFromEnv, openCapture, stepSegments, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
 import { asLabError, LabError } from './errors.ts';
-import { describeProc, noteExit, noteRelease, noteStepEnd, waitsAtGate, type LabProc } from './labProcess.ts';
+import { describeProc, hasEnded, noteExit, noteRelease, noteStepEnd, waitsAtGate, type LabProc } from './labProcess.ts';
 import { LabProcesses, type Ended } from './labProcesses.ts';
 import { LabListener } from './labListener.ts';
 import { launch, type Launch } from './launcher.ts';
@@ -199,7 +199,7 @@ export class LabRun {
       const ending = await act();
       const sockets = await settle(this.world, label);
       for (const p of ending) {
-        if (!p.exited) throw new LabError('lab-failed', `schedule entry "${label}" should have ended ${p.role} (pid ${p.pid}), but it is ${describeProc(p)}`);
+        if (!hasEnded(p)) throw new LabError('lab-failed', `schedule entry "${label}" should have ended ${p.role} (pid ${p.pid}), but it is ${describeProc(p)}`);
       }
       for (const p of this.procs.all()) noteStepEnd(p);
       const packets = await stepSegments(this.capture, this.ports);
@@ -240,7 +240,7 @@ export class LabRun {
   /** A process this step ends on purpose (err_sys, a signal): its exit fails neither the step nor the run. */
   private expectExit(entry: ScheduleEntry, role: string): LabProc {
     const p = this.procs.byRole(role);
-    if (!p || p.exited) throw new LabError('lab-failed', `${this.where(entry)} expects ${role} to exit, but there is no live process with that role`);
+    if (!p || hasEnded(p)) throw new LabError('lab-failed', `${this.where(entry)} expects ${role} to exit, but there is no live process with that role`);
     p.exitExpected = true;
     return p;
   }
@@ -287,8 +287,8 @@ export class LabRun {
     }
   }
 
+  /** It has just ended (labProcesses.ts says when): its exit event, and a failure if nobody expected it. */
   private emitExit(p: LabProc, { status, signal, t = nowNs() }: Ended): void {
-    if (p.exited) return;
     noteExit(p);
     this.trace.push({ kind: 'exit', t, pid: p.pid, role: p.role, status, signal });
     if (!p.exitExpected && !this.stopping) {
@@ -314,7 +314,7 @@ export class LabRun {
         onStderr: (l, line) => this.heard.output(l, 'stderr', `${line}\n`),
         onClosed: (l) => {
           const p = l.pid !== null ? this.procs.get(l.pid) : undefined;
-          if (p && !p.gone && !this.stopping) this.fail(new LabError('lab-failed', `the reaper of ${role} (pid ${l.pid}) ended while ${role} was still running`));
+          if (p && p.life !== 'gone' && !this.stopping) this.fail(new LabError('lab-failed', `the reaper of ${role} (pid ${l.pid}) ended while ${role} was still running`));
         },
       },
       SETTLE_TIMEOUT_MS,
@@ -350,7 +350,7 @@ export class LabRun {
   /** This run's sockets (ownership.ts): the ports only narrow the observer's dump. */
   private async sampleSockets(): Promise<ObservedSocket[]> {
     const sockets = await this.observer.sample([...this.ports]);
-    const held = socketInodes(this.procs.present().filter((p) => !p.zombie).map((p) => p.pid));
+    const held = socketInodes(this.procs.present().filter((p) => p.life === 'alive').map((p) => p.pid));
     return this.owned.select(sockets, held).sort(compareSockets);
   }
 
@@ -379,7 +379,7 @@ export class LabRun {
     // A step in progress ends at its next check; wait for it, so the records stay in order.
     for (let i = 0; this.busy && i < 200; i++) await sleep(5);
     const left = await killAndWait(this.launches, () => this.procs.all());
-    for (const { p, how } of this.procs.vanished()) this.emitExit(p, how);
+    this.procs.noteVanished();
     this.observer.close();
     await this.capture?.close();
     this.trace.flush(this.actingPid);

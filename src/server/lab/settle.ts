@@ -74,7 +74,7 @@ async function settleProcesses(world: SettleWorld, label: string, deadline: numb
     let settled = true;
     const sleepers: { p: LabProc; events: number }[] = [];
     for (const p of world.procs()) {
-      if (p.gone) continue;
+      if (p.life === 'gone') continue;
       const stat = world.readStat(p.pid);
       if (stat === null || stat.state === 'Z' || stat.state === 'X') {
         if (!world.noteEnded(p, stat)) settled = false;
@@ -105,7 +105,7 @@ async function settleProcesses(world: SettleWorld, label: string, deadline: numb
 function stragglers(world: SettleWorld): string {
   const out: string[] = [];
   for (const p of world.procs()) {
-    if (p.gone || p.zombie) continue;
+    if (p.life !== 'alive') continue;
     const stat = world.readStat(p.pid);
     if (stat && stat.state === 'S' && waitsAtGate(p)) continue;
     out.push(`${p.role} (pid ${p.pid}, state ${stat?.state ?? 'gone'}) is ${describeProc(p)}`);

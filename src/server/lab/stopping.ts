@@ -36,7 +36,7 @@ export function killGroups(launches: readonly Launch[], procs: Iterable<LabProc>
   // A pid the kernel has reaped may already belong to someone else: kill only what is still in one of our groups.
   const groups = groupsOf(launches);
   for (const p of procs) {
-    if (p.gone) continue;
+    if (p.life === 'gone') continue;
     const stat = readStat(p.pid);
     if (stat && groups.has(stat.pgrp)) kill(p.pid);
   }
