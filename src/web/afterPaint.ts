@@ -12,3 +12,23 @@ export function afterPaint(fn: () => void): () => void {
     if (timer !== undefined) clearTimeout(timer);
   };
 }
+
+/**
+ * Like afterPaint, for work that must not be lost (a step marked seen): if the page is left or the
+ * component goes before the frame is painted, it runs then instead of being cancelled.
+ */
+export function afterPaintOrLeave(fn: () => void): () => void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    window.removeEventListener('pagehide', once);
+    fn();
+  };
+  window.addEventListener('pagehide', once);
+  const cancel = afterPaint(once);
+  return () => {
+    cancel();
+    once();
+  };
+}

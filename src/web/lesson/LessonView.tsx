@@ -26,7 +26,7 @@ import { answerOf, lessonSummary } from '../progress/progress.ts';
 import { markSeen, recordAnswer, useProgress } from '../progress/useProgress.ts';
 import { useSession } from '../session/useSession.ts';
 import { formatRoute, lessonHref, socketUrl, traceUrl } from '../url.ts';
-import { afterPaint } from '../afterPaint.ts';
+import { afterPaint, afterPaintOrLeave } from '../afterPaint.ts';
 import { Controls } from './Controls.tsx';
 import { EndCard } from './EndCard.tsx';
 import { LessonGrid } from './LessonGrid.tsx';
@@ -124,7 +124,8 @@ function LessonPart({ lesson, part, scenario, partContent, initialStep, question
   );
   useEffect(
     () =>
-      afterPaint(() => {
+      // A step shown is a step seen, even if the reader moves on before the frame is painted.
+      afterPaintOrLeave(() => {
         document.title = `${shown === null ? '' : `Step ${shown + 1} · `}${lesson.title} — forkscope`;
         if (shown !== null) markSeen(lesson.id, part.id, shown);
       }),
