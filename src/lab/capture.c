@@ -274,7 +274,10 @@ do_sync(int fd)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			break;		/* EAGAIN: nothing more queued */
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;		/* nothing more queued */
+			printf("{\"kind\":\"error\",\"error\":\"recvmsg: %s\"}\n", strerror(errno));
+			return;
 		}
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;	/* the filter drops these; a second look costs nothing */

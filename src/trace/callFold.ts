@@ -26,7 +26,7 @@
 // settled and before its snapshot is read: between a handler's last return and the end of the
 // step the process runs in the handler (place 'running', the interrupted call in `interrupted`),
 // and only the settled step says it went back into the call. The model does this per event
-// (src/model/processes.ts foldCalls); the runner can: `atGate(s)` before a release, `s.pending`
+// (src/model/processes.ts foldCalls), and so does the runner (src/server/lab/labProcess.ts): `atGate(s)` before a release, `s.pending`
 // for the release's fn, a snapshot's blockedIn and exit's status argument, `kernelCallsAt(s)` for
 // where the kernel should show it.
 

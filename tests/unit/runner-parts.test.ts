@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { describeProc, endLife, exitStatusOf, hasEnded, newLabProc, type Life, noteExit, noteLabEvent, noteRelease, noteStepEnd, placeByEvents, waitsAtGate, type LabEvent, type LabProc } from '../../src/server/lab/labProcess.ts';
+import { LabProcesses } from '../../src/server/lab/labProcesses.ts';
 import { parseLabLine } from '../../src/server/lab/launcher.ts';
 import { TraceWriter } from '../../src/server/lab/records.ts';
 import { kernelProcesses, kernelSockets, type ProcReaders } from '../../src/server/lab/snapshot.ts';
@@ -157,5 +158,21 @@ describe('the trace as written', () => {
     w.flush(1);
     w.write({ kind: 'kernel', t: 40, step: 1, label: 'x', processes: [], sockets: [] });
     expect(out.map((r) => (r.kind === 'header' ? 'header' : `${r.seq} ${r.kind} ${'role' in r ? r.role : ''}`))).toEqual(['0 return client#1', '1 return child#1', '2 kernel ']);
+  });
+});
+
+describe("the run's processes", () => {
+  it('keeps a program as its reaper’s even when the program spoke before the reaper’s launch line was read', () => {
+    const procs = new LabProcesses(16, () => undefined, () => undefined);
+    const p = procs.register(PID, 'client#1', 'client', false); // its first call event, read first
+    expect(procs.register(PID, 'client#1', 'client', true)).toBe(p); // then the launch line
+    expect(p.reaperChild).toBe(true);
+  });
+
+  it('says when more processes live at once than the cap', () => {
+    const tooMany: number[] = [];
+    const procs = new LabProcesses(2, () => undefined, (newest) => tooMany.push(newest.pid));
+    for (const pid of [1, 2, 3]) procs.register(pid, `p${pid}`, 'server', false);
+    expect(tooMany).toEqual([3]);
   });
 });

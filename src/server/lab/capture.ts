@@ -120,6 +120,9 @@ export class PacketCapture {
     const end = lines.at(-1);
     if (end?.kind !== 'synced') throw new Error(`packet capture helper: ${end?.error ?? 'no answer to sync'}`);
     this.dropped += end.dropped ?? 0;
+    // The header promised every step's segments: a capture that lost some would make the model
+    // look wrong ("not captured") when the capture is.
+    if ((end.dropped ?? 0) > 0) throw new Error(`packet capture lost ${end.dropped} segments (its queue was full)`);
     const segments = lines.map(toSegment).filter((s): s is CapturedSegment => s !== null);
     return ownSegments(segments, ports);
   }

@@ -41,7 +41,8 @@ export class LabListener {
   output(l: Launch, stream: 'stdout' | 'stderr', text: string, t = nowNs()): void {
     const p = l.pid !== null ? this.procs.get(l.pid) : undefined;
     if (p && stream === 'stderr') p.lastError = text;
-    this.trace.push({ kind: 'output', t, pid: l.pid ?? 0, role: l.role, stream, text });
+    // Before the program has started, what is said is the reaper's own (exec failed …).
+    this.trace.push({ kind: 'output', t, pid: l.pid ?? l.child.pid ?? 0, role: l.role, stream, text });
   }
 
   private event(l: Launch, e: LabEvent): void {

@@ -4,7 +4,7 @@
 // many forks it was released into, whether its end is expected, what it last said on stderr, how
 // /proc last showed it) is kept beside it. Pure: no kernel, no I/O (tests/unit/runner-parts.test.ts).
 
-import { CALLS_START, foldCall, type CallState } from '../../trace/callFold.ts';
+import { atGate, CALLS_START, foldCall, type CallState } from '../../trace/callFold.ts';
 import type { Program, TraceEvent } from '../../trace/types.ts';
 
 export interface LabProc {
@@ -53,7 +53,7 @@ export type LabEvent = Extract<Unsequenced<TraceEvent>, { kind: 'call' | 'ready'
 
 /** It waits at the lab's gate: the runner may release it. */
 export function waitsAtGate(p: LabProc): boolean {
-  return p.calls.place === 'gate';
+  return atGate(p.calls);
 }
 
 /** What the process's own event says about it. */

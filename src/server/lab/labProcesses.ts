@@ -31,10 +31,6 @@ export class LabProcesses {
     return this.byPid.get(pid);
   }
 
-  has(pid: number): boolean {
-    return this.byPid.has(pid);
-  }
-
   all(): IterableIterator<LabProc> {
     return this.byPid.values();
   }
@@ -53,7 +49,11 @@ export class LabProcesses {
 
   register(pid: number, role: string, program: Program, reaperChild: boolean): LabProc {
     let p = this.byPid.get(pid);
-    if (p) return p;
+    if (p) {
+      // A program can speak before its reaper's launch line is read: the reaper still reports its end.
+      if (reaperChild) p.reaperChild = true;
+      return p;
+    }
     p = newLabProc(pid, role, program, this.byPid.size, reaperChild);
     this.byPid.set(pid, p);
     const live = [...this.byPid.values()].filter((q) => !hasEnded(q)).length;

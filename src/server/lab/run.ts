@@ -203,6 +203,7 @@ export class LabRun {
       }
       for (const p of this.procs.all()) noteStepEnd(p);
       const packets = await stepSegments(this.capture, this.ports);
+      if (this.failure) throw this.failure; // a process died, or too many, while the packets were read
       if (label !== 'start') this.steps++;
       this.snapshot(label, sockets, packets);
       this.settleTimes.push(performance.now() - t0);
@@ -288,7 +289,10 @@ export class LabRun {
   }
 
   /** It has just ended (labProcesses.ts says when): its exit event, and a failure if nobody expected it. */
-  private emitExit(p: LabProc, { status, signal, t = nowNs() }: Ended): void {
+  private emitExit(p: LabProc, { status, signal: reported, t = nowNs() }: Ended): void {
+    // Stopping kills every process group with SIGKILL: a process that vanished then, without a
+    // report from its reaper, ended that way.
+    const signal = status === null && reported === null && this.stopping ? 'SIGKILL' : reported;
     noteExit(p);
     this.trace.push({ kind: 'exit', t, pid: p.pid, role: p.role, status, signal });
     if (!p.exitExpected && !this.stopping) {
