@@ -5,7 +5,8 @@
 // /proc last showed it) is kept beside it. Pure: no kernel, no I/O (tests/unit/runner-parts.test.ts).
 
 import { atGate, CALLS_START, foldCall, type CallState } from '../../trace/callFold.ts';
-import type { Program, TraceEvent } from '../../trace/types.ts';
+import type { Program } from '../../trace/types.ts';
+import type { Pending } from './records.ts';
 
 export interface LabProc {
   pid: number;
@@ -47,9 +48,8 @@ export function newLabProc(pid: number, role: string, program: Program, order: n
   };
 }
 
-type Unsequenced<E> = E extends TraceEvent ? Omit<E, 'seq'> : never;
 /** An event the process itself wrote (its pid and role), as the runner reads it from the lab. */
-export type LabEvent = Extract<Unsequenced<TraceEvent>, { kind: 'call' | 'ready' | 'return' | 'output' | 'signal' }>;
+export type LabEvent = Extract<Pending, { kind: 'call' | 'ready' | 'return' | 'output' | 'signal' }>;
 
 /** It waits at the lab's gate: the runner may release it. */
 export function waitsAtGate(p: LabProc): boolean {

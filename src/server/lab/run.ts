@@ -158,11 +158,6 @@ export class LabRun {
     return this.capture?.pid ?? null;
   }
 
-  /** Which observer gave the socket states: the sock_diag helper, or /proc/net/tcp as a fallback. */
-  get observerKind(): 'sock_diag' | 'proc' {
-    return this.observer.kind;
-  }
-
   /** Carry out the next schedule entry, wait until everything has settled, emit the kernel snapshot. */
   async next(): Promise<{ step: number; done: boolean }> {
     if (this.failure) throw this.failure;
