@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { clampStep, formatRoute, lessonHref, parseRoute, questionsOn, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
+import { clampStep, decodePlanParam, encodePlanParam, formatRoute, lessonHref, parseRoute, questionsOn, sandboxHref, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
+import { concurrentPlan } from '../../src/plan/examples.ts';
+import type { Plan } from '../../src/plan/types.ts';
 
 describe('web url: lesson and step in the query string', () => {
   it('reads the home page and a lesson step', () => {
@@ -70,5 +72,27 @@ describe('web url: lesson and step in the query string', () => {
   it('finds recorded traces under the base path', () => {
     expect(traceUrl('/', 'concurrent')).toBe('/traces/concurrent.jsonl');
     expect(traceUrl('/forkscope', 'concurrent')).toBe('/forkscope/traces/concurrent.jsonl');
+  });
+});
+
+describe('the sandbox URL', () => {
+  it('carries a plan that comes back the same, unicode text included', () => {
+    const plan = { ...concurrentPlan, title: 'héllo — “quoted”' };
+    const search = sandboxHref(plan);
+    const route = parseRoute(search);
+    expect(route.view).toBe('sandbox');
+    expect(decodePlanParam((route as { plan: string }).plan)).toEqual({ ok: true, plan });
+    expect(search).toMatch(/^\?view=sandbox&plan=[A-Za-z0-9_-]+$/);
+  });
+
+  it('opens without a plan', () => {
+    expect(parseRoute('?view=sandbox')).toEqual({ view: 'sandbox', plan: null });
+  });
+
+  it('refuses a damaged or invalid plan with parsePlan\'s reason', () => {
+    expect(decodePlanParam('%%%')).toEqual({ ok: false, error: expect.stringMatching(/not base64url/) });
+    const bad = encodePlanParam({ ...concurrentPlan, steps: [{ proc: 'parent', do: 'accept', fd: 'connfd' }] } as Plan);
+    expect(decodePlanParam(bad)).toEqual({ ok: false, error: 'step 1: parent has no descriptor named connfd yet' });
+    expect(decodePlanParam(encodePlanParam(concurrentPlan).slice(0, 40))).toMatchObject({ ok: false });
   });
 });
