@@ -136,9 +136,17 @@ export function processesAt(plan: Plan, index: number): ProcessView[] {
   return [...simulate(plan.steps, index).values()].map((p) => ({ role: p.role, kind: p.kind, alive: p.alive, descriptors: choices(p) }));
 }
 
-/** Every process the plan ever has, in column order: parent, its children, then the spawned ones as they come. */
+/** Column order: the servers (parent, parent#2 …), then the children, then the clients, each by number. */
+function columnRank(role: string): number {
+  const n = Number(/#(\d+)$/.exec(role)?.[1] ?? 1);
+  if (role.startsWith('parent')) return n;
+  if (role.startsWith('child#')) return 100 + n;
+  return 200 + n;
+}
+
+/** Every process the plan ever has, in column order: the servers, the children, the clients. */
 export function planRoles(plan: Plan): string[] {
-  return [...simulate(plan.steps, plan.steps.length).keys()];
+  return [...simulate(plan.steps, plan.steps.length).keys()].sort((a, b) => columnRank(a) - columnRank(b));
 }
 
 export type ActionName = ProcessAction['do'];

@@ -4,7 +4,6 @@
 // The lesson list is the page without a lesson (/?, /?view=lessons). The sandbox is
 // ?view=sandbox, its plan in the URL as ?plan=<base64url of the plan's JSON> (sandboxHref).
 
-import { parsePlan, type PlanParseResult } from '../plan/parse.ts';
 import type { Plan } from '../plan/types.ts';
 
 export type Route =
@@ -96,17 +95,18 @@ export function encodePlanParam(plan: Plan): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** The plan of a ?plan= parameter, validated by parsePlan; a reason when it is not one. Never throws. */
-export function decodePlanParam(param: string): PlanParseResult {
+/**
+ * The JSON text of a ?plan= parameter, or why it is not one. Never throws. The sandbox then
+ * validates it with parsePlan (kept out of this module, which the lesson list loads).
+ */
+export function decodePlanParam(param: string): { ok: true; text: string } | { ok: false; error: string } {
   if (!/^[A-Za-z0-9_-]*$/.test(param)) return { ok: false, error: 'the link\'s plan is not base64url text' };
-  let text: string;
   try {
     const binary = atob(param.replace(/-/g, '+').replace(/_/g, '/'));
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))) };
   } catch {
     return { ok: false, error: 'the link\'s plan could not be decoded (is the link cut short?)' };
   }
-  return parsePlan(text);
 }
 
 /** The sandbox, opening with `plan` (or its default plan). */

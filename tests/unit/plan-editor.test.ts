@@ -118,3 +118,9 @@ describe('step text', () => {
     expect(stepText({ do: 'spawn', proc: 'client#1' })).toBe('start client#1');
   });
 });
+
+describe('columns', () => {
+  it('puts the servers first, then the children, then the clients', () => {
+    expect(planRoles(concurrentPlan)).toEqual(['parent', 'child#1', 'client#1']);
+  });
+});

@@ -221,7 +221,7 @@ describe('a sandbox plan', () => {
   it('starts with start-plan once the hello says sandbox', async () => {
     const companion = fakeCompanion();
     const actor = startPlan(companion);
-    companion.say({ ...hello(true), sandbox: true } as ServerMessage);
+    companion.say(Object.assign(hello(true), { sandbox: true }));
     await settled(actor, (s) => s.matches({ online: 'live' }));
     expect(companion.sent).toEqual([{ type: 'start-plan', plan: concurrentPlan, toStep: 2 }]);
   });

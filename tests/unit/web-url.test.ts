@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clampStep, decodePlanParam, encodePlanParam, formatRoute, lessonHref, parseRoute, questionsOn, sandboxHref, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
 import { concurrentPlan } from '../../src/plan/examples.ts';
 import type { Plan } from '../../src/plan/types.ts';
+import { parsePlan } from '../../src/plan/parse.ts';
 
 describe('web url: lesson and step in the query string', () => {
   it('reads the home page and a lesson step', () => {
@@ -81,7 +82,8 @@ describe('the sandbox URL', () => {
     const search = sandboxHref(plan);
     const route = parseRoute(search);
     expect(route.view).toBe('sandbox');
-    expect(decodePlanParam((route as { plan: string }).plan)).toEqual({ ok: true, plan });
+    const decoded = decodePlanParam((route as { plan: string }).plan);
+    expect(decoded.ok && parsePlan(decoded.text)).toEqual({ ok: true, plan });
     expect(search).toMatch(/^\?view=sandbox&plan=[A-Za-z0-9_-]+$/);
   });
 
@@ -89,10 +91,11 @@ describe('the sandbox URL', () => {
     expect(parseRoute('?view=sandbox')).toEqual({ view: 'sandbox', plan: null });
   });
 
-  it('refuses a damaged or invalid plan with parsePlan\'s reason', () => {
+  it('refuses a damaged link, and leaves an invalid plan to parsePlan', () => {
     expect(decodePlanParam('%%%')).toEqual({ ok: false, error: expect.stringMatching(/not base64url/) });
-    const bad = encodePlanParam({ ...concurrentPlan, steps: [{ proc: 'parent', do: 'accept', fd: 'connfd' }] } as Plan);
-    expect(decodePlanParam(bad)).toEqual({ ok: false, error: 'step 1: parent has no descriptor named connfd yet' });
-    expect(decodePlanParam(encodePlanParam(concurrentPlan).slice(0, 40))).toMatchObject({ ok: false });
+    const bad = decodePlanParam(encodePlanParam({ ...concurrentPlan, steps: [{ proc: 'parent', do: 'accept', fd: 'connfd' }] } as Plan));
+    expect(bad.ok && parsePlan(bad.text)).toEqual({ ok: false, error: 'step 1: parent has no descriptor named connfd yet' });
+    const cut = decodePlanParam(encodePlanParam(concurrentPlan).slice(0, 40));
+    expect(cut.ok && parsePlan(cut.text)).toMatchObject({ ok: false });
   });
 });

@@ -21,7 +21,7 @@ export function SideCard({ plan, replay, step, kind, children }: SideCardProps) 
   return (
     <section className="panel area-narr narration sandbox-side" data-testid="sandbox-side" aria-labelledby="step-title">
       <h2 className="step-title" id="step-title" data-testid="step-label" data-kind={kind}>
-        <span className={`run-kind ${kind}`}>{kind}</span> {step === null ? 'Waiting for the first step…' : `Step ${step + 1}. ${planStepTitle(plan, step)}`}
+        <span className={`run-kind ${kind}`}>{kind}</span> {step === null ? 'Waiting for the first step…' : step === 0 ? 'Start: the server is launched' : `Step ${step}. ${planStepTitle(plan, step)}`}
       </h2>
       <div className="narration-text" aria-live="polite">
         {returns.length > 0 && (

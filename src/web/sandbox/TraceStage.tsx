@@ -33,6 +33,9 @@ export interface TraceStageProps {
 
 const NEVER = () => false;
 
+/** Steps numbered as the plan numbers them: 0 is the start, step N the plan's N-th. */
+const planIndicator = (shown: number, total: number) => (shown === 0 ? `Start · ${total - 1} steps` : `Step ${shown} of ${total - 1}`);
+
 export function TraceStage(props: TraceStageProps) {
   const { plan, replay, revision, total, available, liveMore, inFlight, requestStep } = props;
   const nav = useLessonNav({ initialStep: props.initialStep, total, available, liveMore, inFlight, requestStep, mustAsk: NEVER, onPastEnd: null });
@@ -56,6 +59,7 @@ export function TraceStage(props: TraceStageProps) {
       onPrev={nav.prev}
       onNext={nav.next}
       onLast={nav.last}
+      indicator={planIndicator}
     />
   );
   return (
