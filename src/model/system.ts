@@ -51,6 +51,8 @@ export const systemMachine = setup({
     deliverSignal: assign(applying('signal')),
     /** kernel: the step has settled (handlers returned into the calls they interrupted); the next step begins. */
     settleStep: assign(applying('kernel')),
+    /** step: a predicted step has ended (no kernel ran it); settled as a kernel snapshot settles one. */
+    settlePredictedStep: assign(applying('step')),
     /** output: text for people; only the clock moves (TIME_WAIT timers). */
     recordOutput: assign(applying('output')),
     /** packet: a captured segment; compared with the model's (packets.ts), not applied. */
@@ -72,6 +74,7 @@ export const systemMachine = setup({
     exit: { actions: 'exitProcess' },
     signal: { actions: 'deliverSignal' },
     kernel: { actions: 'settleStep' },
+    step: { actions: 'settlePredictedStep' },
     output: { actions: 'recordOutput' },
     packet: { actions: 'recordPacket' },
     end: { actions: 'endRun' },

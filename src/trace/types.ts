@@ -7,9 +7,10 @@ export const TRACE_VERSION = 1;
 /**
  * Additions within version 1, which a reader of an older minor version may ignore:
  * 1.1 adds the `release` event, a call's `waitsIn`, a kernel process's `syscall` and `wchan`,
- * and `signal` events `from: "lab"`. A header without `minor` is 1.0.
+ * and `signal` events `from: "lab"`. 1.2 adds predicted traces: the header's `predicted` and the
+ * `step` event. A header without `minor` is 1.0.
  */
-export const TRACE_MINOR = 1;
+export const TRACE_MINOR = 2;
 
 /** RFC 9293 state names, spelled with underscores. The kernel's SYN_RECV is SYN_RECEIVED, FIN_WAIT1 is FIN_WAIT_1. */
 export const TCP_STATES = [
@@ -68,6 +69,11 @@ export interface TraceHeader {
   network?: 'host';
   /** Since 1.1: whether the run's segments were captured on lo (`packet` events); absent in older traces: not captured. */
   capture?: CaptureStatus;
+  /**
+   * Since 1.2: the model alone wrote this trace (src/plan/predict.ts), no kernel ran it: its steps
+   * end with `step` events instead of `kernel` snapshots, and it has no packets.
+   */
+  predicted?: true;
 }
 
 /** Captured: every step's segments are in the trace. Not captured: why (not permitted, turned off …). */
@@ -413,6 +419,18 @@ export interface PacketEvent extends EventBase {
   window: number;
 }
 
+/**
+ * Since 1.2, in a predicted trace only (header `predicted: true`): the end of step `step`, as a
+ * `kernel` snapshot ends a step of a real trace, with nothing observed. Numbered 0, 1, 2 … like
+ * kernel snapshots; a trace has one kind or the other.
+ */
+export interface StepEvent extends EventBase {
+  kind: 'step';
+  step: number;
+  /** The step's label, as a kernel snapshot's (planStepLabel; 'start' for step 0). */
+  label: string;
+}
+
 /** The run is over. */
 export interface EndEvent extends EventBase {
   kind: 'end';
@@ -431,6 +449,7 @@ export type TraceEvent =
   | OutputEvent
   | KernelEvent
   | PacketEvent
+  | StepEvent
   | EndEvent;
 
 export type TraceRecord = TraceHeader | TraceEvent;
