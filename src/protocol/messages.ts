@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'busy'
   | 'lab-unavailable'
   | 'lab-failed'
-  | 'too-many-processes';
+  | 'too-many-processes'
+  /** A sandbox plan that parsePlan refuses (the message names the step and field), or that the runner cannot run. */
+  | 'bad-plan';
 
 export type ServerMessage =
   /** Sent once on connect: whether live runs are possible here, and why not. */
