@@ -111,14 +111,14 @@ export function planUnavailableNotice(notice: string | null): string {
 
 /** The message that starts the run: a lesson's scenario, or a sandbox plan. */
 export function startMessage(context: Pick<SessionContext, 'scenario' | 'plan' | 'toStep'>): ClientMessage {
-  if (context.plan) return { type: 'start-plan', plan: context.plan, toStep: context.toStep } as unknown as ClientMessage;
+  if (context.plan) return { type: 'start-plan', plan: context.plan, toStep: context.toStep };
   return { type: 'start', scenario: context.scenario, toStep: context.toStep };
 }
 
 /** Whether a hello lets this session run live: live runs, and for a plan, the sandbox. */
 export function helloAllowsRun(context: Pick<SessionContext, 'plan'>, message: ServerMessage): boolean {
   if (message.type !== 'hello' || !message.live) return false;
-  return !context.plan || (message as { sandbox?: unknown }).sandbox === true;
+  return !context.plan || message.sandbox === true;
 }
 
 export const sessionMachine = setup({
