@@ -87,8 +87,23 @@ export interface EndOfFile {
   descriptor: string;
 }
 
+/** A close(2) that succeeded, and what it did to its open file's count (and what it sent). */
+export interface CloseRecord {
+  step: number;
+  label: string;
+  role: string;
+  fd: number;
+  /** "child#1 connfd 4" */
+  descriptor: string;
+  countBefore: number;
+  countAfter: number;
+  /** What went out from that socket because of it: a FIN, an RST, or nothing (the count stayed above 0, or it had no connection). */
+  sent: 'FIN' | 'RST' | null;
+}
+
 export interface Outcome {
   signals: ConnectionSignal[];
+  closes: CloseRecord[];
   connections: ConnectionOutcome[];
   leaks: Leak[];
   /** Roles of the processes that are zombies at the end. */
@@ -173,6 +188,7 @@ export function summarizeOutcome(trace: Trace): Outcome {
   const signals: ConnectionSignal[] = [];
   const failedCalls: FailedCall[] = [];
   const endOfFile: EndOfFile[] = [];
+  const closes: CloseRecord[] = [];
   let final: SystemContext | null = null;
   let lastStep = 0;
   const names = walkTrace(trace, (f, names) => {
@@ -193,6 +209,13 @@ export function summarizeOutcome(trace: Trace): Outcome {
         failedCalls.push({ step, label, role: e.role, call: typeof fd === 'number' ? `${e.fn}(${fd})` : e.fn, errno: e.errno });
       }
       if (e.fn === 'read' && e.ret === 0 && typeof fd === 'number') endOfFile.push({ step, label, role: e.role, descriptor: names.fdName(e.role, fd) });
+      if (e.fn === 'close' && e.ret === 0 && typeof fd === 'number') {
+        const file = fileOf(f.before, e.pid, fd);
+        const count = file?.refs.count ?? 1;
+        const out = f.sent.find((seg) => seg.from === file?.endpointId && (seg.flags.includes('FIN') || seg.flags.includes('RST')));
+        const sent = out ? (out.flags.includes('RST') ? 'RST' : 'FIN') : null;
+        closes.push({ step, label, role: e.role, fd, descriptor: names.fdName(e.role, fd), countBefore: count, countAfter: count - 1, sent });
+      }
     }
     if (endsStep(e)) {
       final = f.after;
@@ -208,6 +231,7 @@ export function summarizeOutcome(trace: Trace): Outcome {
   const ctx = final as SystemContext | null;
   return {
     signals,
+    closes,
     connections: ctx ? connectionsAt(ctx, names) : [],
     leaks: ctx ? leaksAt(ctx, names) : [],
     zombies: ctx ? [...ctx.processes.values()].filter((p) => statusOf(p.life) === 'zombie').map((p) => p.role) : [],

@@ -12,12 +12,11 @@ import { applyTraceEvent, initialContext } from '../model/apply.ts';
 import { toModelSnapshot } from '../model/snapshot.ts';
 import type { SystemContext } from '../model/state.ts';
 import type { ModelEndpoint, ModelSegment, ModelSnapshot } from '../model/types.ts';
-import type { Trace, TraceEvent } from '../trace/types.ts';
+import type { KernelEvent, StepEvent, Trace, TraceEvent } from '../trace/types.ts';
 
 /** Whether an event ends a step: a kernel snapshot, or a predicted trace's `step` event. */
-export function endsStep(e: TraceEvent): e is TraceEvent & { step: number; label: string } {
-  const kind: string = e.kind;
-  return kind === 'kernel' || kind === 'step';
+export function endsStep(e: TraceEvent): e is KernelEvent | StepEvent {
+  return e.kind === 'kernel' || e.kind === 'step';
 }
 
 /** The model as the panels read it, without the segments (read them from the frame). */
