@@ -127,6 +127,11 @@ test.describe('live, from the companion', () => {
     await expect(page.getByTestId('mode-badge')).toHaveCount(0);
     await expect(indicator(page)).toHaveCount(0);
 
+    // The student's guesses, before the run: one right, one wrong.
+    const guess = (id: string) => page.locator(`[data-testid="guess"][data-id="${id}"]`);
+    await guess('timewait-client#1').getByLabel('client#1').check();
+    await guess('close-9').getByLabel('a FIN').check();
+
     await page.getByTestId('run-real').click();
     await expect(page.getByTestId('mode-badge')).toHaveText('real');
     await expect(indicator(page)).toHaveAttribute('data-step', '0');
@@ -138,5 +143,6 @@ test.describe('live, from the companion', () => {
     await expect(outcome).toHaveAttribute('data-kind', 'real');
     await expect(outcome.getByTestId('timewait-holder').first()).toHaveText('TIME_WAIT on the client side (client#1).');
     await expect(outcome.getByTestId('leak')).toContainText('parent connfd 4');
+    await expect(page.getByTestId('guess-scores').locator('h3')).toHaveText('Your guesses: 1 of 2 right');
   });
 });

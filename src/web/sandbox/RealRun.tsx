@@ -70,7 +70,7 @@ export function RealRun({ plan, token, predicted, bar, after }: RealRunProps) {
       side={(shown) => (
         <SideCard plan={plan} replay={replay} step={shown} kind="real">
           {predicted && <Differences comparisons={comparisons} step={shown} />}
-          {outcome && trace && (
+          {outcome && trace && shown === steps - 1 && (
             <>
               <OutcomeSummary outcome={outcome} kind="real" />
               {after?.(outcome, trace)}

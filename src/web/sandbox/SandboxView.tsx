@@ -3,6 +3,7 @@
 // always in the URL; one opened from a link runs only when Run is pressed.
 
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { guessQuestions, scoreGuesses } from '../../plan/guess.ts';
 import { summarizeOutcome, type Outcome } from '../../plan/outcome.ts';
 import { concurrentPlan } from '../../plan/examples.ts';
 import { parsePlan } from '../../plan/parse.ts';
@@ -10,6 +11,7 @@ import type { Plan } from '../../plan/types.ts';
 import type { Trace } from '../../trace/types.ts';
 import { afterPaint } from '../afterPaint.ts';
 import { decodePlanParam, sandboxHref } from '../url.ts';
+import { GuessCard, GuessScores, type Answers } from './Guesses.tsx';
 import { OutcomeSummary } from './OutcomeSummary.tsx';
 import { PlanFiles, usePlanDrop } from './PlanFiles.tsx';
 import type { PlanFile } from './planFile.ts';
@@ -54,6 +56,12 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
   const predicted = prediction?.ok ? prediction.run : null;
   const predictedOutcome = useMemo<Outcome | null>(() => (predicted ? summarizeOutcome(predicted.trace) : null), [predicted]);
   const token = useMemo(pageToken, []);
+  const questions = useMemo(() => (check.ok ? guessQuestions(check.plan) : []), [check]);
+  const [answers, setAnswers] = useState<Answers>({});
+  const answer = useCallback((id: string, option: string) => setAnswers((a) => ({ ...a, [id]: option })), []);
+  const scores = (outcome: Outcome, against: 'real' | 'predicted') => (
+    <GuessScores questions={questions} scores={scoreGuesses(questions, answers, outcome)} against={against} />
+  );
 
   useEffect(() => {
     document.title = 'Sandbox — forkscope';
@@ -143,6 +151,7 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
               <>
                 {token === null && <p className="plan-hint">Running for real needs the companion (<code>npm start</code>); the prediction works anywhere.</p>}
                 <PlanFiles plan={plan} trace={realTrace} onOpen={open} onRefuse={refuse} />
+                <GuessCard questions={questions} answers={answers} onAnswer={answer} />
               </>
             }
           />
@@ -164,13 +173,30 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
           bar={(controls) => bar(controls, <span className="mode-badge predicted" data-testid="mode-badge">predicted</span>)}
           side={(shown) => (
             <SideCard plan={plan} replay={predicted.replay} step={shown} kind="predicted">
-              {predictedOutcome && <OutcomeSummary outcome={predictedOutcome} kind="predicted" />}
+              {predictedOutcome && shown === predicted.replay.stepCount - 1 && (
+                <>
+                  <OutcomeSummary outcome={predictedOutcome} kind="predicted" />
+                  {scores(predictedOutcome, 'predicted')}
+                </>
+              )}
             </SideCard>
           )}
         />
       )}
       {stage.kind === 'real' && token !== null && (
-        <RealRun key={stage.run} plan={plan} token={token} predicted={predicted?.trace ?? null} bar={bar} after={(_, trace) => <KeepTrace trace={trace} onKeep={setRealTrace} />} />
+        <RealRun
+          key={stage.run}
+          plan={plan}
+          token={token}
+          predicted={predicted?.trace ?? null}
+          bar={bar}
+          after={(outcome, trace) => (
+            <>
+              {scores(outcome, 'real')}
+              <KeepTrace trace={trace} onKeep={setRealTrace} />
+            </>
+          )}
+        />
       )}
     </div>
   );
