@@ -56,6 +56,6 @@ export function readPlanFile(text: string): ReadPlanFileResult {
 
 /** A file name for the plan: its title, made safe. */
 export function planFileName(plan: Plan): string {
-  const base = plan.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48);
+  const base = plan.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 48).replace(/^-|-$/g, '');
   return `${base || 'plan'}.forkscope-plan.json`;
 }
