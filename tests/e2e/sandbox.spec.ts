@@ -144,5 +144,17 @@ test.describe('live, from the companion', () => {
     await expect(outcome.getByTestId('timewait-holder').first()).toHaveText('TIME_WAIT on the client side (client#1).');
     await expect(outcome.getByTestId('leak')).toContainText('parent connfd 4');
     await expect(page.getByTestId('guess-scores').locator('h3')).toHaveText('Your guesses: 1 of 2 right');
+
+    // Exported with its trace, the run opens again anywhere, even with no companion.
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    const saving = page.waitForEvent('download');
+    await page.getByTestId('export-plan').click();
+    const file = await (await saving).path();
+    await page.goto(`${STATIC}/?view=sandbox`);
+    await page.getByTestId('import-plan').setInputFiles(file);
+    await expect(rows(page)).toHaveCount(20);
+    await page.getByTestId('saved-run').click();
+    await page.keyboard.press('End');
+    await expect(page.getByTestId('outcome').getByTestId('leak')).toContainText('parent connfd 4');
   });
 });

@@ -16,12 +16,13 @@ import { OutcomeSummary } from './OutcomeSummary.tsx';
 import { PlanFiles, usePlanDrop } from './PlanFiles.tsx';
 import type { PlanFile } from './planFile.ts';
 import { RealRun } from './RealRun.tsx';
+import { SavedRun } from './SavedRun.tsx';
 import { predict, type PredictedTrace } from './runs.ts';
 import { SideCard } from './SideCard.tsx';
 import { TraceStage } from './TraceStage.tsx';
 import { Workbench } from './Workbench.tsx';
 
-type Stage = { kind: 'edit' } | { kind: 'predicted' } | { kind: 'real'; run: number };
+type Stage = { kind: 'edit' } | { kind: 'predicted' } | { kind: 'real'; run: number } | { kind: 'saved' };
 
 function pageToken(): string | null {
   const content = document.querySelector('meta[name="forkscope-token"]')?.getAttribute('content')?.trim();
@@ -116,6 +117,11 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
         >
           {stage.kind === 'real' ? 'Run again' : 'Run for real'}
         </button>
+        {realTrace && stage.kind !== 'real' && (
+          <button type="button" aria-pressed={stage.kind === 'saved'} onClick={() => setStage({ kind: 'saved' })} data-testid="saved-run" title="The real run kept with this plan">
+            Real run
+          </button>
+        )}
       </nav>
       {badge}
       {controls}
@@ -181,6 +187,15 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
               )}
             </SideCard>
           )}
+        />
+      )}
+      {stage.kind === 'saved' && realTrace && (
+        <SavedRun
+          plan={plan}
+          trace={realTrace}
+          predicted={predicted?.trace ?? null}
+          bar={(controls) => bar(controls, <span className="mode-badge live" data-testid="mode-badge">real</span>)}
+          after={(outcome) => scores(outcome, 'real')}
         />
       )}
       {stage.kind === 'real' && token !== null && (
