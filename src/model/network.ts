@@ -293,6 +293,14 @@ export function deliver(d: Draft, seg: ModelSegment): void {
     fire(d, receiver.id, flags.includes('ACK') ? { type: 'RCV_SYN_ACK' } : { type: 'RCV_SYN', reopens }, seg);
     return;
   }
+  if (seg.len > 0 && receiver.fileId === null && CLOSED_FOR_READING.has(receiver.tcp.state)) {
+    // Data for a socket its application has closed (an orphan in FIN_WAIT_1/2, CLOSING, LAST_ACK):
+    // nobody can read it. Linux aborts the connection (tcp_rcv_state_process, TCPAbortOnData) and
+    // answers with <SEQ=SEG.ACK><CTL=RST>: the writer's next write finds the connection reset.
+    answerWithRst(d, receiver.id, seg);
+    fire(d, receiver.id, { type: 'RCV_RST' }, seg);
+    return;
+  }
   if (seg.len > 0) {
     const state = receiver.tcp.state;
     if (state === 'ESTABLISHED' || state === 'FIN_WAIT_1' || state === 'FIN_WAIT_2') {
@@ -311,6 +319,9 @@ export function deliver(d: Draft, seg: ModelSegment): void {
   }
   if (seg.len === 0 && flags.includes('ACK')) fire(d, receiver.id, { type: 'RCV_ACK', acksFin }, seg);
 }
+
+/** States after our FIN, in which a closed socket takes no more data. */
+const CLOSED_FOR_READING: ReadonlySet<string> = new Set(['FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSING', 'LAST_ACK']);
 
 /**
  * The RST that answers `seg` where no synchronized connection takes it — CLOSED, LISTEN, SYN-SENT

@@ -77,6 +77,15 @@ export function newDescriptor(p: Pick<ProcState, 'fds' | 'fdLimit'>): number | '
   return p.fdLimit !== null && fd >= p.fdLimit ? 'EMFILE' : fd;
 }
 
+/**
+ * setrlimit(RLIMIT_NOFILE, {n, n}): lowering is allowed; raising the hard limit above the one a
+ * previous setrlimit set (inherited over fork) needs CAP_SYS_RESOURCE, which the lab does not
+ * have: EPERM. (The first setrlimit always lowers: the plan's limits are far below the default.)
+ */
+export function setrlimitRule(p: Pick<ProcState, 'fdLimit'>, n: number): Outcome {
+  return p.fdLimit !== null && n > p.fdLimit ? fails('EPERM') : ok(0);
+}
+
 export function socketRule(p: ProcState): Outcome {
   const fd = newDescriptor(p);
   return fd === 'EMFILE' ? fails('EMFILE') : ok(fd);
