@@ -239,7 +239,7 @@ function connectionsAt(ctx: SystemContext, names: EndNames): ConnectionOutcome[]
   const ids = names.endpointIds();
   for (const [key, epId] of ids) {
     const id = names.identity(epId)!;
-    if (id.side !== 'client' || key.endsWith('/socket')) continue;
+    if (id.side !== 'client' || key.endsWith('/socket') || !id.used) continue;
     const client = id.client!;
     const serverId = ids.get(`${key.replace(/\/client$/, '')}/server`);
     const clientState = stateOf(ctx, epId);

@@ -175,6 +175,12 @@ describe('causes the lessons do not show, on predicted runs', () => {
     expect(o.failedCalls).toEqual([{ step: 3, label: 'step-3', role: 'client#1', call: 'connect(3)', errno: 'ECONNREFUSED' }]);
   });
 
+  it('a client socket that never connected is no connection', () => {
+    const o = outcomeOf('unused', [{ do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { proc: 'client#1', do: 'close', fd: 'sockfd' }]);
+    expect(o.connections).toEqual([]);
+    expect(o.closes).toEqual([{ step: 3, label: 'step-3', role: 'client#1', fd: 3, descriptor: 'client#1 sockfd 3', countBefore: 1, countAfter: 0, sent: null }]);
+  });
+
   it('a plan that stalls: the outcome says where', () => {
     const o = outcomeOf('stall', [...S, { proc: 'client#1', do: 'read', fd: 'sockfd' }, { proc: 'client#1', do: 'close', fd: 'sockfd' }]);
     expect(o.stalled).toBe('plan stalled at step 11: client#1 is blocked in read()');
