@@ -9,6 +9,9 @@
 //     descriptor, as in the lesson), else at the first (the accept still waits, as in the lesson);
 //   - the waitpid calls of a SIGCHLD handler (released inside sig_chld) are the handler's: the
 //     plan's `signal` step installs the same handler, which makes them itself;
+//   - a lesson's program that exits on an error of its own (err_sys: accept's EMFILE) exits
+//     without an exit call: the plan says `exit` with its status, since a plan's process goes
+//     on after a failed call;
 //   - a call no plan step can say (pause, a setsockopt or setrlimit the plan format has no
 //     words for) is left out;
 //   - values beyond the plan's caps are brought within them (listen's backlog 1024 → 128).
@@ -165,9 +168,16 @@ export function planFromTrace(trace: Trace, upToStep: number): Plan {
         if (e.fn === 'accept') ready.delete(e.pid);
         break;
       }
-      case 'exit':
+      case 'exit': {
+        const exitCall = (pending.get(e.pid) ?? []).some((c) => c.fn === 'exit');
         pending.delete(e.pid);
+        // Killed: the kill step (or the same signal in the sandbox, SIGPIPE) says it. Exited by an
+        // exit call: its release did. Exited on its own (err_sys): the plan must say it.
+        if (e.signal === null && !exitCall && known.has(e.role)) {
+          add({ proc: e.role, do: 'exit', status: clamp(e.status ?? 0, 0, 255) });
+        }
         break;
+      }
       case 'release': {
         const stack = pending.get(e.pid) ?? [];
         const call = stack[stack.length - 1];

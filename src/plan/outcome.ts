@@ -28,7 +28,9 @@ export type SegmentReason =
   /** a listening socket's last reference went: the connections still in its accept queue are reset */
   | 'listener-closed'
   /** the answer to a segment that reached a closed socket, or a port where nothing listens */
-  | 'reply';
+  | 'reply'
+  /** none of these (not seen in any recorded or predicted run; kept so that nothing goes unsaid) */
+  | 'other';
 
 export interface ConnectionSignal {
   flag: 'FIN' | 'RST';
@@ -138,49 +140,39 @@ function causeOf(f: Frame, seg: ModelSegment, names: EndNames): Omit<ConnectionS
   const e = f.event;
   const ep = f.before.endpoints.get(seg.from);
   const rst = seg.flags.includes('RST');
-  const abortReason = (): SegmentReason | null => (!rst ? null : ep?.lingerZero ? 'linger-zero' : ep && ep.unread > 0 ? 'unread-data' : null);
-  const released = (role: string, call: string, fd: number, count: number, reason: SegmentReason) => {
-    const abort = abortReason();
-    const what = `${call} in ${role}: count ${count} → ${count - 1}`;
-    const why =
-      abort === 'linger-zero'
-        ? `${what}, with SO_LINGER {1, 0}: an abortive close`
-        : abort === 'unread-data'
-          ? `${what}, with ${ep!.unread} byte${ep!.unread === 1 ? '' : 's'} received and not read`
-          : what;
-    void fd;
-    return { reason: abort ?? reason, role, call, count: { before: count, after: count - 1 }, why };
+  // The last reference went: a FIN, or an RST when SO_LINGER {1, 0} or unread bytes made it an abort.
+  const released = (role: string, call: string, what: string, count: number, reason: SegmentReason) => {
+    const counted = `${what}count ${count} → ${count - 1}`;
+    const common = { role, call, count: { before: count, after: count - 1 } };
+    if (rst && ep?.lingerZero) return { ...common, reason: 'linger-zero' as const, why: `${counted}, with SO_LINGER {1, 0}: an abortive close` };
+    if (rst && ep && ep.unread > 0) return { ...common, reason: 'unread-data' as const, why: `${counted}, with ${ep.unread} byte${ep.unread === 1 ? '' : 's'} received and not read` };
+    return { ...common, reason, why: counted };
   };
-  if (e.kind === 'return' && e.fn === 'close' && e.ret === 0) {
-    const fd = (f.before.processes.get(e.pid)?.calls.last?.args.fd as number | undefined) ?? -1;
-    const file = fileOf(f.before, e.pid, fd);
-    if (file?.endpointId === seg.from) return released(e.role, `close(${fd})`, fd, file.refs.count, 'close');
-  }
-  if (e.kind === 'return' && e.fn === 'shutdown' && e.ret === 0 && !rst) {
+  if (e.kind === 'return' && e.ret === 0 && (e.fn === 'close' || e.fn === 'shutdown')) {
     const args = f.before.processes.get(e.pid)?.calls.last?.args;
-    const fd = (args?.fd as number | undefined) ?? -1;
-    if (fileOf(f.before, e.pid, fd)?.endpointId === seg.from) {
+    const fd = typeof args?.fd === 'number' ? args.fd : -1;
+    const file = fileOf(f.before, e.pid, fd);
+    if (file?.endpointId === seg.from && e.fn === 'close') return released(e.role, `close(${fd})`, `close(${fd}) in ${e.role}: `, file.refs.count, 'close');
+    if (file?.endpointId === seg.from && !rst) {
       const call = `shutdown(${fd}, ${String(args?.how)})`;
       return { reason: 'shutdown', role: e.role, call, count: null, why: `${call} in ${e.role}: the FIN goes whatever the count` };
     }
   }
   if (e.kind === 'exit') {
     const held = fdNaming(f.before, e.pid, seg.from);
-    if (held) {
-      const ended = e.signal ? `${e.role} killed by ${e.signal}` : `exit(${e.status ?? 0}) of ${e.role}`;
-      const r = released(e.role, e.signal ?? 'exit', held.fd, held.file.refs.count, 'exit');
-      return { ...r, why: `${ended}: the kernel closed fd ${held.fd}, count ${held.file.refs.count} → ${held.file.refs.count - 1}${r.reason === 'exit' ? '' : r.reason === 'linger-zero' ? ', with SO_LINGER {1, 0}' : ', with bytes not read'}` };
-    }
+    const ended = e.signal ? `${e.role} killed by ${e.signal}` : `exit(${e.status ?? 0}) of ${e.role}`;
+    if (held) return released(e.role, e.signal ?? 'exit', `${ended}: the kernel closed fd ${held.fd}, `, held.file.refs.count, 'exit');
   }
   const role = 'role' in e ? e.role : null;
   if (rst && ep?.queuedOn) {
     return { reason: 'listener-closed', role, call: null, count: null, why: `${names.endName(names.keyOf(ep.queuedOn))} closed with this connection still in its accept queue` };
   }
+  const after = role ? ` (after ${role}'s ${e.kind === 'return' ? e.fn : e.kind})` : '';
   if (rst) {
-    const after = role ? ` (after ${role}'s ${e.kind === 'return' ? `${e.fn}` : e.kind})` : '';
-    return { reason: 'reply', role, call: null, count: null, why: `the answer to a segment that reached a closed socket${after}` };
+    const where = ep ? 'a closed socket' : `${seg.from}, where no socket takes it`;
+    return { reason: 'reply', role, call: null, count: null, why: `the answer to a segment that reached ${where}${after}` };
   }
-  return { reason: 'close', role, call: null, count: null, why: `${role ?? 'the run'}'s ${e.kind}` };
+  return { reason: 'other', role, call: null, count: null, why: `sent by the model during this event${after}` };
 }
 
 /** Summarize what a trace of a plan came to. Pure. */
@@ -247,7 +239,7 @@ function connectionsAt(ctx: SystemContext, names: EndNames): ConnectionOutcome[]
   const ids = names.endpointIds();
   for (const [key, epId] of ids) {
     const id = names.identity(epId)!;
-    if (id.side !== 'client' || key.endsWith('/socket')) continue;
+    if (id.side !== 'client' || key.endsWith('/socket') || !id.used) continue;
     const client = id.client!;
     const serverId = ids.get(`${key.replace(/\/client$/, '')}/server`);
     const clientState = stateOf(ctx, epId);

@@ -66,6 +66,8 @@ export interface EndIdentity {
   holders: string[];
   /** The roles holding it when its last descriptor went (who "holds" its TIME_WAIT). */
   lastHolders: string[];
+  /** It left CLOSED at some point (a connect was tried, a listen made): a socket never used is no connection. */
+  used: boolean;
 }
 
 /**
@@ -95,7 +97,9 @@ export class EndNames {
       }
     }
     for (const ep of f.after.endpoints.values()) {
-      if (!this.ends.has(ep.id)) this.ends.set(ep.id, this.identify(ep.id, ep.kind, ep.timeWaitId, ep.peerId, e));
+      let id = this.ends.get(ep.id);
+      if (!id) this.ends.set(ep.id, (id = this.identify(ep.id, ep.kind, ep.timeWaitId, ep.peerId, e)));
+      if (!id.used && ep.path.some((state) => state !== 'CLOSED')) id.used = true;
     }
     for (const file of f.after.files.values()) {
       const id = this.ends.get(file.endpointId);
@@ -113,7 +117,7 @@ export class EndNames {
   }
 
   private identify(id: string, kind: string, timeWaitId: string | null, peerId: string | null, e: TraceEvent): EndIdentity {
-    const blank = { holders: [], lastHolders: [] };
+    const blank = { holders: [], lastHolders: [], used: false };
     if (timeWaitId) {
       // The CLOSED socket a descriptor names once its connection moved to TIME_WAIT (network.ts detachTimeWait).
       const conn = this.ends.get(timeWaitId);

@@ -3,6 +3,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { comparePlanRuns } from '../../src/plan/compare.ts';
+import { concurrentPlan, EXAMPLE_PLANS } from '../../src/plan/examples.ts';
+import { predictPlan } from '../../src/plan/predict.ts';
+import type { Plan } from '../../src/plan/types.ts';
+import { parseTrace } from '../../src/trace/parse.ts';
 import type { Trace } from '../../src/trace/types.ts';
 import { anotherRun, cutAfter, RECORDED, recorded, stepCount } from './plan-traces.ts';
 
@@ -88,5 +92,42 @@ describe('different endings', () => {
       .filter((d) => d.fact === 'tcpState');
     expect(tcp.map((d) => d.subject)).toContain('connection client#1 ↔ child#1 (client end)');
     expect(tcp.every((d) => !/\d{4,}/.test(d.subject))).toBe(true);
+  });
+});
+
+describe('predicted traces (predictPlan)', () => {
+  const predicted = (plan: Plan, port = 9877): Trace => {
+    const parsed = parseTrace(predictPlan(plan, { port }).records.map((r) => JSON.stringify(r)).join('\n'));
+    if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+    return parsed.trace;
+  };
+
+  for (const plan of EXAMPLE_PLANS) {
+    it(`predicted against predicted: no difference (${plan.title})`, () => {
+      const steps = comparePlanRuns(predicted(plan), predicted(plan, 9999));
+      expect(steps.length).toBe(plan.steps.length + 1);
+      expect(steps.flatMap((s) => s.differences)).toEqual([]);
+    });
+  }
+
+  it('shows a forgotten close as the counts and states it changed, at the steps it changed them', () => {
+    // The parent does not close connfd (a step that changes nothing takes its place, so the steps stay aligned).
+    const forgetful: Plan = {
+      ...concurrentPlan,
+      steps: concurrentPlan.steps.map((s, i) => (i === 8 ? { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'SIG_DFL' } : s)),
+    };
+    const steps = comparePlanRuns(predicted(concurrentPlan), predicted(forgetful));
+    const at = (label: string) => steps.find((s) => s.label === label)!.differences;
+    expect(at('step-9')).toEqual([
+      { subject: 'parent close(connfd 4)', fact: 'return', predicted: '0', real: 'no return' },
+      { subject: 'parent sigaction()', fact: 'return', predicted: 'no return', real: '0' },
+      { subject: 'parent connfd 4', fact: 'descriptor', predicted: 'not open', real: 'connection client#1 ↔ child#1 (server end)' },
+      { subject: 'child#1 connfd 4', fact: 'refCount', predicted: 'count 1', real: 'count 2' },
+    ]);
+    // The child's close no longer sends the FIN: the client stays in FIN_WAIT_2, the child's end in CLOSE_WAIT.
+    expect(at('step-17').filter((d) => d.fact === 'tcpState')).toEqual([
+      { subject: 'connection client#1 ↔ child#1 (client end)', fact: 'tcpState', predicted: 'TIME_WAIT', real: 'FIN_WAIT_2' },
+      { subject: 'connection client#1 ↔ child#1 (server end)', fact: 'tcpState', predicted: 'CLOSED', real: 'CLOSE_WAIT' },
+    ]);
   });
 });

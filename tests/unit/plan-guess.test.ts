@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { concurrentPlan, doubleClosePlan, lingerZeroPlan, parentKeepsConnfdPlan } from '../../src/plan/examples.ts';
 import { guessQuestions, scoreGuesses, serversOfPlan } from '../../src/plan/guess.ts';
 import { summarizeOutcome, type Outcome } from '../../src/plan/outcome.ts';
+import { predictPlan } from '../../src/plan/predict.ts';
+import type { Plan } from '../../src/plan/types.ts';
+import { parseTrace } from '../../src/trace/parse.ts';
 import { recorded } from './plan-traces.ts';
 
 const ids = (plan: typeof concurrentPlan) => guessQuestions(plan).map((q) => q.id);
@@ -110,5 +113,32 @@ describe('scoring with the outcome of a recorded run', () => {
     const [s] = scoreGuesses(q, { 'timewait-client#1': 'neither' }, summarizeOutcome(recorded('linger-rst')));
     expect(s).toMatchObject({ actual: 'neither', correct: true });
     expect(s!.explanation).toContain('An RST ended it');
+  });
+});
+
+describe('scoring with the prediction of each example plan', () => {
+  const outcomeOf = (plan: Plan) => {
+    const parsed = parseTrace(predictPlan(plan).records.map((r) => JSON.stringify(r)).join('\n'));
+    if (!parsed.ok) throw new Error('the prediction does not parse');
+    return summarizeOutcome(parsed.trace);
+  };
+
+  it('answers the concurrent plan as the book does', () => {
+    const q = guessQuestions(concurrentPlan);
+    const actual = Object.fromEntries(scoreGuesses(q, {}, outcomeOf(concurrentPlan)).map((s) => [s.id, s.actual]));
+    expect(actual).toEqual({ 'timewait-client#1': 'client', 'eof-client#1': 'no', 'close-9': 'nothing', 'close-15': 'FIN', 'close-17': 'FIN', zombies: '1', failures: 'no' });
+  });
+
+  it('answers the parent-keeps-connfd plan: the child\'s close sends nothing', () => {
+    const q = guessQuestions(parentKeepsConnfdPlan);
+    const [close] = scoreGuesses(q, { 'close-10': 'nothing' }, outcomeOf(parentKeepsConnfdPlan)).filter((s) => s.id === 'close-10');
+    expect(close).toMatchObject({ actual: 'nothing', correct: true });
+    expect(close!.explanation).toContain('from 2 to 1');
+  });
+
+  it('answers the double close: it fails with EBADF', () => {
+    const scores = scoreGuesses(guessQuestions(doubleClosePlan), {}, outcomeOf(doubleClosePlan));
+    expect(scores.find((s) => s.id === 'failures')).toMatchObject({ actual: 'yes' });
+    expect(scores.find((s) => s.id === 'failures')!.explanation).toContain("parent's close(4) at step 10 (EBADF)");
   });
 });

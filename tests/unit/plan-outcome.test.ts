@@ -2,7 +2,11 @@
 // and RST went out and why, final states and TIME_WAIT, leaks, zombies, failures, end of file.
 
 import { describe, expect, it } from 'vitest';
+import { CONNECT_ACCEPT_FORK, SERVER_START } from '../../src/plan/examples.ts';
 import { summarizeOutcome } from '../../src/plan/outcome.ts';
+import { predictPlan } from '../../src/plan/predict.ts';
+import { PLAN_FORMAT, PLAN_VERSION, type PlanStep } from '../../src/plan/types.ts';
+import { parseTrace } from '../../src/trace/parse.ts';
 import { cutAfter, RECORDED, recorded, stepCount } from './plan-traces.ts';
 
 describe('the outcome of the concurrent server (client closes first)', () => {
@@ -144,4 +148,42 @@ describe('every recorded trace', () => {
       for (const c of o.connections) expect(c.name).toMatch(/^connection client#\d ↔ (child#\d+|parent(#\d)?|server)$/);
     });
   }
+});
+
+describe('causes the lessons do not show, on predicted runs', () => {
+  const S: PlanStep[] = [...SERVER_START, ...CONNECT_ACCEPT_FORK, { proc: 'parent', do: 'close', fd: 'connfd' }];
+  const outcomeOf = (title: string, steps: PlanStep[]) => {
+    const parsed = parseTrace(predictPlan({ format: PLAN_FORMAT, version: PLAN_VERSION, title, steps }).records.map((r) => JSON.stringify(r)).join('\n'));
+    if (!parsed.ok) throw new Error('the prediction does not parse');
+    return summarizeOutcome(parsed.trace);
+  };
+
+  it('a killed process: its exit closed the last reference', () => {
+    const o = outcomeOf('kill', [...S, { do: 'kill', proc: 'child#1', signal: 'SIGTERM' }]);
+    expect(o.signals[0]).toMatchObject({ flag: 'FIN', reason: 'exit', role: 'child#1', call: 'SIGTERM', why: 'child#1 killed by SIGTERM: the kernel closed fd 4, count 1 → 0' });
+  });
+
+  it('unread bytes: the close aborts', () => {
+    const o = outcomeOf('unread', [...S, { proc: 'client#1', do: 'write', fd: 'sockfd', text: 'hi' }, { proc: 'child#1', do: 'close', fd: 'connfd' }]);
+    expect(o.signals.map((s) => [s.flag, s.reason, s.why])).toEqual([['RST', 'unread-data', 'close(4) in child#1: count 1 → 0, with 2 bytes received and not read']]);
+    expect(o.closes[o.closes.length - 1]).toMatchObject({ role: 'child#1', sent: 'RST' });
+  });
+
+  it('a connect to a port where nothing listens: the RST answers it', () => {
+    const o = outcomeOf('refused', [{ do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { proc: 'client#1', do: 'connect', fd: 'sockfd' }]);
+    expect(o.signals).toEqual([expect.objectContaining({ flag: 'RST', reason: 'reply', role: 'client#1' })]);
+    expect(o.failedCalls).toEqual([{ step: 3, label: 'step-3', role: 'client#1', call: 'connect(3)', errno: 'ECONNREFUSED' }]);
+  });
+
+  it('a client socket that never connected is no connection', () => {
+    const o = outcomeOf('unused', [{ do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { proc: 'client#1', do: 'close', fd: 'sockfd' }]);
+    expect(o.connections).toEqual([]);
+    expect(o.closes).toEqual([{ step: 3, label: 'step-3', role: 'client#1', fd: 3, descriptor: 'client#1 sockfd 3', countBefore: 1, countAfter: 0, sent: null }]);
+  });
+
+  it('a plan that stalls: the outcome says where', () => {
+    const o = outcomeOf('stall', [...S, { proc: 'client#1', do: 'read', fd: 'sockfd' }, { proc: 'client#1', do: 'close', fd: 'sockfd' }]);
+    expect(o.stalled).toBe('plan stalled at step 11: client#1 is blocked in read()');
+    expect(o.lastStep).toBe(10);
+  });
 });
