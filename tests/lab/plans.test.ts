@@ -133,6 +133,24 @@ describe('signals and processes', () => {
     expect(processIn(last, t.pid('parent'))).toMatchObject({ place: 'gate', blockedIn: 'pause' });
   });
 
+  it('without SA_RESTART, the handler interrupts a real accept: -1 EINTR, and the parent goes on', async () => {
+    const p = plan('Signal_intr', [
+      ...SERVER_START,
+      { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'handler', restart: false },
+      ...CONNECT_ACCEPT_FORK,
+      { proc: 'parent', do: 'accept', fd: 'listenfd' }, // blocks in accept(2): no client is queued
+      { proc: 'child#1', do: 'exit', status: 0 },
+      { proc: 'parent', do: 'close', fd: 4 },
+    ]);
+    const t = await run(p);
+    expect(t.completed).toBe(true);
+    const blocked = t.kernel(p.steps.length - 2);
+    expect(processIn(blocked, t.pid('parent'))).toMatchObject({ place: 'kernel', blockedIn: 'accept' });
+    expect(t.returns('parent', 'accept').map((r) => [r.ret, r.errno])).toEqual([[4, null], [-1, 'EINTR']]);
+    expect(t.returns('parent', 'waitpid')[0]?.ret).toBe(t.pid('child#1'));
+    expect(t.returns('parent', 'close').map((r) => r.ret)).toEqual([0]);
+  });
+
   it('a kill ends the process (its kernel closes the socket: the child reads end of file)', async () => {
     const p = plan('kill the client', [
       ...SERVER_START,
