@@ -107,6 +107,15 @@ test.describe('the static site, no companion', () => {
     await page.getByTestId('import-plan').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
     await expect(page.getByTestId('sandbox-notice')).toHaveText(/bad\.json was not opened: step 1: parent has no descriptor named connfd yet/);
     await expect(rows(page)).toHaveCount(20);
+
+    // Dropped on the page, a good file opens.
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'doubled.json', { type: 'application/json' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+    }, JSON.stringify({ ...twoClientsPlan, title: 'dropped', steps: twoClientsPlan.steps.slice(0, 3) }));
+    await expect(rows(page)).toHaveCount(3);
+    await expect(page.getByTestId('sandbox-notice')).toHaveCount(0);
   });
 
   test('Experiment from here opens the steps that led to a lesson step as a plan', async ({ page }) => {

@@ -107,7 +107,7 @@ export function PlanEditor({ plan, onChange, selected, onSelect, onAdd }: PlanEd
               data-proc={step.proc}
               data-do={step.do}
               tabIndex={selected === i || (selected === null && i === 0) ? 0 : -1}
-              aria-selected={selected === i}
+              aria-current={selected === i ? true : undefined}
               aria-label={`Step ${i + 1}: ${outside ? text : `${step.proc}: ${text}`}`}
               draggable
               onDragStart={(e) => onDragStart(e, i)}
