@@ -49,6 +49,8 @@ async function stepTo(page: Page, step: number) {
   for (;;) {
     const current = Number(await indicator(page).getAttribute('data-step'));
     if (current >= step) return;
+    // A step's snapshot can show before the companion's "stepped" ends it: → waits for that.
+    await expect(page.getByRole('button', { name: 'Next step' })).toHaveAttribute('aria-busy', 'false');
     await page.keyboard.press('ArrowRight');
     await page.locator(`[data-testid="step-indicator"][data-step="${current + 1}"]`).waitFor();
   }
