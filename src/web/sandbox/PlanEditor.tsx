@@ -125,6 +125,7 @@ export function PlanEditor({ plan, onChange, selected, onSelect, onAdd }: PlanEd
                 {i + 1}
               </span>
               <span className={`plan-call${outside ? ' outside' : ''}`} style={{ gridColumn: col, '--role': roleColor(step.proc) } as CSSProperties}>
+                {!outside && <span className="plan-who">{step.proc}</span>}
                 {outside ? <em>{text}</em> : <code>{text}</code>}
               </span>
               <button type="button" className="plan-remove" tabIndex={-1} aria-label={`Remove step ${i + 1}`} title="Remove (Delete)" onClick={() => remove(i)}>
