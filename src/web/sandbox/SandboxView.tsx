@@ -104,13 +104,20 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
         <button type="button" aria-pressed={stage.kind === 'edit'} onClick={() => setStage({ kind: 'edit' })}>
           Edit plan
         </button>
-        <button type="button" aria-pressed={stage.kind === 'predicted'} disabled={!ready} onClick={() => setStage({ kind: 'predicted' })} data-testid="predict">
+        <button
+          type="button"
+          aria-pressed={stage.kind === 'predicted'}
+          disabled={!ready}
+          title={check.ok ? 'What the model alone says the plan does' : `Not a plan that can run: ${check.error}`}
+          onClick={() => setStage({ kind: 'predicted' })}
+          data-testid="predict"
+        >
           Predict
         </button>
         <button
           type="button"
           aria-pressed={stage.kind === 'real'}
-          disabled={!ready || token === null}
+          disabled={!check.ok || token === null}
           title={token === null ? 'Running for real needs the companion (npm start)' : 'Run the plan on the real kernel'}
           onClick={() => setStage((s) => ({ kind: 'real', run: s.kind === 'real' ? s.run + 1 : 1 }))}
           data-testid="run-real"
