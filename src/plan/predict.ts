@@ -192,7 +192,7 @@ class Prediction {
     }
     const p = this.procs.get(step.proc);
     if (!p) return `${step.proc} does not exist`;
-    if (p.place === 'ended') return `${step.proc} has ended`;
+    if (p.place === 'ended') return this.endedWhy(p);
     if (step.do === 'kill') {
       this.emit({ kind: 'signal', pid: p.pid, role: p.role, signal: step.signal, from: 'runner' });
       this.end(p, null, step.signal);
@@ -204,6 +204,11 @@ class Prediction {
     this.act(p, i, step);
     this.reactions();
     return null;
+  }
+
+  /** The runner's words for a process that ended: a zombie "has ended"; one reaped is gone, it "does not exist". */
+  private endedWhy(p: Proc): string {
+    return this.ctx.processes.get(p.pid)?.life === 'zombie' ? `${p.role} has ended` : `${p.role} does not exist`;
   }
 
   /** A new program (the server at the start, a client, a restarted server), at the gate before its first call. */

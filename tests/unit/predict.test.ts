@@ -297,3 +297,28 @@ describe('bind', () => {
     expect(returns(run.role('parent#2'), 'bind')[0]).toMatchObject({ ret: 0, errno: null });
   });
 });
+
+describe('a listener shut for reading', () => {
+  it('stops listening for every descriptor that names it: a later accept fails EINVAL', () => {
+    const run = predict(
+      plan([...SERVER_START, ...CONNECT_ACCEPT_FORK, { proc: 'child#1', do: 'shutdown', fd: 'listenfd', how: 'SHUT_RD' }, { proc: 'parent', do: 'accept', fd: 'listenfd' }]),
+    );
+    expect(run.last.endpoints.find((e) => e.kind === 'listener')!.state).toBe('CLOSED');
+    expect(returns(run.role('parent'), 'accept')[1]).toMatchObject({ ret: -1, errno: 'EINVAL' });
+  });
+});
+
+describe('a stall on a process that has gone', () => {
+  it('says it does not exist once reaped, and has ended while a zombie', () => {
+    // SIGPIPE kills a process the plan still has steps for (parsePlan cannot know it will die).
+    const pipe = (proc: string, fd: 'sockfd' | 'connfd'): PlanStep[] => [
+      { proc, do: 'shutdown', fd, how: 'SHUT_WR' },
+      { proc, do: 'write', fd, text: 'x' },
+      { proc, do: 'close', fd },
+    ];
+    const gone = predict(plan([...SERVER_START, ...CONNECT_ACCEPT_FORK, ...pipe('client#1', 'sockfd')]));
+    expect(gone.stalled?.message).toBe('plan stalled at step 11: client#1 does not exist');
+    const zombie = predict(plan([...SERVER_START, ...CONNECT_ACCEPT_FORK, ...pipe('child#1', 'connfd')]));
+    expect(zombie.stalled?.message).toBe('plan stalled at step 11: child#1 has ended');
+  });
+});
