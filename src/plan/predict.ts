@@ -98,9 +98,10 @@ class Prediction {
   private readonly side: SocketSide = newSocketSide();
   private nextPid = FIRST_PID;
   private nextPort = FIRST_EPHEMERAL_PORT;
-  /** Each endpoint's state after the last event, and whether a reset was already seen (for the error it leaves). */
-  private readonly lastState = new Map<string, string>();
+  /** Endpoints whose reset was seen (the error it leaves is noted once). */
   private readonly resetSeen = new Set<string>();
+  /** Each role's own steps (indices into the plan), in order. */
+  private readonly stepsOf = new Map<string, number[]>();
   /** Pids that ended in this step: their parents' SIGCHLD. */
   private exitedThisStep: number[] = [];
   private readonly source: PlanSource;
@@ -112,6 +113,12 @@ class Prediction {
   ) {
     this.source = planSource(plan);
     this.addr = `127.0.0.1:${port}`;
+    plan.steps.forEach((s, i) => {
+      if (!isProcessStep(s)) return;
+      const mine = this.stepsOf.get(s.proc);
+      if (mine) mine.push(i);
+      else this.stepsOf.set(s.proc, [i]);
+    });
     const header: TraceHeader = {
       kind: 'header',
       format: TRACE_FORMAT,
@@ -159,21 +166,20 @@ class Prediction {
     this.seq++;
     this.t += EVENT_NS;
     this.records.push(event);
-    this.ctx = applyTraceEvent(this.ctx, event, this.records.length - 2);
-    this.noteResets();
+    const before = this.ctx;
+    this.ctx = applyTraceEvent(before, event, this.records.length - 2);
+    if (this.ctx.endpoints !== before.endpoints) this.noteResets(before);
   }
 
   /**
    * After each event: a connection that a RST has just reset leaves its error pending (ECONNRESET,
    * or EPIPE when it hit CLOSE_WAIT), and bytes that have just arrived join what waits to be read.
    */
-  private noteResets(): void {
+  private noteResets(before: SystemContext): void {
     for (const e of this.ctx.endpoints.values()) {
-      if (e.error === 'reset' && !this.resetSeen.has(e.id)) {
-        this.resetSeen.add(e.id);
-        this.side.error.set(e.id, this.lastState.get(e.id) === 'CLOSE_WAIT' ? 'EPIPE' : 'ECONNRESET');
-      }
-      this.lastState.set(e.id, e.tcp.state);
+      if (e.error !== 'reset' || this.resetSeen.has(e.id)) continue;
+      this.resetSeen.add(e.id);
+      this.side.error.set(e.id, before.endpoints.get(e.id)?.tcp.state === 'CLOSE_WAIT' ? 'EPIPE' : 'ECONNRESET');
     }
   }
 
@@ -221,10 +227,7 @@ class Prediction {
   }
 
   private newProc(role: string, pid: number, names: Proc['names'], handlerLine: number, parentPid: number | null = null): Proc {
-    const steps: number[] = [];
-    this.plan.steps.forEach((s, i) => {
-      if (isProcessStep(s) && s.proc === role) steps.push(i);
-    });
+    const steps = this.stepsOf.get(role) ?? [];
     const p: Proc = { role, pid, steps, next: 0, names: { ...names }, place: 'gate', pending: null, handlerLine, forks: 0, parentPid };
     this.procs.set(role, p);
     return p;
@@ -521,8 +524,10 @@ function callOf(step: ProcessAction): CallName {
   return step.do === 'signal' ? 'sigaction' : step.do;
 }
 
+const encoder = new TextEncoder();
+
 function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+  return encoder.encode(text).length;
 }
 
 /**
