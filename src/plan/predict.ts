@@ -358,6 +358,10 @@ class Prediction {
       return;
     }
     if (out.kind === 'killed') {
+      // A pending EPIPE that raised the SIGPIPE was taken too.
+      const fd = p.pending?.args.fd;
+      const ep = typeof fd === 'number' ? socketOf(this.ctx, p.pid, fd) : undefined;
+      if (ep && this.side.error.get(ep.id) === 'EPIPE') this.side.error.delete(ep.id);
       this.end(p, null, out.signal);
       return;
     }
@@ -380,6 +384,8 @@ class Prediction {
     // The C variables the sandbox assigns (a failed call assigns -1 too).
     if (fn === 'socket') p.names[kindOfRole(p.role) === 'client' ? 'sockfd' : 'listenfd'] = ret;
     if (fn === 'accept') p.names.connfd = ret;
+    // A pending socket error is reported once (Linux sock_error takes it).
+    if (ep && errno !== null && this.side.error.get(ep.id) === errno) this.side.error.delete(ep.id);
     if (!ep || errno !== null) return;
     switch (fn) {
       case 'listen':
@@ -387,7 +393,6 @@ class Prediction {
         break;
       case 'read':
         if (ret > 0) this.side.received.set(ep.id, (this.side.received.get(ep.id) ?? '').slice(ret));
-        else if (this.side.error.has(ep.id) && !ep.eof) this.side.error.delete(ep.id);
         break;
       case 'write':
         this.delivered(ep.peerId, String(args.data));
