@@ -433,21 +433,34 @@ export function releaseSocket(d: Draft, epId: string): void {
     e.closedStep = d.step;
     return;
   }
-  if (state === 'LISTEN') {
-    // Connections still in the accept queue are reset (Linux inet_csk_listen_stop).
-    for (const q of d.allEps()) {
-      if (q.queuedOn === epId) {
-        d.ep(q.id).queuedOn = null;
-        fire(d, q.id, { type: 'ABORT' });
-      }
-    }
-  }
+  if (state === 'LISTEN') resetAcceptQueue(d, epId);
   // Linux: closing with unread data, or with SO_LINGER 0, aborts the connection (RST).
   const abort = e.lingerZero || (e.unread > 0 && isSynchronized(state));
   fire(d, epId, abort ? { type: 'ABORT' } : { type: 'CLOSE' });
   flush(d);
   const after = d.getEp(epId);
   if (after && after.tcp.state === 'CLOSED') d.ep(epId).closedStep = d.step;
+}
+
+/** A listener stops listening: connections still in its accept queue are reset (Linux inet_csk_listen_stop). */
+function resetAcceptQueue(d: Draft, epId: string): void {
+  for (const q of d.allEps()) {
+    if (q.queuedOn === epId) {
+      d.ep(q.id).queuedOn = null;
+      fire(d, q.id, { type: 'ABORT' });
+    }
+  }
+}
+
+/**
+ * shutdown(SHUT_RD or SHUT_RDWR) of a listener: Linux disconnects it (inet_shutdown calls
+ * tcp_disconnect), so it stops listening for every descriptor that names it — its queue is reset
+ * and it is CLOSED (still bound; a later listen opens it again).
+ */
+export function stopListening(d: Draft, epId: string): void {
+  resetAcceptQueue(d, epId);
+  fire(d, epId, { type: 'CLOSE' });
+  flush(d);
 }
 
 /** close(fd) by process `pid`: the descriptor goes; the open file's count drops; at 0, the socket closes. */

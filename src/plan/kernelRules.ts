@@ -109,10 +109,20 @@ function holdersOfPort(ctx: SystemContext, port: number, selfId: string): Endpoi
   return out;
 }
 
+/**
+ * bind needs a socket in no TCP state and bound to no port. A socket the program bound keeps its
+ * port (SOCK_BINDPORT_LOCK); a connection's socket that has closed gave its port back (Linux
+ * inet_put_port when it reaches CLOSE), so it can be bound again.
+ */
+function alreadyBound(e: EndpointState): boolean {
+  if (e.tcp.state !== 'CLOSED') return true;
+  return e.kind === 'listener' && e.local !== null && !hadConnection(e);
+}
+
 export function bindRule(ctx: SystemContext, pid: number, fd: number, port: number): Outcome {
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
-  if (e.local !== null) return fails('EINVAL');
+  if (alreadyBound(e)) return fails('EINVAL');
   const conflict = holdersOfPort(ctx, port, e.id).some((h) => !(e.reuseAddr && h.reuseAddr && h.tcp.state !== 'LISTEN'));
   return conflict ? fails('EADDRINUSE') : ok(0);
 }
@@ -120,8 +130,14 @@ export function bindRule(ctx: SystemContext, pid: number, fd: number, port: numb
 export function listenRule(ctx: SystemContext, pid: number, fd: number): Outcome {
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
-  if (e.tcp.state !== 'CLOSED' && e.tcp.state !== 'LISTEN') return fails('EINVAL');
+  // Only a socket never connected listens (Linux: sock->state SS_UNCONNECTED), whatever became of the connection.
+  if ((e.tcp.state !== 'CLOSED' && e.tcp.state !== 'LISTEN') || hadConnection(e)) return fails('EINVAL');
   return ok(0);
+}
+
+/** A socket that was connected (accepted, or a connect that succeeded): it stays so for listen and connect after the connection ends. */
+function hadConnection(e: EndpointState): boolean {
+  return e.kind === 'server-conn' || e.timeWaitId !== null || (e.remote !== null && e.error !== 'refused');
 }
 
 /** setsockopt, and the calls that only need the descriptor to be a socket. */
@@ -148,7 +164,7 @@ export function acceptQueue(ctx: SystemContext, listenerId: string): EndpointSta
 export function connectRule(ctx: SystemContext, side: SocketSide, pid: number, fd: number, addr: string): Outcome {
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
-  if (e.tcp.state !== 'CLOSED' || e.timeWaitId !== null) return fails('EISCONN');
+  if (e.tcp.state !== 'CLOSED' || hadConnection(e)) return fails('EISCONN');
   const listener = listenerAt(ctx, addr);
   if (!listener) return fails('ECONNREFUSED');
   const room = (side.backlog.get(listener.id) ?? 0) + 1;
@@ -168,9 +184,9 @@ export function acceptRule(ctx: SystemContext, pid: number, fd: number): Outcome
   return ok(newFd, { local: conn.local ?? e.local ?? '0.0.0.0:0', peer: conn.remote ?? '0.0.0.0:0' });
 }
 
-/** Whether a socket ever had a connection (a read on one that ended returns 0, on one never connected ENOTCONN). */
+/** Whether a read finds a connection that ended (0) rather than none (ENOTCONN; a refused connect leaves none). */
 function wasConnected(e: EndpointState): boolean {
-  return e.remote !== null || e.error !== null || e.timeWaitId !== null || e.eof;
+  return hadConnection(e) || e.eof;
 }
 
 /** States in which a read waits for data (nothing queued, no FIN, no error). */

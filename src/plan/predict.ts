@@ -98,9 +98,10 @@ class Prediction {
   private readonly side: SocketSide = newSocketSide();
   private nextPid = FIRST_PID;
   private nextPort = FIRST_EPHEMERAL_PORT;
-  /** Each endpoint's state after the last event, and whether a reset was already seen (for the error it leaves). */
-  private readonly lastState = new Map<string, string>();
+  /** Endpoints whose reset was seen (the error it leaves is noted once). */
   private readonly resetSeen = new Set<string>();
+  /** Each role's own steps (indices into the plan), in order. */
+  private readonly stepsOf = new Map<string, number[]>();
   /** Pids that ended in this step: their parents' SIGCHLD. */
   private exitedThisStep: number[] = [];
   private readonly source: PlanSource;
@@ -112,6 +113,12 @@ class Prediction {
   ) {
     this.source = planSource(plan);
     this.addr = `127.0.0.1:${port}`;
+    plan.steps.forEach((s, i) => {
+      if (!isProcessStep(s)) return;
+      const mine = this.stepsOf.get(s.proc);
+      if (mine) mine.push(i);
+      else this.stepsOf.set(s.proc, [i]);
+    });
     const header: TraceHeader = {
       kind: 'header',
       format: TRACE_FORMAT,
@@ -159,21 +166,20 @@ class Prediction {
     this.seq++;
     this.t += EVENT_NS;
     this.records.push(event);
-    this.ctx = applyTraceEvent(this.ctx, event, this.records.length - 2);
-    this.noteResets();
+    const before = this.ctx;
+    this.ctx = applyTraceEvent(before, event, this.records.length - 2);
+    if (this.ctx.endpoints !== before.endpoints) this.noteResets(before);
   }
 
   /**
    * After each event: a connection that a RST has just reset leaves its error pending (ECONNRESET,
    * or EPIPE when it hit CLOSE_WAIT), and bytes that have just arrived join what waits to be read.
    */
-  private noteResets(): void {
+  private noteResets(before: SystemContext): void {
     for (const e of this.ctx.endpoints.values()) {
-      if (e.error === 'reset' && !this.resetSeen.has(e.id)) {
-        this.resetSeen.add(e.id);
-        this.side.error.set(e.id, this.lastState.get(e.id) === 'CLOSE_WAIT' ? 'EPIPE' : 'ECONNRESET');
-      }
-      this.lastState.set(e.id, e.tcp.state);
+      if (e.error !== 'reset' || this.resetSeen.has(e.id)) continue;
+      this.resetSeen.add(e.id);
+      this.side.error.set(e.id, before.endpoints.get(e.id)?.tcp.state === 'CLOSE_WAIT' ? 'EPIPE' : 'ECONNRESET');
     }
   }
 
@@ -192,7 +198,7 @@ class Prediction {
     }
     const p = this.procs.get(step.proc);
     if (!p) return `${step.proc} does not exist`;
-    if (p.place === 'ended') return `${step.proc} has ended`;
+    if (p.place === 'ended') return this.endedWhy(p);
     if (step.do === 'kill') {
       this.emit({ kind: 'signal', pid: p.pid, role: p.role, signal: step.signal, from: 'runner' });
       this.end(p, null, step.signal);
@@ -206,6 +212,11 @@ class Prediction {
     return null;
   }
 
+  /** The runner's words for a process that ended: a zombie "has ended"; one reaped is gone, it "does not exist". */
+  private endedWhy(p: Proc): string {
+    return this.ctx.processes.get(p.pid)?.life === 'zombie' ? `${p.role} has ended` : `${p.role} does not exist`;
+  }
+
   /** A new program (the server at the start, a client, a restarted server), at the gate before its first call. */
   private spawn(role: string): void {
     const pid = this.nextPid++;
@@ -216,10 +227,7 @@ class Prediction {
   }
 
   private newProc(role: string, pid: number, names: Proc['names'], handlerLine: number, parentPid: number | null = null): Proc {
-    const steps: number[] = [];
-    this.plan.steps.forEach((s, i) => {
-      if (isProcessStep(s) && s.proc === role) steps.push(i);
-    });
+    const steps = this.stepsOf.get(role) ?? [];
     const p: Proc = { role, pid, steps, next: 0, names: { ...names }, place: 'gate', pending: null, handlerLine, forks: 0, parentPid };
     this.procs.set(role, p);
     return p;
@@ -350,6 +358,10 @@ class Prediction {
       return;
     }
     if (out.kind === 'killed') {
+      // A pending EPIPE that raised the SIGPIPE was taken too.
+      const fd = p.pending?.args.fd;
+      const ep = typeof fd === 'number' ? socketOf(this.ctx, p.pid, fd) : undefined;
+      if (ep && this.side.error.get(ep.id) === 'EPIPE') this.side.error.delete(ep.id);
       this.end(p, null, out.signal);
       return;
     }
@@ -372,6 +384,8 @@ class Prediction {
     // The C variables the sandbox assigns (a failed call assigns -1 too).
     if (fn === 'socket') p.names[kindOfRole(p.role) === 'client' ? 'sockfd' : 'listenfd'] = ret;
     if (fn === 'accept') p.names.connfd = ret;
+    // A pending socket error is reported once (Linux sock_error takes it).
+    if (ep && errno !== null && this.side.error.get(ep.id) === errno) this.side.error.delete(ep.id);
     if (!ep || errno !== null) return;
     switch (fn) {
       case 'listen':
@@ -379,7 +393,6 @@ class Prediction {
         break;
       case 'read':
         if (ret > 0) this.side.received.set(ep.id, (this.side.received.get(ep.id) ?? '').slice(ret));
-        else if (this.side.error.has(ep.id) && !ep.eof) this.side.error.delete(ep.id);
         break;
       case 'write':
         this.delivered(ep.peerId, String(args.data));
@@ -516,8 +529,10 @@ function callOf(step: ProcessAction): CallName {
   return step.do === 'signal' ? 'sigaction' : step.do;
 }
 
+const encoder = new TextEncoder();
+
 function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+  return encoder.encode(text).length;
 }
 
 /**

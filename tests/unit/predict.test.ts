@@ -297,3 +297,67 @@ describe('bind', () => {
     expect(returns(run.role('parent#2'), 'bind')[0]).toMatchObject({ ret: 0, errno: null });
   });
 });
+
+describe('a listener shut for reading', () => {
+  it('stops listening for every descriptor that names it: a later accept fails EINVAL', () => {
+    const run = predict(
+      plan([...SERVER_START, ...CONNECT_ACCEPT_FORK, { proc: 'child#1', do: 'shutdown', fd: 'listenfd', how: 'SHUT_RD' }, { proc: 'parent', do: 'accept', fd: 'listenfd' }]),
+    );
+    expect(run.last.endpoints.find((e) => e.kind === 'listener')!.state).toBe('CLOSED');
+    expect(returns(run.role('parent'), 'accept')[1]).toMatchObject({ ret: -1, errno: 'EINVAL' });
+  });
+});
+
+describe('a stall on a process that has gone', () => {
+  it('says it does not exist once reaped, and has ended while a zombie', () => {
+    // SIGPIPE kills a process the plan still has steps for (parsePlan cannot know it will die).
+    const pipe = (proc: string, fd: 'sockfd' | 'connfd'): PlanStep[] => [
+      { proc, do: 'shutdown', fd, how: 'SHUT_WR' },
+      { proc, do: 'write', fd, text: 'x' },
+      { proc, do: 'close', fd },
+    ];
+    const gone = predict(plan([...SERVER_START, ...CONNECT_ACCEPT_FORK, ...pipe('client#1', 'sockfd')]));
+    expect(gone.stalled?.message).toBe('plan stalled at step 11: client#1 does not exist');
+    const zombie = predict(plan([...SERVER_START, ...CONNECT_ACCEPT_FORK, ...pipe('child#1', 'connfd')]));
+    expect(zombie.stalled?.message).toBe('plan stalled at step 11: child#1 has ended');
+  });
+});
+
+describe('a pending socket error', () => {
+  // The client exits with bytes unread: its close sends RST to the server's connection (ESTABLISHED).
+  const reset: PlanStep[] = [
+    ...SERVER_START,
+    ...CONNECT_ACCEPT_FORK,
+    { proc: 'parent', do: 'write', fd: 'connfd', text: 'unread\n' },
+    { proc: 'client#1', do: 'exit', status: 0 },
+  ];
+
+  it('is reported once: the first write fails ECONNRESET, the next raises SIGPIPE', () => {
+    const run = predict(plan([...reset, { proc: 'parent', do: 'write', fd: 'connfd', text: 'a' }, { proc: 'parent', do: 'write', fd: 'connfd', text: 'b' }]));
+    expect(returns(run.role('parent'), 'write').map((r) => [r.ret, r.errno])).toEqual([
+      [7, null],
+      [-1, 'ECONNRESET'],
+    ]);
+    expect(run.role('parent').filter((e) => e.kind === 'exit')).toEqual([expect.objectContaining({ signal: 'SIGPIPE' })]);
+  });
+
+  it('taken by one process\'s read, it is gone for the other: its read returns 0', () => {
+    const run = predict(plan([...reset, { proc: 'child#1', do: 'read', fd: 'connfd' }, { proc: 'parent', do: 'read', fd: 'connfd' }]));
+    expect(returns(run.role('child#1'), 'read')[0]).toMatchObject({ ret: -1, errno: 'ECONNRESET' });
+    expect(returns(run.role('parent'), 'read')[0]).toMatchObject({ ret: 0, data: '' });
+  });
+
+  it('a connection\'s socket that was reset gave its port back: binding it conflicts with the listener', () => {
+    const run = predict(plan([...reset, { proc: 'parent', do: 'bind', fd: 'connfd' }]));
+    expect(returns(run.role('parent'), 'bind')[1]).toMatchObject({ ret: -1, errno: 'EADDRINUSE' });
+  });
+});
+
+describe('after a refused connect', () => {
+  it('read fails ENOTCONN (no connection was made)', () => {
+    const run = predict(
+      plan([{ do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { proc: 'client#1', do: 'connect', fd: 'sockfd' }, { proc: 'client#1', do: 'read', fd: 'sockfd' }]),
+    );
+    expect(returns(run.events, 'read')[0]).toMatchObject({ ret: -1, errno: 'ENOTCONN' });
+  });
+});
