@@ -197,7 +197,7 @@ export class LabRun {
     if (this.busy) throw new LabError('lab-failed', 'a step is already in progress');
     if (this.done) return { step: this.steps, done: true };
     const entry = this.entries[this.steps]!;
-    const why = this.plan ? stallOf(entry as PlanEntry, this.procs.byRole(entry.role)) : null;
+    const why = this.plan ? stallOf(entry as PlanEntry, this.procs.byRole(entry.role) ?? this.procs.lastWithRole(entry.role)) : null;
     if (why !== null) {
       // Convention 7: the plan ends here, as that experiment's lesson; no snapshot for this step.
       this.stall = stallMessage(this.steps, why);
@@ -286,6 +286,7 @@ export class LabRun {
 
   private sendSignal(entry: Extract<RunEntry, { do: 'kill' }>, p: LabProc): void {
     this.actingPid = p.pid;
+    p.killedBy = entry.signal;
     this.trace.push({ kind: 'signal', t: nowNs(), pid: p.pid, role: p.role, signal: entry.signal, from: 'runner' });
     this.signal(entry, p, entry.signal);
   }
