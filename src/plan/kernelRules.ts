@@ -77,6 +77,15 @@ export function newDescriptor(p: Pick<ProcState, 'fds' | 'fdLimit'>): number | '
   return p.fdLimit !== null && fd >= p.fdLimit ? 'EMFILE' : fd;
 }
 
+/**
+ * setrlimit(RLIMIT_NOFILE, {n, n}): lowering is allowed; raising the hard limit above the one a
+ * previous setrlimit set (inherited over fork) needs CAP_SYS_RESOURCE, which the lab does not
+ * have: EPERM. (The first setrlimit always lowers: the plan's limits are far below the default.)
+ */
+export function setrlimitRule(p: Pick<ProcState, 'fdLimit'>, n: number): Outcome {
+  return p.fdLimit !== null && n > p.fdLimit ? fails('EPERM') : ok(0);
+}
+
 export function socketRule(p: ProcState): Outcome {
   const fd = newDescriptor(p);
   return fd === 'EMFILE' ? fails('EMFILE') : ok(fd);
@@ -111,8 +120,14 @@ export function bindRule(ctx: SystemContext, pid: number, fd: number, port: numb
 export function listenRule(ctx: SystemContext, pid: number, fd: number): Outcome {
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
-  if (e.tcp.state !== 'CLOSED' && e.tcp.state !== 'LISTEN') return fails('EINVAL');
+  // Only a socket never connected listens (Linux: sock->state SS_UNCONNECTED), whatever became of the connection.
+  if ((e.tcp.state !== 'CLOSED' && e.tcp.state !== 'LISTEN') || hadConnection(e)) return fails('EINVAL');
   return ok(0);
+}
+
+/** A socket that was connected (accepted, or a connect that succeeded): it stays so for listen and connect after the connection ends. */
+function hadConnection(e: EndpointState): boolean {
+  return e.kind === 'server-conn' || e.timeWaitId !== null || (e.remote !== null && e.error !== 'refused');
 }
 
 /** setsockopt, and the calls that only need the descriptor to be a socket. */
@@ -139,7 +154,7 @@ export function acceptQueue(ctx: SystemContext, listenerId: string): EndpointSta
 export function connectRule(ctx: SystemContext, side: SocketSide, pid: number, fd: number, addr: string): Outcome {
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
-  if (e.tcp.state !== 'CLOSED' || e.timeWaitId !== null) return fails('EISCONN');
+  if (e.tcp.state !== 'CLOSED' || hadConnection(e)) return fails('EISCONN');
   const listener = listenerAt(ctx, addr);
   if (!listener) return fails('ECONNREFUSED');
   const room = (side.backlog.get(listener.id) ?? 0) + 1;

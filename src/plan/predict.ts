@@ -32,6 +32,7 @@ import {
   newSocketSide,
   readRule,
   READ_COUNT,
+  setrlimitRule,
   shutdownRule,
   socketOf,
   socketRule,
@@ -129,6 +130,7 @@ class Prediction {
   }
 
   run(): PredictedRun['stalled'] {
+    (this.records[0] as TraceHeader).plan = this.plan;
     // Step 0: the server is launched and stops at the gate before its first call.
     this.spawn('parent');
     this.endStep('start');
@@ -138,6 +140,7 @@ class Prediction {
       const why = this.carryOut(i, this.plan.steps[i]!);
       if (why !== null) {
         const message = `plan stalled at step ${i + 1}: ${why}`;
+        this.killTheRest();
         this.emit({ kind: 'end', reason: 'stopped', message });
         return { step: i + 1, message };
       }
@@ -189,7 +192,7 @@ class Prediction {
     }
     const p = this.procs.get(step.proc);
     if (!p) return `${step.proc} does not exist`;
-    if (p.place === 'ended') return `${step.proc} has ended`;
+    if (p.place === 'ended') return this.endedWhy(p);
     if (step.do === 'kill') {
       this.emit({ kind: 'signal', pid: p.pid, role: p.role, signal: step.signal, from: 'runner' });
       this.end(p, null, step.signal);
@@ -201,6 +204,11 @@ class Prediction {
     this.act(p, i, step);
     this.reactions();
     return null;
+  }
+
+  /** The runner's words for a process that ended: a zombie "has ended"; one reaped is gone, it "does not exist". */
+  private endedWhy(p: Proc): string {
+    return this.ctx.processes.get(p.pid)?.life === 'zombie' ? `${p.role} has ended` : `${p.role} does not exist`;
   }
 
   /** A new program (the server at the start, a client, a restarted server), at the gate before its first call. */
@@ -238,7 +246,7 @@ class Prediction {
   private call(p: Proc, fn: CallName, args: Record<string, unknown>, line: number, step: number | null): void {
     p.pending = { fn, args, step };
     p.place = 'gate';
-    this.emit({ kind: 'call', pid: p.pid, role: p.role, fn, args, file: PLAN_SOURCE_FILE, line } as NewEvent);
+    this.emit({ kind: 'call', pid: p.pid, role: p.role, fn, file: PLAN_SOURCE_FILE, line, args } as NewEvent);
   }
 
   private fd(p: Proc, ref: FdRef): number {
@@ -330,8 +338,9 @@ class Prediction {
         return shutdownRule(this.ctx, p.pid, fd);
       case 'waitpid':
         return waitpidRule(this.ctx, p.pid, step.nohang);
-      case 'signal':
       case 'setrlimit':
+        return setrlimitRule(proc, step.nofile);
+      case 'signal':
         return { kind: 'returns', ret: 0, errno: null };
       case 'fork':
       case 'exit':
@@ -425,14 +434,7 @@ class Prediction {
   /** What the others do in this step: blocked calls that can complete, SIGCHLD handlers. */
   private reactions(): void {
     for (let round = 0; round < 8; round++) {
-      let moved = false;
-      for (const q of this.procs.values()) {
-        if (q.place !== 'blocked') continue;
-        const out = this.blockedOutcome(q);
-        if (out.kind === 'blocks') continue;
-        moved = true;
-        this.settle(q, out);
-      }
+      let moved = this.wakeBlocked();
       const exited = this.exitedThisStep;
       this.exitedThisStep = [];
       for (const pid of exited) {
@@ -441,6 +443,19 @@ class Prediction {
       }
       if (!moved) return;
     }
+  }
+
+  /** Blocked calls that can complete now return, and their processes make their next call. Whether any did. */
+  private wakeBlocked(): boolean {
+    let moved = false;
+    for (const q of this.procs.values()) {
+      if (q.place !== 'blocked') continue;
+      const out = this.blockedOutcome(q);
+      if (out.kind === 'blocks') continue;
+      moved = true;
+      this.settle(q, out);
+    }
+    return moved;
   }
 
   /** A blocked call, asked again now. */
@@ -465,7 +480,7 @@ class Prediction {
       const out = waitpidRule(this.ctx, parent.pid, true);
       if (out.kind !== 'returns') break;
       const args: CallArgs['waitpid'] = { pid: -1, options: 'WNOHANG' };
-      this.emit({ kind: 'call', pid: parent.pid, role: parent.role, fn: 'waitpid', args, file: PLAN_SOURCE_FILE, line: parent.handlerLine || 1 });
+      this.emit({ kind: 'call', pid: parent.pid, role: parent.role, fn: 'waitpid', file: PLAN_SOURCE_FILE, line: parent.handlerLine || 1, args });
       this.emit({ kind: 'return', pid: parent.pid, role: parent.role, fn: 'waitpid', ret: out.ret, errno: out.errno, ...out.fields } as NewEvent);
       if (out.ret <= 0) break;
     }
@@ -477,12 +492,26 @@ class Prediction {
     }
   }
 
-  /** At the end of a completed plan the runner kills what is left (SIGKILL), as after a scenario. */
+  /**
+   * At the end of a plan (completed or stalled) the runner kills what is left (SIGKILL), as after
+   * a scenario: each program's process group in the order they were launched (a forked child is
+   * in its parent's group). A blocked call that a death unblocks (a read that gets the FIN of the
+   * killed peer's socket) returns before its own process is killed.
+   */
   private killTheRest(): void {
-    for (const p of this.procs.values()) {
+    const launched = [...this.procs.values()];
+    const rootOf = (p: Proc): number => {
+      let q = p;
+      while (q.parentPid !== null) q = launched.find((x) => x.pid === q.parentPid) ?? { ...q, parentPid: null };
+      return q.pid;
+    };
+    const order = launched.map((p, i) => ({ p, root: rootOf(p), i })).sort((a, b) => a.root - b.root || a.i - b.i);
+    for (const { p } of order) {
       if (p.place === 'ended') continue;
       p.place = 'ended';
+      p.pending = null;
       this.emit({ kind: 'exit', pid: p.pid, role: p.role, status: null, signal: 'SIGKILL' });
+      this.wakeBlocked();
     }
   }
 }

@@ -670,7 +670,7 @@ export class TraceSequence {
     if (endsStep && event.step !== this.nextStep && !(this.stepLenient && event.step > this.nextStep)) {
       throw new TraceFormatError(
         line,
-        `"step" is ${event.step}, expected ${this.nextStep} (kernel snapshots and predicted steps are numbered 0, 1, 2 …)`,
+        `"step" is ${event.step}, expected ${this.nextStep} (${event.kind === 'kernel' ? 'kernel snapshots' : 'predicted steps'} are numbered 0, 1, 2 …)`,
       );
     }
     this.seqLenient = false;

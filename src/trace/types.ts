@@ -72,15 +72,15 @@ export interface TraceHeader {
   /** Since 1.1: whether the run's segments were captured on lo (`packet` events); absent in older traces: not captured. */
   capture?: CaptureStatus;
   /**
-   * Since 1.2: the model alone wrote this trace (src/plan/predict.ts), no kernel ran it: its steps
-   * end with `step` events instead of `kernel` snapshots, and it has no packets.
-   */
-  predicted?: true;
-  /**
    * Since the sandbox (issue 8): the plan a run ran (scenario.id is then 'plan'), as parsePlan
    * (src/plan/parse.ts) accepts it; absent for a scenario's run.
    */
   plan?: Plan;
+  /**
+   * Since 1.2: the model alone wrote this trace (src/plan/predict.ts), no kernel ran it: its steps
+   * end with `step` events instead of `kernel` snapshots, and it has no packets.
+   */
+  predicted?: true;
 }
 
 /** Captured: every step's segments are in the trace. Not captured: why (not permitted, turned off …). */
