@@ -1,7 +1,7 @@
 // "Experiment from here": the plan that led a lesson's trace to a step, for the sandbox to start
 // from. Each step of a lesson is one schedule entry, and the trace says which: a `release` (a
 // process's call, whose arguments its `call` event gave), a `spawn`, or a runner's `signal` (a
-// kill). Each becomes one plan step, except where the lab's program does what a plan's step
+// kill), or a `drop` (since 1.2). Each becomes one plan step, except where the lab's program does what a plan's step
 // does not:
 //   - a lesson's accept is released twice (into poll, then at `ready`): one plan accept, at the
 //     second release when there is one (the sandbox's accept is a real accept(2), which returns at
@@ -23,6 +23,7 @@
 import type { CallEvent, Trace } from '../trace/types.ts';
 import { parsePlan } from './parse.ts';
 import {
+  DROP_SEGMENTS,
   KILL_SIGNALS,
   PLAN_FORMAT,
   PLAN_LIMITS,
@@ -30,6 +31,7 @@ import {
   ROLE_PATTERN,
   SHUTDOWN_HOWS,
   kindOfRole,
+  type DropSegment,
   type FdRef,
   type KillSignal,
   type Plan,
@@ -197,6 +199,16 @@ export function planFromTrace(trace: Trace, upToStep: number): Plan {
         }
         break;
       }
+      default:
+        // A schedule's drop (trace 1.2, docs/drops.md): the plan's drop step, on the same descriptor.
+        if ((e.kind as string) === 'drop') {
+          const d = e as unknown as { role: string; fd: number; segment: string };
+          const k = known.get(d.role);
+          if (k && k.ever.has(d.fd) && (DROP_SEGMENTS as readonly string[]).includes(d.segment)) {
+            add({ do: 'drop', proc: d.role, fd: fdRefOf(k, d.fd), segment: d.segment as DropSegment });
+          }
+        }
+        break;
     }
   }
   const title = `${trace.header.scenario.title}, up to ${label === 'start' ? 'its start' : `step ${step} (${label})`}`.slice(0, PLAN_LIMITS.title);
@@ -204,6 +216,11 @@ export function planFromTrace(trace: Trace, upToStep: number): Plan {
   const checked = parsePlan(plan);
   if (!checked.ok) throw new Error(`planFromTrace made a plan parsePlan refuses (${checked.error}): a bug in fromTrace.ts`);
   return checked.plan;
+}
+
+/** A descriptor as the plan says it: the book's name when that name stands for this number, else the number. */
+function fdRefOf(k: Known, n: number): FdRef {
+  return ([...k.names].find(([, v]) => v === n)?.[0] as FdRef | undefined) ?? n;
 }
 
 /**
@@ -218,7 +235,7 @@ function stepOf(role: string, call: CallEvent, known: Map<string, Known>): PlanS
   if ('fd' in call.args && typeof call.args.fd === 'number') {
     const n = call.args.fd;
     if (!k.ever.has(n) || n > PLAN_LIMITS.fd) return null;
-    fd = ([...k.names].find(([, v]) => v === n)?.[0] as FdRef | undefined) ?? n;
+    fd = fdRefOf(k, n);
   }
   const action = actionOf(call, fd);
   if (!action) return null;

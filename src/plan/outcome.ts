@@ -29,6 +29,8 @@ export type SegmentReason =
   | 'listener-closed'
   /** the answer to a segment that reached a closed socket, or a port where nothing listens */
   | 'reply'
+  /** the sender sent it again: a drop step lost it the first time (trace 1.2's `retransmit`) */
+  | 'retransmission'
   /** none of these (not seen in any recorded or predicted run; kept so that nothing goes unsaid) */
   | 'other';
 
@@ -164,6 +166,9 @@ function causeOf(f: Frame, seg: ModelSegment, names: EndNames): Omit<ConnectionS
     if (held) return released(e.role, e.signal ?? 'exit', `${ended}: the kernel closed fd ${held.fd}, `, held.file.refs.count, 'exit');
   }
   const role = 'role' in e ? e.role : null;
+  if ((e.kind as string) === 'retransmit') {
+    return { reason: 'retransmission', role, call: null, count: null, why: `sent again: the first one was lost (a drop step)` };
+  }
   if (rst && ep?.queuedOn) {
     return { reason: 'listener-closed', role, call: null, count: null, why: `${names.endName(names.keyOf(ep.queuedOn))} closed with this connection still in its accept queue` };
   }

@@ -87,10 +87,12 @@ export class EndNames {
   see(f: Frame): void {
     const e = f.event;
     if ('pid' in e && 'role' in e) this.roleOfPid.set(e.pid, e.role);
+    if (e.kind === 'return' && (e.fn === 'socket' || e.fn === 'accept')) {
+      // The C variable takes whatever the call returned: after a failed accept, connfd is -1 and names nothing.
+      const name = e.fn === 'accept' ? 'connfd' : e.role.startsWith('client#') ? 'sockfd' : 'listenfd';
+      this.namesOf(e.role).set(name, e.ret);
+    }
     if (e.kind === 'return' && e.ret >= 0 && e.errno === null) {
-      const names = this.namesOf(e.role);
-      if (e.fn === 'socket') names.set(e.role.startsWith('client#') ? 'sockfd' : 'listenfd', e.ret);
-      if (e.fn === 'accept') names.set('connfd', e.ret);
       if (e.fn === 'fork' && e.ret === 0 && e.ppid !== undefined) {
         const parent = this.roleOfPid.get(e.ppid);
         if (parent) this.fdNames.set(e.role, new Map(this.namesOf(parent)));

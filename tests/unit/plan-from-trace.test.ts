@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planFromTrace } from '../../src/plan/fromTrace.ts';
 import { parsePlan } from '../../src/plan/parse.ts';
 import type { Plan } from '../../src/plan/types.ts';
+import type { Trace } from '../../src/trace/types.ts';
 import { RECORDED, recorded, stepCount } from './plan-traces.ts';
 
 const steps = (plan: Plan) => plan.steps.map((s) => JSON.stringify(s));
@@ -105,5 +106,20 @@ describe('what happens from outside', () => {
 describe('the title', () => {
   it('says the lesson and the step', () => {
     expect(planFromTrace(recorded('concurrent'), 18).title).toBe('The concurrent server (Figures 4.13–4.17), up to step 18 (client-close)');
+  });
+});
+
+describe('a schedule\'s drop (trace 1.2)', () => {
+  it('becomes the plan\'s drop step on the same descriptor', () => {
+    // The concurrent lesson with a drop of the SYN-ACK at the client armed before its connect.
+    const trace = recorded('concurrent');
+    const connect = trace.events.findIndex((e) => e.kind === 'release' && e.role === 'client#1' && e.fn === 'connect');
+    const client = trace.events[connect] as { pid: number; seq: number; t: number };
+    const drop = { kind: 'drop', seq: client.seq, t: client.t, pid: client.pid, role: 'client#1', fd: 3, segment: 'SYN-ACK' } as unknown as Trace['events'][number];
+    const withDrop: Trace = { header: trace.header, events: [...trace.events.slice(0, connect), drop, ...trace.events.slice(connect)] };
+    const plan = planFromTrace(withDrop, 8);
+    const at = plan.steps.findIndex((s) => s.do === 'drop');
+    expect(plan.steps[at]).toEqual({ do: 'drop', proc: 'client#1', fd: 'sockfd', segment: 'SYN-ACK' });
+    expect(plan.steps[at + 1]).toEqual({ proc: 'client#1', do: 'connect', fd: 'sockfd' });
   });
 });
