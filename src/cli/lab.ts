@@ -13,9 +13,12 @@ import { PLAN_LIMITS, type Plan } from '../plan/types.ts';
 import { SCENARIOS, findScenario } from '../scenarios/index.ts';
 import { labAvailability, sandboxAvailability } from '../server/lab/availability.ts';
 import { LabError, LabRun } from '../server/lab/run.ts';
+import { runPlan } from '../server/lab/runPlan.ts';
+import { runRandomPlans } from './randomPlans.ts';
 import type { TraceRecord } from '../trace/types.ts';
 
 const USAGE = `usage: npm run --silent lab -- (--scenario <id> | --plan <file>) [--out <file>] [--port <n>] [--to-step <n> [--hold]]
+       npm run --silent lab -- --random-plans <n> [--seed <s> | --seed-exact <s>] [--verbose]
 
   --scenario <id>  the scenario to run: ${SCENARIOS.map((s) => s.id).join(', ')}
   --plan <file>    a sandbox plan to run (JSON, docs/plan-format.md); a step whose process
@@ -25,9 +28,20 @@ const USAGE = `usage: npm run --silent lab -- (--scenario <id> | --plan <file>) 
   --port <n>       the lab server's port (default: a free one)
   --to-step <n>    stop after step n instead of running to the end
   --hold           with --to-step: keep the lab processes at step n until SIGINT or SIGTERM
+  --random-plans <n>  generate n random valid plans (src/plan/random.ts), run each for real, check
+                   the model against every snapshot and the prediction against the run; prints, last,
+                   "N plans, M snapshots, D disagreements, P prediction differences"; exits 1 when
+                   D > 0, a run failed, or a lab process was left behind
+  --seed <s>       the random plans' seed (default: from the clock; printed); plan i has seed s·1000+i
+  --seed-exact <s> run the one random plan of seed s (as a disagreement prints it)
+  --verbose        also print each prediction difference
 `;
 
 interface Args {
+  randomPlans: number | null;
+  seed: number | null;
+  exact: boolean;
+  verbose: boolean;
   scenario: string | null;
   plan: string | null;
   out: string | null;
@@ -39,7 +53,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { scenario: null, plan: null, out: null, port: undefined, toStep: undefined, hold: false };
+  const args: Args = { randomPlans: null, seed: null, exact: false, verbose: false, scenario: null, plan: null, out: null, port: undefined, toStep: undefined, hold: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -59,6 +73,20 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--plan':
         args.plan = value();
+        break;
+      case '--random-plans':
+        args.randomPlans = whole(value(), 1, 100_000);
+        break;
+      case '--seed':
+        args.seed = whole(value(), 0, 1_000_000_000);
+        break;
+      case '--seed-exact':
+        args.seed = whole(value(), 0, 1_000_000_000_000);
+        args.exact = true;
+        args.randomPlans ??= 1;
+        break;
+      case '--verbose':
+        args.verbose = true;
         break;
       case '--out':
         args.out = value();
@@ -80,7 +108,11 @@ function parseArgs(argv: string[]): Args {
         throw new UsageError(`unknown option "${arg}"`);
     }
   }
-  if (!args.scenario && !args.plan) throw new UsageError('--scenario or --plan is required');
+  if (args.randomPlans !== null) {
+    if (args.scenario || args.plan || args.out || args.toStep !== undefined) throw new UsageError('--random-plans takes only --seed, --seed-exact and --verbose');
+    return args;
+  }
+  if (!args.scenario && !args.plan) throw new UsageError('--scenario, --plan or --random-plans is required');
   if (args.scenario && args.plan) throw new UsageError('give --scenario or --plan, not both');
   if (args.hold && args.toStep === undefined) throw new UsageError('--hold needs --to-step');
   return args;
@@ -100,6 +132,26 @@ function readPlan(path: string): Plan {
   return parsed.plan;
 }
 
+/** --random-plans: every plan run for real; the summary line last; 1 if anything is wrong. */
+async function randomPlansMain(args: Args): Promise<number> {
+  const availability = sandboxAvailability();
+  if (!availability.live) fail(`live runs are unavailable here: ${availability.reason}`, 3);
+  const seed = args.seed ?? Date.now() % 1_000_000;
+  const summary = await runRandomPlans({
+    n: args.randomPlans!,
+    seed,
+    exact: args.exact,
+    verbose: args.verbose,
+    runPlan: async (plan) => {
+      const r = await runPlan(plan);
+      if (r.error) throw r.error;
+      return r;
+    },
+    write: (line) => process.stdout.write(`${line}\n`),
+  });
+  return summary.disagreements > 0 || summary.failures > 0 || summary.leftBehind > 0 ? 1 : 0;
+}
+
 function fail(message: string, status: number): never {
   process.stderr.write(`forkscope lab: ${message}\n`);
   process.exit(status);
@@ -113,6 +165,7 @@ async function main(): Promise<number> {
     if (err instanceof UsageError) fail(`${err.message}\n\n${USAGE}`, 2);
     throw err;
   }
+  if (args.randomPlans !== null) return randomPlansMain(args);
   const plan = args.plan !== null ? readPlan(args.plan) : null;
   const scenario = plan ? null : findScenario(args.scenario!);
   if (!plan && !scenario) fail(`unknown scenario "${args.scenario}"; known scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`, 2);
