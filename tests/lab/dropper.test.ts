@@ -95,7 +95,7 @@ describe.runIf(ROOT)('a drop armed on a socket as root', () => {
     const client = net.connect({ port, host: '127.0.0.1' });
     client.on('error', () => undefined);
     opened.push({ close: () => client.destroy() });
-    const { held, after } = await holdThenRelease(o, port, drop, ['server SYN_RECEIVED']);
+    const { held, after } = await holdThenRelease(o, port, drop, ['client ESTABLISHED', 'server SYN_RECEIVED']);
     expect(held).toEqual(['client ESTABLISHED', 'server SYN_RECEIVED']);
     expect(after).toEqual(['client ESTABLISHED', 'server ESTABLISHED']);
   });
@@ -105,7 +105,7 @@ describe.runIf(ROOT)('a drop armed on a socket as root', () => {
     const { port, client } = await pair();
     const drop = await arm(client, 'ACK');
     client.destroy(); // close(2): the socket is an orphan now, and the filter stays on it
-    const { held, after } = await holdThenRelease(o, port, drop, ['client FIN_WAIT_1']);
+    const { held, after } = await holdThenRelease(o, port, drop, ['client FIN_WAIT_1', 'server CLOSE_WAIT']);
     expect(held).toEqual(['client FIN_WAIT_1', 'server CLOSE_WAIT']);
     expect(after).toEqual(['client FIN_WAIT_2', 'server CLOSE_WAIT']);
   });
@@ -117,7 +117,7 @@ describe.runIf(ROOT)('a drop armed on a socket as root', () => {
     while (!(await states(o, port)).includes('server CLOSE_WAIT')) await sleep(2);
     const drop = await arm(conn, 'ACK');
     conn.destroy();
-    const { held, after } = await holdThenRelease(o, port, drop, ['server LAST_ACK']);
+    const { held, after } = await holdThenRelease(o, port, drop, ['client TIME_WAIT', 'server LAST_ACK']);
     expect(held).toEqual(['client TIME_WAIT', 'server LAST_ACK']);
     expect(after).toEqual(['client TIME_WAIT']);
   });
@@ -129,7 +129,7 @@ describe.runIf(ROOT)('a drop armed on a socket as root', () => {
     client.end(); // shutdown(SHUT_WR): its FIN is lost
     while (drop.state === 'armed') await sleep(1);
     conn.end(); // the server's FIN does not acknowledge the client's
-    const { held, after } = await holdThenRelease(o, port, drop, ['client CLOSING']);
+    const { held, after } = await holdThenRelease(o, port, drop, ['client CLOSING', 'server FIN_WAIT_2']);
     expect(held).toEqual(['client CLOSING', 'server FIN_WAIT_2']);
     expect(after).toEqual(['client TIME_WAIT', 'server TIME_WAIT']);
   });
