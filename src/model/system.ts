@@ -49,6 +49,10 @@ export const systemMachine = setup({
     exitProcess: assign(applying('exit')),
     /** signal: the runner's signal is pending until the exit it causes. */
     deliverSignal: assign(applying('signal')),
+    /** drop: the next segment of a kind arriving at a socket will be lost there (docs/drops.md). */
+    armDrop: assign(applying('drop')),
+    /** retransmit: the lost segment's retransmission gets through; the hold ends. */
+    endHold: assign(applying('retransmit')),
     /** kernel: the step has settled (handlers returned into the calls they interrupted); the next step begins. */
     settleStep: assign(applying('kernel')),
     /** output: text for people; only the clock moves (TIME_WAIT timers). */
@@ -71,6 +75,8 @@ export const systemMachine = setup({
     return: { actions: 'completeCall' },
     exit: { actions: 'exitProcess' },
     signal: { actions: 'deliverSignal' },
+    drop: { actions: 'armDrop' },
+    retransmit: { actions: 'endHold' },
     kernel: { actions: 'settleStep' },
     output: { actions: 'recordOutput' },
     packet: { actions: 'recordPacket' },

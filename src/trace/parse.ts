@@ -58,7 +58,8 @@ export interface TraceParseError {
 
 export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors: TraceParseError[] };
 
-export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'output', 'kernel', 'packet', 'end'] as const;
+export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'drop', 'retransmit', 'output', 'kernel', 'packet', 'end'] as const;
+const DROPPED_SEGMENTS = ['SYN-ACK', 'ACK', 'FIN', 'data'] as const;
 const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
 const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
 /** parseTrace lists at most this many errors, then one saying how many more there were (a wrong file has one per line). */
@@ -569,6 +570,15 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.nonEmptyString(o, 'role');
       c.nonEmptyString(o, 'signal');
       c.oneOf(o, 'from', ['runner', 'lab'] as const);
+      break;
+    case 'drop':
+    case 'retransmit':
+      // A segment lost on purpose at the socket (pid, fd) names, and the one that got through after it.
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.int(o, 'fd', 0);
+      c.oneOf(o, 'segment', DROPPED_SEGMENTS);
+      if (kind === 'retransmit') c.finite(o, 'droppedAt');
       break;
     case 'output':
       c.int(o, 'pid', 1);
