@@ -33,11 +33,11 @@
 // calls.ts (a table keyed by the call, with the call's arguments typed as the lab writes them:
 // src/trace/types.ts). processes.ts, network.ts, draft.ts and args.ts hold the semantics they share.
 
-import type { CallArgs, CallEvent, DropEvent, RetransmitEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, ReturningCall, Scalar, SignalEvent, SpawnEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
+import type { CallArgs, CallEvent, DropEvent, LostEvent, RetransmitEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, ReturningCall, Scalar, SignalEvent, SpawnEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
 import type { ProcState, SystemContext } from './state.ts';
 import { Draft } from './draft.ts';
 import { isLive, newProcess, ensureProc, forkedChildFirst, endProcess, foldCalls } from './processes.ts';
-import { TIME_WAIT_NS, armDrop, endpointOfFd, fire, flushWithDelayedAcks, retransmit } from './network.ts';
+import { TIME_WAIT_NS, activeOpen, armDrop, endpointOfFd, fire, flushWithDelayedAcks, retransmit } from './network.ts';
 import { RETURNS, type ReturnApplier } from './calls.ts';
 
 export { TIME_WAIT_NS } from './network.ts';
@@ -203,13 +203,29 @@ function housekeeping(d: Draft): void {
 }
 
 /** Which drop an event names: the `drop` and its `retransmit` say the same pid, fd and segment. */
-const dropKey = (ev: DropEvent | RetransmitEvent) => `${ev.pid}/${ev.fd}/${ev.segment}`;
+const dropKey = (ev: DropEvent | LostEvent | RetransmitEvent) => `${ev.pid}/${ev.fd}/${ev.segment}`;
 
 /** A drop armed on the socket the descriptor names (network.ts: the next segment of its kind is lost there). */
 function applyDrop(d: Draft, ev: DropEvent): void {
   const e = endpointOfFd(d, ev.pid, ev.fd);
   if (!e) return d.note(`a drop on ${ev.role} fd ${ev.fd}, which names no socket the model knows`);
   armDrop(d, e.id, dropKey(ev), ev.segment);
+}
+
+/**
+ * The drop lost its segment. Every other loss the model has made itself, when the segment arrived;
+ * a SYN-ACK lost at a client inside connect is the exception: the model opens a connection when
+ * connect returns (its `local` names the client's port), and a held connect has not. Here the
+ * event names the port, so the active open happens now, and the armed drop loses the SYN-ACK.
+ */
+function applyLost(d: Draft, ev: LostEvent): void {
+  const e = endpointOfFd(d, ev.pid, ev.fd);
+  const inConnect = d.getProc(ev.pid)?.calls.pending?.fn === 'connect';
+  if (ev.segment === 'SYN-ACK' && e && e.tcp.state === 'CLOSED' && inConnect) {
+    d.ep(e.id).local = ev.local;
+    activeOpen(d, e.id, ev.remote);
+  }
+  if (!d.allEps().some((x) => x.lost?.key === dropKey(ev))) d.note(`the kernel lost a ${ev.segment} at ${ev.role} fd ${ev.fd}; the model lost none there`);
 }
 
 /** The retransmission that ends a hold: wherever the segment was lost, even on a socket no descriptor names now. */
@@ -247,6 +263,7 @@ export const APPLIERS: { readonly [K in TraceEvent['kind']]: Applier<Extract<Tra
   exit: pure(applyExit),
   signal: pure(applySignal),
   drop: pure(applyDrop),
+  lost: pure(applyLost),
   retransmit: pure(applyRetransmit),
   kernel: pure(applyKernel),
   output: pure(nothing),

@@ -51,6 +51,8 @@ export const systemMachine = setup({
     deliverSignal: assign(applying('signal')),
     /** drop: the next segment of a kind arriving at a socket will be lost there (docs/drops.md). */
     armDrop: assign(applying('drop')),
+    /** lost: the drop lost its segment (a held connect's handshake starts here). */
+    noteLoss: assign(applying('lost')),
     /** retransmit: the lost segment's retransmission gets through; the hold ends. */
     endHold: assign(applying('retransmit')),
     /** kernel: the step has settled (handlers returned into the calls they interrupted); the next step begins. */
@@ -76,6 +78,7 @@ export const systemMachine = setup({
     exit: { actions: 'exitProcess' },
     signal: { actions: 'deliverSignal' },
     drop: { actions: 'armDrop' },
+    lost: { actions: 'noteLoss' },
     retransmit: { actions: 'endHold' },
     kernel: { actions: 'settleStep' },
     output: { actions: 'recordOutput' },

@@ -58,7 +58,7 @@ export interface TraceParseError {
 
 export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors: TraceParseError[] };
 
-export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'drop', 'retransmit', 'output', 'kernel', 'packet', 'end'] as const;
+export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'drop', 'lost', 'retransmit', 'output', 'kernel', 'packet', 'end'] as const;
 const DROPPED_SEGMENTS = ['SYN-ACK', 'ACK', 'FIN', 'data'] as const;
 const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
 const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
@@ -572,6 +572,7 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.oneOf(o, 'from', ['runner', 'lab'] as const);
       break;
     case 'drop':
+    case 'lost':
     case 'retransmit':
       // A segment lost on purpose at the socket (pid, fd) names, and the one that got through after it.
       c.int(o, 'pid', 1);
@@ -579,6 +580,10 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.int(o, 'fd', 0);
       c.oneOf(o, 'segment', DROPPED_SEGMENTS);
       if (kind === 'retransmit') c.finite(o, 'droppedAt');
+      if (kind === 'lost') {
+        c.nonEmptyString(o, 'local');
+        c.nonEmptyString(o, 'remote');
+      }
       break;
     case 'output':
       c.int(o, 'pid', 1);

@@ -8,8 +8,8 @@ export const TRACE_VERSION = 1;
  * Additions within version 1, which a reader of an older minor version may ignore:
  * 1.1 adds the `release` event, a call's `waitsIn`, a kernel process's `syscall` and `wchan`,
  * and `signal` events `from: "lab"`. A header without `minor` is 1.0.
- * 1.2 adds the `drop` and `retransmit` events (a segment lost on purpose, and the retransmission
- * that got through after it: docs/drops.md).
+ * 1.2 adds the `drop`, `lost` and `retransmit` events (a drop armed, the segment it lost, and the
+ * retransmission that got through after it: docs/drops.md).
  */
 export const TRACE_MINOR = 2;
 
@@ -344,6 +344,21 @@ export interface DropEvent extends EventBase {
 }
 
 /**
+ * Since 1.2: the armed drop lost its segment at `t` (the step in which it arrived). `local` and
+ * `remote` are the socket's addresses then, as the kernel lists them: for a connect whose SYN-ACK
+ * was lost, the only word on the client's port while connect has not returned.
+ */
+export interface LostEvent extends EventBase {
+  kind: 'lost';
+  pid: number;
+  role: Role;
+  fd: number;
+  segment: DroppedSegment;
+  local: string;
+  remote: string;
+}
+
+/**
  * Since 1.2: the first segment of the dropped kind to arrive at that socket after the loss got
  * through at `t`: the retransmission that ends the hold (for a lost ACK, the ACK that answers the
  * peer's retransmitted FIN or SYN-ACK). `droppedAt`: when the lost one arrived. Written at the
@@ -470,6 +485,7 @@ export type TraceEvent =
   | ExitEvent
   | SignalEvent
   | DropEvent
+  | LostEvent
   | RetransmitEvent
   | OutputEvent
   | KernelEvent

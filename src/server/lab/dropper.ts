@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DropSegment } from '../../plan/types.ts';
 import { LabError } from './errors.ts';
+import { nowNs, type Pending } from './records.ts';
+import { socketFds } from './procfs.ts';
 
 /** How long the helper may take to load and attach its filter. */
 const ARM_TIMEOUT_MS = 2000;
@@ -117,4 +119,81 @@ export function armDrop(labDir: string, pid: number, fd: number, segment: DropSe
       if (!armed) reject(new LabError('lab-unavailable', `the dropper ended (exit ${code}) before arming its filter${errors ? `: ${errors.trim()}` : ''}`));
     });
   });
+}
+
+/** How long the step after a hold waits for the retransmission (a lost SYN-ACK comes again after 1 s, a FIN or data after ≥ 200 ms). */
+export const RETRANSMIT_TIMEOUT_MS = 5000;
+
+/** What a run's drops write into its trace (the runner's TraceWriter). */
+interface DropTrace {
+  push(e: Pending): void;
+}
+
+/**
+ * A run's drops: arming each (a `drop` event), telling settle whether a socket is held, and writing
+ * the `retransmit` event of each hold once, when the runner learns it ended.
+ */
+export class RunDrops {
+  private readonly drops: { drop: ArmedDrop; role: string; inode: number; ends: { local: string; remote: string } | null; lostWritten: boolean; written: boolean }[] = [];
+
+  constructor(
+    private readonly labDir: string,
+    private readonly trace: DropTrace,
+  ) {}
+
+  async arm(pid: number, role: string, fd: number, segment: DropSegment): Promise<void> {
+    const inode = socketFds(pid).find((s) => s.fd === fd)?.inode;
+    if (inode === undefined) throw new LabError('lab-failed', `a drop at ${role}'s fd ${fd}: that descriptor names no socket`);
+    const drop = await armDrop(this.labDir, pid, fd, segment);
+    this.drops.push({ drop, role, inode, ends: null, lostWritten: false, written: false });
+    this.trace.push({ kind: 'drop', t: nowNs(), pid, role, fd, segment });
+  }
+
+  /** A segment is lost and its retransmission has not got through: settle takes the held state. */
+  holding(): boolean {
+    return this.drops.some((d) => d.drop.holding);
+  }
+
+  /** Wait until every hold has ended (the step after a hold, before it acts); write their retransmissions. */
+  async endHolds(where: string): Promise<void> {
+    for (const d of this.drops) {
+      if (!d.drop.holding) continue;
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), RETRANSMIT_TIMEOUT_MS).unref());
+      const got = await Promise.race([d.drop.passed, timeout]);
+      if (got === 'timeout' || got === null) {
+        throw new LabError('lab-failed', `${where}: the ${d.drop.segment} lost at ${d.role} fd ${d.drop.fd} was not retransmitted within ${RETRANSMIT_TIMEOUT_MS / 1000} s`);
+      }
+    }
+    this.writeRetransmissions();
+  }
+
+  /**
+   * Write the `lost` event of every drop that has lost its segment and has none yet, with the
+   * socket's addresses: from `sockets` (the step's last sample), found by the inode its descriptor
+   * had; a socket closed since (an orphan has inode 0) by the addresses it had at an earlier step.
+   */
+  writeLosses(sockets: readonly { inode: number; local: string; remote: string }[]): void {
+    for (const d of this.drops) {
+      const s = sockets.find((x) => x.inode === d.inode);
+      if (s) d.ends = { local: s.local, remote: s.remote };
+      const { drop } = d;
+      if (d.lostWritten || drop.state === 'armed' || drop.droppedAt === null || d.ends === null) continue;
+      d.lostWritten = true;
+      this.trace.push({ kind: 'lost', t: drop.droppedAt, pid: drop.pid, role: d.role, fd: drop.fd, segment: drop.segment, ...d.ends });
+    }
+  }
+
+  /** Write the `retransmit` event of every hold that has ended and is not written yet. */
+  writeRetransmissions(): void {
+    for (const d of this.drops) {
+      const { drop } = d;
+      if (d.written || drop.state !== 'passed' || drop.passedAt === null) continue;
+      d.written = true;
+      this.trace.push({ kind: 'retransmit', t: drop.passedAt, pid: drop.pid, role: d.role, fd: drop.fd, segment: drop.segment, droppedAt: drop.droppedAt ?? drop.passedAt });
+    }
+  }
+
+  close(): void {
+    for (const d of this.drops) d.drop.close();
+  }
 }
