@@ -1,4 +1,4 @@
-// Compiles the C lab (src/lab) into build/lab/: the server, the client, the reaper that
+// Compiles the C lab (src/lab) into build/lab/: the server, the client, the sandbox, the reaper that
 // launches them, the sock_diag helper, the packet capture helper, and the dropper (a `drop` step's socket filter). Runs as `npm run build:lab` and as npm's
 // postinstall. Skips what is up to date. Never fails an install: without a C compiler (or
 // on a system other than Linux) it says what is missing and that recorded lessons still work.
@@ -21,6 +21,8 @@ const LIB = ['knobs.c', 'wrapsock.c', 'wrapunix.c', 'signal.c', 'event.c', 'gate
 export const PROGRAMS: Record<string, string[]> = {
   server: ['server.c', ...LIB],
   client: ['client.c', ...LIB],
+  // Every role of a sandbox plan (src/plan): one real call per step.
+  sandbox: ['sandbox.c', 'planstep.c', ...LIB],
   reaper: ['reaper.c'],
   sockdiag: ['sockdiag.c'],
   // Optional: live runs work without it (the packet diagram then says "modelled"). Rebuilding it

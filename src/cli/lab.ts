@@ -1,18 +1,25 @@
 // npm run lab -- --scenario concurrent
+// npm run lab -- --plan my-plan.json
 //
-// Runs a scenario with the real lab, without a browser, and writes its trace (JSON Lines) to
-// stdout. Exits 0 only when the run ended as asked (completed; or stopped at --to-step) and no
-// lab process is left. Errors go to stderr with a non-zero status.
+// Runs a scenario, or a sandbox plan (a plan file, validated by parsePlan), with the real lab,
+// without a browser, and writes its trace (JSON Lines) to stdout. Exits 0 only when the run ended
+// as asked (completed; stopped at --to-step; or, for a plan, stalled at a step whose process could
+// not act: that is the experiment's lesson, said on stderr) and no lab process is left. Errors go
+// to stderr with a non-zero status; a bad plan file exits 2, naming the step and field.
 
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { parsePlan } from '../plan/parse.ts';
+import { PLAN_LIMITS, type Plan } from '../plan/types.ts';
 import { SCENARIOS, findScenario } from '../scenarios/index.ts';
-import { labAvailability } from '../server/lab/availability.ts';
+import { labAvailability, sandboxAvailability } from '../server/lab/availability.ts';
 import { LabError, LabRun } from '../server/lab/run.ts';
 import type { TraceRecord } from '../trace/types.ts';
 
-const USAGE = `usage: npm run --silent lab -- --scenario <id> [--out <file>] [--port <n>] [--to-step <n> [--hold]]
+const USAGE = `usage: npm run --silent lab -- (--scenario <id> | --plan <file>) [--out <file>] [--port <n>] [--to-step <n> [--hold]]
 
   --scenario <id>  the scenario to run: ${SCENARIOS.map((s) => s.id).join(', ')}
+  --plan <file>    a sandbox plan to run (JSON, docs/plan-format.md); a step whose process
+                   cannot act (blocked in a call, ended) ends the run there, said on stderr
   --out <file>     write the trace to this file instead of stdout
                    (without --silent, npm prints its own banner on stdout before the trace)
   --port <n>       the lab server's port (default: a free one)
@@ -22,6 +29,7 @@ const USAGE = `usage: npm run --silent lab -- --scenario <id> [--out <file>] [--
 
 interface Args {
   scenario: string | null;
+  plan: string | null;
   out: string | null;
   port: number | undefined;
   toStep: number | undefined;
@@ -31,7 +39,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { scenario: null, out: null, port: undefined, toStep: undefined, hold: false };
+  const args: Args = { scenario: null, plan: null, out: null, port: undefined, toStep: undefined, hold: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -48,6 +56,9 @@ function parseArgs(argv: string[]): Args {
     switch (name) {
       case '--scenario':
         args.scenario = value();
+        break;
+      case '--plan':
+        args.plan = value();
         break;
       case '--out':
         args.out = value();
@@ -69,9 +80,24 @@ function parseArgs(argv: string[]): Args {
         throw new UsageError(`unknown option "${arg}"`);
     }
   }
-  if (!args.scenario) throw new UsageError('--scenario is required');
+  if (!args.scenario && !args.plan) throw new UsageError('--scenario or --plan is required');
+  if (args.scenario && args.plan) throw new UsageError('give --scenario or --plan, not both');
   if (args.hold && args.toStep === undefined) throw new UsageError('--hold needs --to-step');
   return args;
+}
+
+/** The plan in `path`, validated; a file that is not one exits 2 with parsePlan's reason. */
+function readPlan(path: string): Plan {
+  let text: string;
+  try {
+    if (statSync(path).size > PLAN_LIMITS.bytes) fail(`${path}: a plan file is at most ${PLAN_LIMITS.bytes} bytes`, 2);
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    fail(`cannot read the plan file ${path}: ${(err as Error).message}`, 2);
+  }
+  const parsed = parsePlan(text);
+  if (!parsed.ok) fail(`${path} is not a plan: ${parsed.error}`, 2);
+  return parsed.plan;
 }
 
 function fail(message: string, status: number): never {
@@ -87,9 +113,10 @@ async function main(): Promise<number> {
     if (err instanceof UsageError) fail(`${err.message}\n\n${USAGE}`, 2);
     throw err;
   }
-  const scenario = findScenario(args.scenario!);
-  if (!scenario) fail(`unknown scenario "${args.scenario}"; known scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`, 2);
-  const availability = labAvailability();
+  const plan = args.plan !== null ? readPlan(args.plan) : null;
+  const scenario = plan ? null : findScenario(args.scenario!);
+  if (!plan && !scenario) fail(`unknown scenario "${args.scenario}"; known scenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`, 2);
+  const availability = plan ? sandboxAvailability() : labAvailability();
   if (!availability.live) fail(`live runs are unavailable here: ${availability.reason}`, 3);
 
   const out = args.out === null ? 1 : openSync(args.out, 'w');
@@ -113,9 +140,10 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    run = await LabRun.start({ scenario, port: args.port, onRecord });
+    run = await LabRun.start({ ...(plan ? { plan } : { scenario: scenario! }), port: args.port, onRecord });
     const target = Math.min(args.toStep ?? run.stepCount, run.stepCount);
-    while (!signalled && run.step < target) await run.next();
+    while (!signalled && run.step < target && !run.stalled) await run.next();
+    if (run.stalled) process.stderr.write(`forkscope lab: ${run.stalled}\n`);
     if (args.hold && !signalled) {
       process.stderr.write(`forkscope lab: holding at step ${run.step} (lab pids ${[...pids].join(' ')}); SIGINT or SIGTERM ends the run\n`);
       await new Promise<void>((resolve) => {
@@ -144,7 +172,7 @@ async function main(): Promise<number> {
   }
   const reason = (end as { reason: string } | null)?.reason;
   if (signalled) return signalled === 'SIGINT' ? 130 : 143;
-  if (reason === 'completed' || (reason === 'stopped' && args.toStep !== undefined)) return 0;
+  if (reason === 'completed' || (reason === 'stopped' && (args.toStep !== undefined || run.stalled !== null))) return 0;
   process.stderr.write(`forkscope lab: the run ended with "${reason ?? 'no end record'}"\n`);
   return 1;
 }

@@ -14,6 +14,7 @@
 #include <signal.h>
 
 static int stepping;
+static volatile sig_atomic_t skipping;	/* gate_skip(): inside a signal handler whose calls are not gated */
 
 void
 gate_init(void)
@@ -33,7 +34,7 @@ gate_wait(void)
 {
 	sigset_t set;
 
-	if (!stepping)
+	if (!stepping || skipping)
 		return;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
@@ -43,4 +44,18 @@ gate_wait(void)
 		if (errno != EINTR)
 			err_sys_at(__FILE__, __LINE__, "sigwaitinfo error", errno);
 	}
+}
+
+/*
+ * The sandbox's SIGCHLD handler reaps as part of the step that caused it: its
+ * waitpid calls write their events but wait at no gate.  Returns the previous
+ * setting, to restore.
+ */
+int
+gate_skip(int on)
+{
+	int was = skipping;
+
+	skipping = on;
+	return was;
 }

@@ -168,6 +168,29 @@ err_sys_at(const char *file, int line, const char *what, int err)
 	exit(1);
 }
 
+static int errors_fatal = 1;	/* lab_errors_fatal() */
+
+/*
+ * Whether a wrapper's failed call ends the process (Stevens' err_sys: the
+ * default, and what server.c and client.c rely on), or is only an outcome: the
+ * wrapper has written the return event with its errno and returns -1 to the
+ * caller, which goes on.  The sandbox runs a student's plan, where a failed
+ * call (a second close, a bind while TIME_WAIT holds the port) is the lesson.
+ */
+void
+lab_errors_fatal(int on)
+{
+	errors_fatal = on;
+}
+
+/* A wrapper's call failed with err (its return event is written). */
+void
+err_call(const char *file, int line, const char *what, int err)
+{
+	if (errors_fatal)
+		err_sys_at(file, line, what, err);
+}
+
 /* A usage error, before anything happened: plain text on stderr. */
 void
 err_quit(const char *fmt, ...)

@@ -44,6 +44,7 @@ void ev_output(const char *stream, const void *text, size_t n);
 /* gate.c */
 void gate_init(void);   /* block SIGUSR1; read FORKSCOPE_STEP */
 void gate_wait(void);   /* wait for the runner's SIGUSR1 (a no-op when not stepping) */
+int  gate_skip(int on); /* 1: gate_wait is a no-op (a handler's calls); returns the previous setting */
 
 /* lab.c */
 extern char lab_role[32];
@@ -53,6 +54,8 @@ const char *errno_name(int err);
 const char *signal_name(int sig);
 char       *sock_ntop(const struct sockaddr *sa, socklen_t salen, char *buf, size_t len);
 void        err_sys_at(const char *file, int line, const char *what, int err) __attribute__((noreturn));
+void        err_call(const char *file, int line, const char *what, int err); /* err_sys, unless not fatal */
+void        lab_errors_fatal(int on);                   /* 0: a failed call returns -1 (the sandbox) */
 void        err_quit(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 const char *lab_basename(const char *path);
 unsigned long long lab_now_ns(void);

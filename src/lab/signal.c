@@ -40,7 +40,7 @@ lab_Signal(const char *file, int line, int signo, Sigfunc *func, const char *nam
 	ev_return(&e, "sigaction", n, err);
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "signal error", err);
+		err_call(file, line, "signal error", err);
 	return oact.sa_handler;
 }
 

@@ -2,8 +2,9 @@
  * wrapsock.c — socket wrappers, after Stevens' lib/wrapsock.c.
  *
  * Each wrapper: `call` event -> gate -> the system call -> `return` event.
- * An error is reported once, here, and ends the process (err_sys), after the
- * return event has shown its errno.
+ * An error is reported once, here, after the return event has shown its errno:
+ * it ends the process (err_sys), unless the program said errors are outcomes
+ * (lab_errors_fatal(0), the sandbox): then the wrapper returns -1.
  */
 #include "unp.h"
 
@@ -48,7 +49,7 @@ lab_Socket(const char *file, int line, int family, int type, int protocol)
 	ev_return(&e, "socket", n, err);
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "socket error", err);
+		err_call(file, line, "socket error", err);
 	return n;
 }
 
@@ -70,7 +71,7 @@ lab_Bind(const char *file, int line, int fd, const SA *sa, socklen_t salen)
 	ev_return(&e, "bind", n, err);
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "bind error", err);
+		err_call(file, line, "bind error", err);
 }
 
 void
@@ -90,7 +91,7 @@ lab_Listen(const char *file, int line, int fd, int backlog)
 	ev_return(&e, "listen", n, err);
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "listen error", err);
+		err_call(file, line, "listen error", err);
 }
 
 static int accept_polls = 1;	/* the lab's pause before accept (lab_accept_polls) */
@@ -181,7 +182,7 @@ again:
 		/* As in Stevens' Accept: a connection aborted in the queue is not our error. */
 		if (err == ECONNABORTED || err == EPROTO)
 			goto again;
-		err_sys_at(file, line, "accept error", err);
+		err_call(file, line, "accept error", err);
 	}
 	return n;
 }
@@ -211,7 +212,7 @@ lab_Connect(const char *file, int line, int fd, const SA *sa, socklen_t salen)
 	}
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "connect error", err);
+		err_call(file, line, "connect error", err);
 }
 
 static const char *
@@ -254,7 +255,7 @@ lab_Setsockopt(const char *file, int line, int fd, int level, int optname, const
 	ev_return(&e, "setsockopt", n, err);
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "setsockopt error", err);
+		err_call(file, line, "setsockopt error", err);
 }
 
 /* shutdown acts on the socket, not on the descriptor: SHUT_WR sends the FIN whatever the open file's count. */
@@ -275,5 +276,5 @@ lab_Shutdown(const char *file, int line, int fd, int how)
 	ev_return(&e, "shutdown", n, err);
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "shutdown error", err);
+		err_call(file, line, "shutdown error", err);
 }

@@ -28,7 +28,7 @@ lab_Fork(const char *file, int line)
 		ev_return(&e, "fork", pid, err);
 	ev_send(&e);
 	if (pid < 0)
-		err_sys_at(file, line, "fork error", err);
+		err_call(file, line, "fork error", err);
 	return pid;
 }
 
@@ -48,7 +48,7 @@ lab_Close(const char *file, int line, int fd)
 	ev_return(&e, "close", n, err);
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "close error", err);
+		err_call(file, line, "close error", err);
 }
 
 ssize_t
@@ -71,7 +71,7 @@ lab_Read(const char *file, int line, int fd, void *ptr, size_t nbytes)
 		ev_key_bool(&e, "truncated", 1);	/* data shows only the start of what was read */
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "read error", err);
+		err_call(file, line, "read error", err);
 	return n;
 }
 
@@ -107,7 +107,7 @@ lab_Write(const char *file, int line, int fd, const void *ptr, size_t nbytes)
 	ev_return(&e, "write", err ? -1 : (long long) nbytes, err);
 	ev_send(&e);
 	if (err)
-		err_sys_at(file, line, "write error", err);
+		err_call(file, line, "write error", err);
 }
 
 void
@@ -202,5 +202,5 @@ lab_Setrlimit(const char *file, int line, int resource, const struct rlimit *rlp
 	ev_return(&e, "setrlimit", n, err);
 	ev_send(&e);
 	if (n < 0)
-		err_sys_at(file, line, "setrlimit error", err);
+		err_call(file, line, "setrlimit error", err);
 }

@@ -6,8 +6,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { MAX_CLIENT_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerMessage } from '../protocol/messages.ts';
+import { MAX_PLAN_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerMessage } from '../protocol/messages.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
+import { sandboxAvailability } from './lab/availability.ts';
 import { allowedHostNames, checkHttpHost, checkUpgrade, type GuardConfig } from './guard.ts';
 import { RunSlots, Session, type SessionLimits } from './session.ts';
 import { createStaticHandler } from './static.ts';
@@ -17,7 +18,8 @@ export interface CompanionOptions {
   /** 0 picks a free port. */
   port: number;
   distDir: string;
-  live: { live: boolean; reason: string | null };
+  /** Whether live runs work here; `sandbox`, whether plans do too (default: live, and the sandbox program built). */
+  live: { live: boolean; reason: string | null; sandbox?: boolean };
   limits?: Partial<SessionLimits>;
   token?: string;
 }
@@ -64,13 +66,16 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  const live = { ...options.live, sandbox: options.live.sandbox ?? (options.live.live && sandboxAvailability().live) };
+  // Room for a plan; parseClientMessage holds every other message to MAX_CLIENT_MESSAGE_BYTES.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PLAN_MESSAGE_BYTES });
   const hello: ServerMessage = {
     type: 'hello',
     protocol: PROTOCOL_VERSION,
-    live: options.live.live,
-    reason: options.live.reason,
+    live: live.live,
+    reason: live.reason,
     scenarios: SCENARIOS.map((s) => ({ id: s.id, title: s.title, steps: s.schedule.length + 1 })),
+    sandbox: live.sandbox,
   };
 
   server.on('upgrade', (req, socket, head) => {
@@ -93,7 +98,7 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
 
   function accept(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new Session(ws, limits, slots, options.live);
+      const session = new Session(ws, limits, slots, live);
       sessions.add(session);
       ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => {

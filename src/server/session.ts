@@ -3,9 +3,10 @@
 
 import type { WebSocket } from 'ws';
 import { parseClientMessage, type ClientMessage, type ErrorCode, type ServerMessage } from '../protocol/messages.ts';
+import type { Plan } from '../plan/types.ts';
 import { findScenario } from '../scenarios/index.ts';
 import type { TraceRecord } from '../trace/types.ts';
-import { LabError, LabRun } from './lab/run.ts';
+import { LabError, LabRun, type LabRunSubject } from './lab/run.ts';
 
 export interface SessionLimits {
   /** Lab processes one run may have alive at once. */
@@ -46,14 +47,14 @@ export class Session {
     private readonly socket: WebSocket,
     private readonly limits: SessionLimits,
     private readonly slots: RunSlots,
-    private readonly live: { live: boolean; reason: string | null },
+    private readonly live: { live: boolean; reason: string | null; sandbox?: boolean },
   ) {}
 
   /** Queue one raw message; invalid ones are answered with an error and otherwise ignored. */
   receive(raw: string): void {
     const parsed = parseClientMessage(raw);
     if (!parsed.ok) {
-      this.send({ type: 'error', code: 'bad-message', message: parsed.error });
+      this.send({ type: 'error', code: parsed.code ?? 'bad-message', message: parsed.error });
       return;
     }
     if (this.queued >= MAX_QUEUED_MESSAGES) {
@@ -100,7 +101,9 @@ export class Session {
     if (this.closed) return;
     switch (msg.type) {
       case 'start':
-        return this.start(msg.scenario, msg.toStep);
+        return this.startScenario(msg.scenario, msg.toStep);
+      case 'start-plan':
+        return this.startPlan(msg.plan, msg.toStep);
       case 'step':
         return this.step();
       case 'stop':
@@ -108,20 +111,33 @@ export class Session {
     }
   }
 
-  private async start(scenarioId: string, toStep: number): Promise<void> {
+  private async startScenario(scenarioId: string, toStep: number): Promise<void> {
     await this.endRun('stopped', null);
     if (!this.live.live) {
       return this.error('lab-unavailable', this.live.reason ?? 'live runs are not available here');
     }
     const scenario = findScenario(scenarioId);
     if (!scenario) return this.error('unknown-scenario', `no scenario "${scenarioId}"`);
+    return this.start({ scenario }, toStep);
+  }
+
+  /** A plan parseClientMessage has validated: data only, never code or paths. */
+  private async startPlan(plan: Plan, toStep: number): Promise<void> {
+    await this.endRun('stopped', null);
+    if (!this.live.live || !this.live.sandbox) {
+      return this.error('lab-unavailable', this.live.reason ?? 'sandbox plans cannot run here: the sandbox program is not built (npm run build:lab)');
+    }
+    return this.start({ plan }, toStep);
+  }
+
+  private async start(subject: LabRunSubject, toStep: number): Promise<void> {
     if (!this.slots.take()) {
       return this.error('busy', `the companion already runs ${this.slots.max} live lessons; close another tab and reload`);
     }
     try {
       let started: LabRun | null = null;
       started = await LabRun.start({
-        scenario,
+        ...subject,
         maxProcesses: this.limits.maxProcesses,
         onRecord: (record) => this.pending.push(record),
         onFailure: (error) => this.enqueue(() => this.failBetweenSteps(started, error)),
@@ -135,7 +151,7 @@ export class Session {
     this.flush();
     this.send({ type: 'stepped', step: 0, done: this.run.done });
     const target = Math.min(toStep, this.run.stepCount);
-    while (this.run && !this.closed && this.run.step < target) await this.step();
+    while (this.run && !this.closed && this.run.step < target && !this.run.stalled) await this.step();
   }
 
   private async step(): Promise<void> {
@@ -147,6 +163,8 @@ export class Session {
     }
     const result = await run.next();
     this.flush();
+    // A plan that stalled has ended there (convention 7): no snapshot, the run is over.
+    if (result.stalled) return this.endRun('stopped', result.stalled);
     this.send({ type: 'stepped', step: result.step, done: result.done });
     if (result.done) await this.endRun('completed', null);
   }

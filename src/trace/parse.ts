@@ -234,6 +234,9 @@ function parseHeader(o: Obj, line: number): TraceHeader {
   c.optionalString(o, 'sockets'); // since 1.1; a value this build does not know is kept, not refused
   c.optionalString(o, 'network');
   if (o.capture !== undefined) parseCaptureStatus(c, o);
+  // The sandbox's plan (optional): an object here; a reader that uses it checks it with parsePlan
+  // (src/plan/parse.ts), which the trace contract does not import.
+  if (o.plan !== undefined) c.object(o, 'plan');
   return o as unknown as TraceHeader;
 }
 

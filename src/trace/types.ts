@@ -2,6 +2,8 @@
 // One JSON object per line (JSON Lines): a header, then events with seq 0, 1, 2 …
 // docs/trace-format.md is the prose version of this file; keep them together.
 
+import type { Plan } from '../plan/types.ts';
+
 export const TRACE_FORMAT = 'forkscope-trace';
 export const TRACE_VERSION = 1;
 /**
@@ -70,6 +72,11 @@ export interface TraceHeader {
   network?: 'host';
   /** Since 1.1: whether the run's segments were captured on lo (`packet` events); absent in older traces: not captured. */
   capture?: CaptureStatus;
+  /**
+   * Since the sandbox (issue 8): the plan a run ran (scenario.id is then 'plan'), as parsePlan
+   * (src/plan/parse.ts) accepts it; absent for a scenario's run.
+   */
+  plan?: Plan;
 }
 
 /** Captured: every step's segments are in the trace. Not captured: why (not permitted, turned off …). */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../src/protocol/messages.ts';
+import { concurrentPlan, parentKeepsConnfdPlan } from '../../src/plan/examples.ts';
+import { MAX_CLIENT_MESSAGE_BYTES, MAX_PLAN_MESSAGE_BYTES, type ServerMessage } from '../../src/protocol/messages.ts';
 import { startCompanion, type Companion } from '../../src/server/app.ts';
 import { labAvailability } from '../../src/server/lab/availability.ts';
 import type { KernelEvent, SpawnEvent, TraceRecord } from '../../src/trace/types.ts';
@@ -127,6 +128,7 @@ describe('opening the WebSocket', () => {
     const hello = await client.next('hello');
     expect(hello.live).toBe(true);
     expect(hello.scenarios.map((s) => s.id)).toContain('concurrent');
+    expect(hello.sandbox).toBe(true);
     client.close();
   });
 });
@@ -161,12 +163,35 @@ describe('bad input', () => {
     client.close();
   });
 
-  it('closes the connection on an oversized message', async () => {
+  it('refuses a message over the small cap (only a plan may be larger) and keeps the connection', async () => {
+    const client = new Client();
+    await client.opened;
+    await client.next('hello');
+    client.send('x'.repeat(10_000));
+    const err = await client.next('error');
+    expect(err).toMatchObject({ code: 'bad-message', message: expect.stringContaining(`larger than ${MAX_CLIENT_MESSAGE_BYTES} bytes`) });
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    client.close();
+  });
+
+  it('closes the connection on a message larger than a plan may be', async () => {
     const client = new Client();
     await client.opened;
     const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
-    client.send('x'.repeat(10_000));
+    client.send('x'.repeat(MAX_PLAN_MESSAGE_BYTES + 1));
     expect(await closed).toBe(1009);
+  });
+
+  it('refuses a bad plan with the code bad-plan, naming the step and field, and runs nothing', async () => {
+    const client = new Client();
+    await client.opened;
+    await client.next('hello');
+    client.send({ type: 'start-plan', plan: { ...concurrentPlan, steps: [{ proc: 'client#1', do: 'socket' }] }, toStep: 1 });
+    const err = await client.next('error');
+    expect(err.code).toBe('bad-plan');
+    expect(err.message).toMatch(/^start-plan: step 1: /);
+    expect(client.records).toEqual([]);
+    client.close();
   });
 });
 
@@ -238,5 +263,42 @@ describe('a live run', () => {
     const pids = clients.flatMap((c) => labPids(c.records));
     for (const c of clients) c.close();
     expect(await gone(pids)).toBe(true);
+  });
+});
+
+describe('a live plan', () => {
+  it('runs a plan step by step, and ends it with the client in TIME_WAIT', async () => {
+    const client = new Client();
+    await client.opened;
+    await client.next('hello');
+    client.send({ type: 'start-plan', plan: concurrentPlan, toStep: 2 });
+    let stepped = await client.next('stepped');
+    while (stepped.step < 2) stepped = await client.next('stepped');
+    expect(client.records[0]).toMatchObject({ kind: 'header', scenario: { id: 'plan', title: concurrentPlan.title, knobs: {} }, plan: concurrentPlan });
+    while (!stepped.done) {
+      client.send({ type: 'step' });
+      stepped = await client.next('stepped');
+    }
+    expect(stepped.step).toBe(concurrentPlan.steps.length);
+    expect((await client.next('ended')).reason).toBe('completed');
+    const last = client.records.filter((r): r is KernelEvent => r.kind === 'kernel').at(-1)!;
+    expect(last.label).toBe(`step-${concurrentPlan.steps.length}`);
+    const clientPort = (client.records.find((r) => r.kind === 'return' && r.fn === 'connect') as { local?: string } | undefined)?.local;
+    expect(last.sockets.find((s) => s.local === clientPort)?.state).toBe('TIME_WAIT');
+    expect(await gone(labPids(client.records))).toBe(true);
+    client.close();
+  });
+
+  it('ends a plan that stalls with the stall as the end\'s message, and leaves nothing behind', async () => {
+    const client = new Client();
+    await client.opened;
+    await client.next('hello');
+    const stalling = { ...parentKeepsConnfdPlan, steps: [...parentKeepsConnfdPlan.steps, { proc: 'client#1', do: 'close', fd: 'sockfd' } as const] };
+    client.send({ type: 'start-plan', plan: stalling, toStep: stalling.steps.length });
+    const ended = await client.next('ended');
+    expect(ended).toMatchObject({ reason: 'stopped', message: `plan stalled at step ${stalling.steps.length}: client#1 is blocked in read()` });
+    expect(client.records.at(-1)).toMatchObject({ kind: 'end', reason: 'stopped', message: ended.message });
+    expect(await gone(labPids(client.records))).toBe(true);
+    client.close();
   });
 });

@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import type { Scenario } from '../../src/scenarios/types.ts';
-import { LabRun, type LabRunOptions } from '../../src/server/lab/run.ts';
+import { LabRun, type LabRunSettings, type LabRunSubject } from '../../src/server/lab/run.ts';
 import type { CallEvent, CallName, ExitEvent, KernelEvent, KernelProcess, KernelSocket, ReturnEvent, ReturningCall, TraceEvent, TraceRecord } from '../../src/trace/types.ts';
 
 export class Recorder {
@@ -46,7 +46,7 @@ export class Recorder {
   }
 }
 
-export async function startRun(opts: Omit<LabRunOptions, 'onRecord'>): Promise<{ run: LabRun; rec: Recorder }> {
+export async function startRun(opts: LabRunSubject & Omit<LabRunSettings, 'onRecord'>): Promise<{ run: LabRun; rec: Recorder }> {
   const rec = new Recorder();
   const run = await LabRun.start({ ...opts, onRecord: rec.onRecord });
   return { run, rec };

@@ -14,7 +14,9 @@ export interface LabAvailability {
 
 /** The compiled programs a live run needs (scripts/build-lab.ts builds them). */
 export const LAB_PROGRAMS = ['server', 'client', 'reaper', 'sockdiag'] as const;
-export type LabProgram = (typeof LAB_PROGRAMS)[number];
+/** The program that runs every role of a sandbox plan (src/lab/sandbox.c): plans need it too. */
+export const SANDBOX_PROGRAM = 'sandbox';
+export type LabProgram = (typeof LAB_PROGRAMS)[number] | typeof SANDBOX_PROGRAM;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const LAB_DIR = join(ROOT, 'build/lab');
@@ -47,4 +49,16 @@ export function labAvailability(labDir = LAB_DIR): LabAvailability {
     };
   }
   return { live: true, reason: null, labDir };
+}
+
+/** Whether sandbox plans can run here: live runs, and the sandbox program built. */
+export function sandboxAvailability(labDir = LAB_DIR): LabAvailability {
+  const lab = labAvailability(labDir);
+  if (!lab.live) return lab;
+  try {
+    accessSync(labPath(SANDBOX_PROGRAM, labDir), constants.X_OK);
+    return lab;
+  } catch {
+    return { live: false, reason: 'the C lab\'s sandbox program is not built (build/lab/sandbox missing): run npm run build:lab', labDir };
+  }
 }

@@ -1,6 +1,7 @@
 // The one error a lab run fails with; its code reaches the browser in an `error` message.
 
-export type LabErrorCode = 'lab-unavailable' | 'lab-failed' | 'too-many-processes';
+/** 'bad-plan': a plan the runner cannot run as given (a drop step, before segment drops exist). */
+export type LabErrorCode = 'lab-unavailable' | 'lab-failed' | 'too-many-processes' | 'bad-plan';
 
 export class LabError extends Error {
   constructor(

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { Program } from '../../trace/types.ts';
-import { labPath } from './availability.ts';
+import { labPath, type LabProgram } from './availability.ts';
 import type { LabEvent } from './labProcess.ts';
 
 /** A program started through the reaper. */
@@ -92,11 +92,20 @@ export interface LaunchHandlers {
 }
 
 /**
- * Start `program` through the reaper; resolves with the program's pid once the reaper says it
+ * Start `program` through the reaper (from the file `binary`: the program itself, or the sandbox
+ * that plays every role of a plan); resolves with the program's pid once the reaper says it
  * launched it, or fails naming what went wrong (no reaper, an early exit, no word in `timeoutMs`).
  */
-export function launch(labDir: string, program: Program, role: string, args: string[], handlers: LaunchHandlers, timeoutMs: number): { launch: Launch; launched: Promise<number> } {
-  const child = spawn(labPath('reaper', labDir), [labPath(program, labDir), program, ...args], {
+export function launch(
+  labDir: string,
+  program: Program,
+  role: string,
+  args: string[],
+  handlers: LaunchHandlers,
+  timeoutMs: number,
+  binary: LabProgram = program,
+): { launch: Launch; launched: Promise<number> } {
+  const child = spawn(labPath('reaper', labDir), [labPath(binary, labDir), binary, ...args], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -3,6 +3,7 @@
 // programs write to different pipes, so the order in which lines arrive is the event loop's.
 
 import { release as osRelease } from 'node:os';
+import type { Plan } from '../../plan/types.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { TRACE_FORMAT, TRACE_MINOR, TRACE_VERSION, type CaptureStatus, type TraceEvent, type TraceHeader, type TraceRecord } from '../../trace/types.ts';
 import { causeFirst } from './order.ts';
@@ -21,7 +22,8 @@ export class TraceWriter {
 
   constructor(private readonly onRecord: (r: TraceRecord) => void) {}
 
-  header(scenario: Scenario, port: number, capture: CaptureStatus): void {
+  /** `plan`: the plan a sandbox run runs (its scenario is then {id: 'plan', title: the plan's}). */
+  header(scenario: Scenario, port: number, capture: CaptureStatus, plan?: Plan): void {
     const header: TraceHeader = {
       kind: 'header',
       format: TRACE_FORMAT,
@@ -34,6 +36,7 @@ export class TraceWriter {
       sockets: 'owned',
       network: 'host',
       capture,
+      ...(plan ? { plan } : {}),
     };
     this.onRecord(header);
   }

@@ -16,9 +16,10 @@
 // its own process group, closes every descriptor but 0–2, blocks SIGUSR1 before exec, and, as a
 // child subreaper, reaps the server's orphaned children when the run is killed.
 
+import type { Plan } from '../../plan/types.ts';
 import type { Scenario, ScheduleEntry } from '../../scenarios/types.ts';
 import type { CaptureStatus, Program, TraceRecord } from '../../trace/types.ts';
-import { labAvailability, labPath } from './availability.ts';
+import { labAvailability, labPath, sandboxAvailability, SANDBOX_PROGRAM, type LabProgram } from './availability.ts';
 import { captureModeFromEnv, openCapture, stepSegments, type CaptureMode, type CapturedSegment, type PacketCapture } from './capture.ts';
 import { asLabError, LabError } from './errors.ts';
 import { describeProc, hasEnded, noteExit, noteRelease, noteStepEnd, waitsAtGate, type LabProc } from './labProcess.ts';
@@ -28,6 +29,7 @@ import { launch, type Launch } from './launcher.ts';
 import { Ownership } from './ownership.ts';
 import { choosePort } from './ports.ts';
 import { readKernelWait, readStat, socketFds, socketInodes } from './procfs.ts';
+import { compilePlan, nameMismatch, stallMessage, stallOf, type CompiledPlan, type PlanEntry } from './planSchedule.ts';
 import { nowNs, TraceWriter } from './records.ts';
 import { knobArgs, releaseMismatch, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
 import { settle, SETTLE_TIMEOUT_MS, type SettleWorld } from './settle.ts';
@@ -39,8 +41,16 @@ import { killAndWait, killGroups, STOP_TIMEOUT_MS, trackRun, untrackRun } from '
 
 export { LabError, type LabErrorCode } from './errors.ts';
 
-export interface LabRunOptions {
-  scenario: Scenario;
+/** What a run runs: a scenario (a lesson's), or a sandbox plan (validated by parsePlan first). */
+export type LabRunSubject = { scenario: Scenario; plan?: never } | { plan: Plan; scenario?: never };
+
+/** A step of either: a scenario's schedule entry, or a plan's (planSchedule.ts). */
+type RunEntry = ScheduleEntry | PlanEntry;
+
+export type LabRunOptions = LabRunSubject & LabRunSettings;
+
+/** Everything a run is told besides what it runs. */
+export interface LabRunSettings {
   /** The server's port; a free one is chosen if none is given. */
   port?: number;
   /** Most lab processes alive at once (default 16); more stops the run with 'too-many-processes'. */
@@ -50,6 +60,14 @@ export interface LabRunOptions {
   onFailure?: (error: LabError) => void;
   /** Capture the run's segments on lo where allowed ('auto', the default unless FORKSCOPE_CAPTURE=off), or not. */
   capture?: CaptureMode;
+}
+
+/** What next() did: the step now done, whether the run is done, and, for a plan, why it stalled. */
+export interface StepResult {
+  step: number;
+  done: boolean;
+  /** A plan's step whose process could not act: the run has ended (reason 'stopped') with this message. */
+  stalled?: string;
 }
 
 const DEFAULT_MAX_PROCESSES = 16;
@@ -67,6 +85,10 @@ export class LabRun {
   readonly settleTimes: number[] = [];
 
   private readonly scenario: Scenario;
+  /** The plan a sandbox run runs (null for a scenario's run). */
+  private readonly plan: CompiledPlan | null;
+  private readonly entries: readonly RunEntry[];
+  private stall: string | null = null;
   private readonly onFailure: ((error: LabError) => void) | undefined;
   private readonly labDir: string;
   private readonly observer: ResilientObserver;
@@ -94,9 +116,11 @@ export class LabRun {
   /** The drops this run armed (docs/drops.md). */
   private readonly drops: RunDrops;
 
-  private constructor(opts: LabRunOptions, labDir: string, observer: ResilientObserver, port: number) {
-    this.scenario = opts.scenario;
-    this.stepCount = opts.scenario.schedule.length;
+  private constructor(opts: LabRunOptions, plan: CompiledPlan | null, labDir: string, observer: ResilientObserver, port: number) {
+    this.plan = plan;
+    this.scenario = opts.scenario ?? { id: 'plan', title: plan!.plan.title, server: {}, client: {}, schedule: [] };
+    this.entries = plan ? plan.entries : this.scenario.schedule;
+    this.stepCount = this.entries.length;
     const maxProcesses = opts.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     this.procs = new LabProcesses(
       maxProcesses,
@@ -120,9 +144,10 @@ export class LabRun {
   }
 
   static async start(opts: LabRunOptions): Promise<LabRun> {
-    const availability = labAvailability();
+    const availability = opts.plan ? sandboxAvailability() : labAvailability();
     if (!availability.live) throw new LabError('lab-unavailable', availability.reason ?? 'live runs are unavailable');
-    validateSchedule(opts.scenario);
+    if (opts.scenario) validateSchedule(opts.scenario);
+    const plan = opts.plan ? compilePlan(opts.plan) : null; // refuses what it cannot run (a drop step)
     const observer = await ResilientObserver.open(labPath('sockdiag', availability.labDir));
     let port: number;
     try {
@@ -132,13 +157,14 @@ export class LabRun {
       throw new LabError('lab-failed', err instanceof Error ? err.message : String(err));
     }
     const { capture, status } = await openCapture(availability.labDir, opts.capture ?? captureModeFromEnv());
-    const run = new LabRun(opts, availability.labDir, observer, port);
+    const run = new LabRun(opts, plan, availability.labDir, observer, port);
     run.capture = capture;
     run.captureStatus = status;
     trackRun(run);
     await run.runStep('start', async () => {
-      run.trace.header(run.scenario, port, status);
-      await run.launch('server', 'parent', knobArgs({ port, ...withoutRunnerKnobs(opts.scenario.server) }));
+      run.trace.header(run.scenario, port, status, plan?.plan);
+      if (plan) await run.launch('server', 'parent', plan.args('parent', port), SANDBOX_PROGRAM);
+      else await run.launch('server', 'parent', knobArgs({ port, ...withoutRunnerKnobs(run.scenario.server) }));
       return [];
     });
     return run;
@@ -153,6 +179,11 @@ export class LabRun {
     return this.steps >= this.stepCount;
   }
 
+  /** A plan that stalled (its run has ended there): the end's message; else null. */
+  get stalled(): string | null {
+    return this.stall;
+  }
+
   /** Whether this run's segments are captured, as the header says. */
   get captureState(): CaptureStatus {
     return this.captureStatus;
@@ -164,16 +195,24 @@ export class LabRun {
   }
 
   /** Carry out the next schedule entry, wait until everything has settled, emit the kernel snapshot. */
-  async next(): Promise<{ step: number; done: boolean }> {
+  async next(): Promise<StepResult> {
     if (this.failure) throw this.failure;
+    if (this.stall) return { step: this.steps, done: false, stalled: this.stall };
     if (this.stopping) throw new LabError('lab-failed', 'the run has ended');
     if (this.busy) throw new LabError('lab-failed', 'a step is already in progress');
     if (this.done) return { step: this.steps, done: true };
-    const entry = this.scenario.schedule[this.steps]!;
+    const entry = this.entries[this.steps]!;
+    const why = this.plan ? stallOf(entry as PlanEntry, this.procs.byRole(entry.role) ?? this.procs.lastWithRole(entry.role)) : null;
+    if (why !== null) {
+      // Convention 7: the plan ends here, as that experiment's lesson; no snapshot for this step.
+      this.stall = stallMessage(this.steps, why);
+      await this.stop('stopped', this.stall);
+      return { step: this.steps, done: false, stalled: this.stall };
+    }
     await this.runStep(entry.id, async () => {
       // A hold ends before the next step acts, so the trace does not depend on the pace; unless
-      // this step is the one meant to act during it (a scenario's `duringHold`).
-      if (!(entry.do === 'release' && entry.duringHold) && this.drops.holding()) {
+      // this step is the one meant to act during it (a scenario's `duringHold`: docs/drops.md).
+      if (!(entry.do === 'release' && 'duringHold' in entry && entry.duringHold) && this.drops.holding()) {
         await this.drops.endHolds(this.where(entry));
         await settle(this.world, entry.id);
         this.trace.flush(null);
@@ -229,14 +268,18 @@ export class LabRun {
   }
 
   /** Start a schedule entry: spawn a program, release a gate, or send a signal. */
-  private async carryOut(entry: ScheduleEntry): Promise<LabProc[]> {
+  private async carryOut(entry: RunEntry): Promise<LabProc[]> {
     if (entry.do === 'spawn') {
-      const knobs = entry.program === 'server' ? this.scenario.server : this.scenario.client;
-      await this.launch(entry.program, entry.role, knobArgs({ port: this.port, role: entry.role, ...withoutRunnerKnobs({ ...knobs, ...entry.args }) }));
+      if (this.plan) await this.launch(entry.program, entry.role, this.plan.args(entry.role, this.port), SANDBOX_PROGRAM);
+      else {
+        const args = 'args' in entry ? entry.args : undefined;
+        const knobs = entry.program === 'server' ? this.scenario.server : this.scenario.client;
+        await this.launch(entry.program, entry.role, knobArgs({ port: this.port, role: entry.role, ...withoutRunnerKnobs({ ...knobs, ...args }) }));
+      }
       return [];
     }
     if (entry.do === 'release') {
-      const ending = (entry.exits ?? []).map((role) => this.expectExit(entry, role));
+      const ending = 'exits' in entry ? (entry.exits ?? []).map((role) => this.expectExit(entry, role)) : [];
       this.release(entry);
       return ending;
     }
@@ -252,29 +295,30 @@ export class LabRun {
     return [p];
   }
 
-  private where(entry: ScheduleEntry): string {
-    return `schedule entry "${entry.id}" (step ${this.steps + 1} of ${this.stepCount})`;
+  private where(entry: RunEntry): string {
+    return this.plan ? `plan step ${this.steps + 1} of ${this.stepCount}` : `schedule entry "${entry.id}" (step ${this.steps + 1} of ${this.stepCount})`;
   }
 
   /** A process this step ends on purpose (err_sys, a signal): its exit fails neither the step nor the run. */
-  private expectExit(entry: ScheduleEntry, role: string): LabProc {
+  private expectExit(entry: RunEntry, role: string): LabProc {
     const p = this.procs.byRole(role);
     if (!p || hasEnded(p)) throw new LabError('lab-failed', `${this.where(entry)} expects ${role} to exit, but there is no live process with that role`);
     p.exitExpected = true;
     return p;
   }
 
-  private sendSignal(entry: Extract<ScheduleEntry, { do: 'kill' }>, p: LabProc): void {
+  private sendSignal(entry: Extract<RunEntry, { do: 'kill' }>, p: LabProc): void {
     this.actingPid = p.pid;
+    p.killedBy = entry.signal;
     this.trace.push({ kind: 'signal', t: nowNs(), pid: p.pid, role: p.role, signal: entry.signal, from: 'runner' });
     this.signal(entry, p, entry.signal);
   }
 
-  private release(entry: Extract<ScheduleEntry, { do: 'release' }>): void {
+  private release(entry: Extract<RunEntry, { do: 'release' }>): void {
     const p = this.procs.byRole(entry.role);
     if (!p) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role}, but there is no process with that role`);
     if (!waitsAtGate(p)) throw new LabError('lab-failed', `${this.where(entry)} releases ${entry.role} (pid ${p.pid}), but it is not waiting at a gate: it is ${describeProc(p)}`);
-    const mismatch = releaseMismatch(entry, p.calls.pending);
+    const mismatch = 'byName' in entry ? nameMismatch(entry, p.calls.pending) : releaseMismatch(entry, p.calls.pending);
     if (mismatch) throw new LabError('lab-failed', `${this.where(entry)} ${mismatch}`);
     this.actingPid = p.pid;
     const fn = p.calls.pending!.fn; // releaseMismatch refused a process with no pending call
@@ -283,7 +327,7 @@ export class LabRun {
     this.signal(entry, p, 'SIGUSR1');
   }
 
-  private signal(entry: ScheduleEntry, p: LabProc, signal: NodeJS.Signals): void {
+  private signal(entry: RunEntry, p: LabProc, signal: NodeJS.Signals): void {
     try {
       process.kill(p.pid, signal);
     } catch (err) {
@@ -313,7 +357,8 @@ export class LabRun {
     const signal = status === null && reported === null && this.stopping ? 'SIGKILL' : reported;
     noteExit(p);
     this.trace.push({ kind: 'exit', t, pid: p.pid, role: p.role, status, signal });
-    if (!p.exitExpected && !this.stopping) {
+    // In a plan every exit is an outcome (an err_sys-free program, a SIGPIPE, a kill): never a failure.
+    if (!p.exitExpected && !this.stopping && !this.plan) {
       const how = signal ? `was killed by ${signal}` : `exited with status ${status ?? 'unknown'}`;
       this.fail(new LabError('lab-failed', `${p.role} (pid ${p.pid}) ${how} unexpectedly${p.lastError ? `: ${p.lastError.trim()}` : ''}`));
     }
@@ -322,7 +367,7 @@ export class LabRun {
   // -------------------------------------------------------------------------------------------
   // What the lab says (launcher.ts reads it)
 
-  private async launch(program: Program, role: string, args: string[]): Promise<void> {
+  private async launch(program: Program, role: string, args: string[], binary: LabProgram = program): Promise<void> {
     const started = launch(
       this.labDir,
       program,
@@ -340,6 +385,7 @@ export class LabRun {
         },
       },
       SETTLE_TIMEOUT_MS,
+      binary,
     );
     this.launches.push(started.launch);
     try {
