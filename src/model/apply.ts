@@ -33,7 +33,7 @@
 // calls.ts (a table keyed by the call, with the call's arguments typed as the lab writes them:
 // src/trace/types.ts). processes.ts, network.ts, draft.ts and args.ts hold the semantics they share.
 
-import type { CallArgs, CallEvent, DropEvent, LostEvent, RetransmitEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, ReturningCall, Scalar, SignalEvent, SpawnEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
+import type { CallArgs, CallEvent, DropEvent, LostEvent, RetransmitEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, ReturningCall, Scalar, SignalEvent, SpawnEvent, StepEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
 import type { ProcState, SystemContext } from './state.ts';
 import { Draft } from './draft.ts';
 import { isLive, newProcess, ensureProc, forkedChildFirst, endProcess, foldCalls } from './processes.ts';
@@ -159,14 +159,26 @@ function applySignal(d: Draft, ev: SignalEvent): void {
 
 /** The step has settled: every process is at a gate, asleep in a call, or gone (the call fold's step-end). */
 function applyKernel(d: Draft, ev: KernelEvent): void {
-  if (d.ctx.releases) {
+  settle(d, ev);
+}
+
+/**
+ * A predicted step has ended (trace 1.2, src/plan/predict.ts): settled as a kernel snapshot
+ * settles a step, with nothing observed (a predicted trace has releases: it is 1.1 or later).
+ */
+function applyStep(d: Draft, ev: StepEvent): void {
+  settle(d, ev);
+}
+
+function settle(d: Draft, ev: KernelEvent | StepEvent): void {
+  if (d.ctx.releases || ev.kind === 'step') {
     // One whose signal handler's calls have all returned and that makes no new call has left the
     // handler: it is back inside the call the handler interrupted (accept restarted by SA_RESTART).
     for (const p of d.allProcs()) if (p.calls.interrupted.length > 0) foldCalls(d, p.pid, STEP_END);
   } else {
     // A 1.0 trace says neither when a gate opened nor when a handler returned: the snapshot's
     // place (the runner's reading) says whether a process sleeps inside its call.
-    for (const kp of ev.processes) foldCalls(d, kp.pid, { kind: 'step-end', observed: kp });
+    for (const kp of (ev as KernelEvent).processes) foldCalls(d, kp.pid, { kind: 'step-end', observed: kp });
   }
   d.ctx.kernelCount = d.ctx.kernelCount + 1;
   d.ctx.label = ev.label;
@@ -266,6 +278,7 @@ export const APPLIERS: { readonly [K in TraceEvent['kind']]: Applier<Extract<Tra
   lost: pure(applyLost),
   retransmit: pure(applyRetransmit),
   kernel: pure(applyKernel),
+  step: pure(applyStep),
   output: pure(nothing),
   packet: pure(nothing),
   end: pure(nothing),

@@ -10,7 +10,7 @@ import type { Draft } from './draft.ts';
 import { tcpTransition } from './tcp.ts';
 import { portOf } from './args.ts';
 import { forkChild, reapChild } from './processes.ts';
-import { newEndpoint, newFile, installFd, endpointOfFd, fire, send, flush, activeOpen, closeFd } from './network.ts';
+import { newEndpoint, newFile, installFd, endpointOfFd, fire, send, flush, activeOpen, closeFd, stopListening } from './network.ts';
 
 /**
  * The work of call `F`'s return. `ev` is the return event, `args` the arguments of its call event,
@@ -131,6 +131,10 @@ export const RETURNS: { readonly [F in ReturningCall]: ReturnApplier<F> } = {
   // shutdown acts on the socket, not the descriptor: SHUT_WR sends the FIN whatever the count.
   shutdown(d, ev, { fd, how }) {
     const e = endpointOfFd(d, ev.pid, fd);
+    if (succeeded(ev) && e && e.tcp.state === 'LISTEN') {
+      if (how === 'SHUT_RD' || how === 'SHUT_RDWR') stopListening(d, e.id);
+      return;
+    }
     if (succeeded(ev) && e && (how === 'SHUT_WR' || how === 'SHUT_RDWR') && !e.shutWr) {
       d.ep(e.id).shutWr = true;
       fire(d, e.id, { type: 'CLOSE' });

@@ -300,6 +300,14 @@ export function deliver(d: Draft, seg: ModelSegment): void {
     fire(d, receiver.id, flags.includes('ACK') ? { type: 'RCV_SYN_ACK' } : { type: 'RCV_SYN', reopens }, seg);
     return;
   }
+  if (seg.len > 0 && receiver.fileId === null && CLOSED_FOR_READING.has(receiver.tcp.state)) {
+    // Data for a socket its application has closed (an orphan in FIN_WAIT_1/2, CLOSING, LAST_ACK):
+    // nobody can read it. Linux aborts the connection (tcp_rcv_state_process, TCPAbortOnData) and
+    // answers with <SEQ=SEG.ACK><CTL=RST>: the writer's next write finds the connection reset.
+    answerWithRst(d, receiver.id, seg);
+    fire(d, receiver.id, { type: 'RCV_RST' }, seg);
+    return;
+  }
   if (seg.len > 0) {
     const state = receiver.tcp.state;
     if (state === 'ESTABLISHED' || state === 'FIN_WAIT_1' || state === 'FIN_WAIT_2') {
@@ -318,6 +326,9 @@ export function deliver(d: Draft, seg: ModelSegment): void {
   }
   if (seg.len === 0 && flags.includes('ACK')) fire(d, receiver.id, { type: 'RCV_ACK', acksFin }, seg);
 }
+
+/** States after our FIN, in which a closed socket takes no more data. */
+const CLOSED_FOR_READING: ReadonlySet<string> = new Set(['FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSING', 'LAST_ACK']);
 
 /**
  * The RST that answers `seg` where no synchronized connection takes it — CLOSED, LISTEN, SYN-SENT
@@ -431,21 +442,34 @@ export function releaseSocket(d: Draft, epId: string): void {
     e.closedStep = d.step;
     return;
   }
-  if (state === 'LISTEN') {
-    // Connections still in the accept queue are reset (Linux inet_csk_listen_stop).
-    for (const q of d.allEps()) {
-      if (q.queuedOn === epId) {
-        d.ep(q.id).queuedOn = null;
-        fire(d, q.id, { type: 'ABORT' });
-      }
-    }
-  }
+  if (state === 'LISTEN') resetAcceptQueue(d, epId);
   // Linux: closing with unread data, or with SO_LINGER 0, aborts the connection (RST).
   const abort = e.lingerZero || (e.unread > 0 && isSynchronized(state));
   fire(d, epId, abort ? { type: 'ABORT' } : { type: 'CLOSE' });
   flush(d);
   const after = d.getEp(epId);
   if (after && after.tcp.state === 'CLOSED') d.ep(epId).closedStep = d.step;
+}
+
+/** A listener stops listening: connections still in its accept queue are reset (Linux inet_csk_listen_stop). */
+function resetAcceptQueue(d: Draft, epId: string): void {
+  for (const q of d.allEps()) {
+    if (q.queuedOn === epId) {
+      d.ep(q.id).queuedOn = null;
+      fire(d, q.id, { type: 'ABORT' });
+    }
+  }
+}
+
+/**
+ * shutdown(SHUT_RD or SHUT_RDWR) of a listener: Linux disconnects it (inet_shutdown calls
+ * tcp_disconnect), so it stops listening for every descriptor that names it — its queue is reset
+ * and it is CLOSED (still bound; a later listen opens it again).
+ */
+export function stopListening(d: Draft, epId: string): void {
+  resetAcceptQueue(d, epId);
+  fire(d, epId, { type: 'CLOSE' });
+  flush(d);
 }
 
 /** close(fd) by process `pid`: the descriptor goes; the open file's count drops; at 0, the socket closes. */

@@ -5,7 +5,7 @@
 // kernel snapshot. A seek then applies at most CHECKPOINT_EVERY − 1 events to a checkpoint.
 
 import { TraceFormatError, TraceSequence, parseRecord } from '../trace/parse.ts';
-import type { KernelEvent, Trace, TraceEvent } from '../trace/types.ts';
+import type { KernelEvent, StepEvent, Trace, TraceEvent } from '../trace/types.ts';
 import { applyTraceEvent, initialContext } from './apply.ts';
 import { checkKernel } from './check.ts';
 import { PacketLog, type PacketView } from './packets.ts';
@@ -20,7 +20,7 @@ const SNAPSHOT_CACHE_SIZE = 16;
 
 export interface Replay {
   readonly trace: Trace;
-  /** Number of kernel events; steps are 0 … stepCount − 1. */
+  /** Number of kernel events (of `step` events in a predicted trace); steps are 0 … stepCount − 1. */
   readonly stepCount: number;
   /** The model after the step-th kernel event, checked against it. */
   atStep(step: number): ModelSnapshot;
@@ -42,7 +42,7 @@ export interface Replay {
 class TraceReplay implements Replay {
   readonly trace: Trace;
   private readonly events: TraceEvent[];
-  /** Event index of each kernel event, in order. */
+  /** Event index of each event that ends a step, in order: a kernel snapshot, or a predicted trace's `step` (trace 1.2). */
   private readonly kernelIndices: number[] = [];
   /** checkpoints[k] = context after event k·CHECKPOINT_EVERY − 1 (checkpoints[0] = initial). */
   private readonly checkpoints: SystemContext[] = [];
@@ -61,7 +61,7 @@ class TraceReplay implements Replay {
     this.events = [...trace.events];
     this.trace = { header: trace.header, events: this.events };
     this.events.forEach((e, i) => {
-      if (e.kind === 'kernel') this.kernelIndices.push(i);
+      if (endsStep(e)) this.kernelIndices.push(i);
     });
     const last = this.events[this.events.length - 1];
     this.sequence = new TraceSequence(last ? last.seq + 1 : 0, this.kernelIndices.length);
@@ -94,7 +94,9 @@ class TraceReplay implements Replay {
     const state = this.stateAfter(index);
     const step = index < 0 ? 0 : this.stepOfEvent(index);
     const kernelStep = this.latestKernelStepAtOrBefore(index);
-    const kernel = kernelStep === null ? null : (this.events[this.kernelIndices[kernelStep]!] as KernelEvent);
+    const ender = kernelStep === null ? null : (this.events[this.kernelIndices[kernelStep]!] as KernelEvent | StepEvent);
+    // A predicted step ends without a kernel snapshot: nothing to show or check.
+    const kernel = ender?.kind === 'kernel' ? ender : null;
     const disagreements = kernelStep === null ? [] : this.disagreementsOf(kernelStep);
     const ctx = state;
     const snapshot = toModelSnapshot(ctx, { kernel, disagreements, segments: [] });
@@ -102,7 +104,7 @@ class TraceReplay implements Replay {
     lazySegments(snapshot, this.segmentLog, ctx.segmentCount);
     // The label of the step being carried out, once its kernel snapshot is known.
     const stepKernel = this.kernelIndices[step];
-    snapshot.label = stepKernel !== undefined ? (this.events[stepKernel] as KernelEvent).label : snapshot.label;
+    snapshot.label = stepKernel !== undefined ? (this.events[stepKernel] as KernelEvent | StepEvent).label : snapshot.label;
     this.cache.set(index, snapshot);
     if (this.cache.size > SNAPSHOT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return snapshot;
@@ -154,7 +156,7 @@ class TraceReplay implements Replay {
     });
     this.sequence.adopt(checker);
     for (const e of events) {
-      if (e.kind === 'kernel') this.kernelIndices.push(this.events.length);
+      if (endsStep(e)) this.kernelIndices.push(this.events.length);
       this.events.push(e);
     }
     // A snapshot of a step still in progress takes its label from the step's kernel event,
@@ -234,6 +236,11 @@ function lazySegments(snapshot: ModelSnapshot, log: readonly ModelSegment[], cou
       Object.defineProperty(this, 'segments', { value, enumerable: true, writable: true, configurable: true });
     },
   });
+}
+
+/** A kernel snapshot ends a step; so does a predicted trace's `step` event (nothing is checked against it). */
+function endsStep(e: TraceEvent): e is KernelEvent | StepEvent {
+  return e.kind === 'kernel' || e.kind === 'step';
 }
 
 export function createReplay(trace: Trace): Replay {

@@ -57,6 +57,8 @@ export const systemMachine = setup({
     endHold: assign(applying('retransmit')),
     /** kernel: the step has settled (handlers returned into the calls they interrupted); the next step begins. */
     settleStep: assign(applying('kernel')),
+    /** step: a predicted step has ended (no kernel ran it); settled as a kernel snapshot settles one. */
+    settlePredictedStep: assign(applying('step')),
     /** output: text for people; only the clock moves (TIME_WAIT timers). */
     recordOutput: assign(applying('output')),
     /** packet: a captured segment; compared with the model's (packets.ts), not applied. */
@@ -81,6 +83,7 @@ export const systemMachine = setup({
     lost: { actions: 'noteLoss' },
     retransmit: { actions: 'endHold' },
     kernel: { actions: 'settleStep' },
+    step: { actions: 'settlePredictedStep' },
     output: { actions: 'recordOutput' },
     packet: { actions: 'recordPacket' },
     end: { actions: 'endRun' },

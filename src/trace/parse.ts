@@ -58,7 +58,7 @@ export interface TraceParseError {
 
 export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors: TraceParseError[] };
 
-export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'drop', 'lost', 'retransmit', 'output', 'kernel', 'packet', 'end'] as const;
+export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'drop', 'lost', 'retransmit', 'output', 'kernel', 'packet', 'step', 'end'] as const;
 const DROPPED_SEGMENTS = ['SYN-ACK', 'ACK', 'FIN', 'data'] as const;
 const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
 const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
@@ -604,6 +604,11 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
     case 'packet':
       parsePacket(c, o);
       break;
+    case 'step':
+      // Since 1.2: the end of a predicted step (no kernel ran it).
+      c.int(o, 'step', 0);
+      c.nonEmptyString(o, 'label');
+      break;
     case 'end':
       c.oneOf(o, 'reason', ['completed', 'stopped', 'error'] as const);
       c.optionalString(o, 'message');
@@ -676,15 +681,16 @@ export class TraceSequence {
           : `"seq" is ${event.seq}, but the event before had ${this.nextSeq - 1} (seq must increase: 0, 1, 2 …)`,
       );
     }
-    if (event.kind === 'kernel' && event.step !== this.nextStep && !(this.stepLenient && event.step > this.nextStep)) {
+    const endsStep = event.kind === 'kernel' || event.kind === 'step';
+    if (endsStep && event.step !== this.nextStep && !(this.stepLenient && event.step > this.nextStep)) {
       throw new TraceFormatError(
         line,
-        `"step" is ${event.step}, expected ${this.nextStep} (kernel snapshots are numbered 0, 1, 2 …)`,
+        `"step" is ${event.step}, expected ${this.nextStep} (${event.kind === 'kernel' ? 'kernel snapshots' : 'predicted steps'} are numbered 0, 1, 2 …)`,
       );
     }
     this.seqLenient = false;
     this.nextSeq = Math.max(this.nextSeq, event.seq + 1);
-    if (event.kind === 'kernel') {
+    if (endsStep) {
       this.stepLenient = false;
       this.nextStep = event.step + 1;
     }

@@ -10,8 +10,9 @@ export const TRACE_VERSION = 1;
  * Additions within version 1, which a reader of an older minor version may ignore:
  * 1.1 adds the `release` event, a call's `waitsIn`, a kernel process's `syscall` and `wchan`,
  * and `signal` events `from: "lab"`. A header without `minor` is 1.0.
- * 1.2 adds the `drop`, `lost` and `retransmit` events (a drop armed, the segment it lost, and the
- * retransmission that got through after it: docs/drops.md).
+ * 1.2 adds predicted traces (the header's `predicted` and the `step` event), and the `drop`,
+ * `lost` and `retransmit` events (a drop armed, the segment it lost, and the retransmission that
+ * got through after it: docs/drops.md).
  */
 export const TRACE_MINOR = 2;
 
@@ -77,6 +78,11 @@ export interface TraceHeader {
    * (src/plan/parse.ts) accepts it; absent for a scenario's run.
    */
   plan?: Plan;
+  /**
+   * Since 1.2: the model alone wrote this trace (src/plan/predict.ts), no kernel ran it: its steps
+   * end with `step` events instead of `kernel` snapshots, and it has no packets.
+   */
+  predicted?: true;
 }
 
 /** Captured: every step's segments are in the trace. Not captured: why (not permitted, turned off …). */
@@ -476,6 +482,18 @@ export interface PacketEvent extends EventBase {
   window: number;
 }
 
+/**
+ * Since 1.2, in a predicted trace only (header `predicted: true`): the end of step `step`, as a
+ * `kernel` snapshot ends a step of a real trace, with nothing observed. Numbered 0, 1, 2 … like
+ * kernel snapshots; a trace has one kind or the other.
+ */
+export interface StepEvent extends EventBase {
+  kind: 'step';
+  step: number;
+  /** The step's label, as a kernel snapshot's (planStepLabel; 'start' for step 0). */
+  label: string;
+}
+
 /** The run is over. */
 export interface EndEvent extends EventBase {
   kind: 'end';
@@ -497,6 +515,7 @@ export type TraceEvent =
   | OutputEvent
   | KernelEvent
   | PacketEvent
+  | StepEvent
   | EndEvent;
 
 export type TraceRecord = TraceHeader | TraceEvent;

@@ -173,7 +173,7 @@ describe('spawns while busy loops keep every core busy', () => {
       for (const s of events.filter((e): e is SpawnEvent => e.kind === 'spawn')) {
         spawned++;
         for (const e of events) {
-          if (e.kind === 'spawn' || e.kind === 'kernel' || e.kind === 'end' || e.kind === 'packet' || e.pid !== s.pid) continue;
+          if (e.kind === 'spawn' || e.kind === 'kernel' || e.kind === 'step' || e.kind === 'end' || e.kind === 'packet' || e.pid !== s.pid) continue;
           if (e.seq < s.seq) wrong.push(`${id}: ${s.role}: ${e.kind} (seq ${e.seq}) before its spawn (seq ${s.seq})`);
           if (e.t <= s.t) wrong.push(`${id}: ${s.role}: ${e.kind} stamped ${s.t - e.t} ns before its spawn`);
         }

@@ -18,7 +18,7 @@ function clip(s: string, n = 60): string {
 }
 
 export interface EventLine {
-  /** Who: a role, or 'kernel' / 'run'. */
+  /** Who: a role, or 'kernel' / 'model' (a predicted step's end) / 'run'. */
   who: string;
   kind: TraceEvent['kind'];
   text: string;
@@ -67,6 +67,8 @@ export function eventLine(e: TraceEvent): EventLine {
         kind: e.kind,
         text: `snapshot after step ${e.step + 1} (${e.label}): ${e.processes.length} processes, ${e.sockets.length} sockets`,
       };
+    case 'step':
+      return { who: 'model', kind: e.kind, text: `predicted step ${e.step + 1} (${e.label}): the model alone, no kernel ran it` };
     case 'packet': {
       // Raw numbers, as captured; the sequence diagram shows them relative to each side's first.
       const ack = e.tcpAck === null ? '' : ` ack ${e.tcpAck}`;
