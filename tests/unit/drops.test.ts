@@ -9,7 +9,10 @@ import { createReplay, type Replay } from '../../src/model/index.ts';
 import { isOfKind } from '../../src/model/network.ts';
 import type { ModelSnapshot } from '../../src/model/types.ts';
 import { parseRecord, parseTrace } from '../../src/trace/parse.ts';
-import { TCP_STATES } from '../../src/trace/types.ts';
+import { TCP_STATES, type TraceEvent, type TraceHeader } from '../../src/trace/types.ts';
+import { predictPlan } from '../../src/plan/predict.ts';
+import { CONNECT_ACCEPT_FORK, SERVER_START } from '../../src/plan/examples.ts';
+import { PLAN_FORMAT, PLAN_VERSION, type PlanStep } from '../../src/plan/types.ts';
 
 function recorded(id: string): Replay {
   const parsed = parseTrace(readFileSync(fileURLToPath(new URL(`../../public/traces/${id}.jsonl`, import.meta.url)), 'utf8'));
@@ -122,5 +125,37 @@ describe('the drop, lost and retransmit events', () => {
     expect(() => parseRecord({ kind: 'drop', ...base, segment: 'RST' }, 2)).toThrow(/segment/);
     expect(() => parseRecord({ kind: 'retransmit', ...base, segment: 'FIN' }, 2)).toThrow(/droppedAt/);
     expect(() => parseRecord({ kind: 'lost', ...base, segment: 'FIN' }, 2)).toThrow(/local/);
+  });
+});
+
+describe('a predicted plan with a drop', () => {
+  const steps: PlanStep[] = [
+    ...SERVER_START,
+    ...CONNECT_ACCEPT_FORK,
+    { proc: 'parent', do: 'close', fd: 'connfd' },
+    { proc: 'client#1', do: 'close', fd: 'sockfd' },
+    { do: 'drop', proc: 'child#1', fd: 'connfd', segment: 'ACK' },
+    { proc: 'child#1', do: 'close', fd: 'connfd' },
+    { proc: 'client#1', do: 'exit', status: 0 },
+  ];
+  const predicted = predictPlan({ format: PLAN_FORMAT, version: PLAN_VERSION, title: 'Lose the last ACK', steps });
+  const [header, ...events] = predicted.records as [TraceHeader, ...TraceEvent[]];
+  const r = createReplay({ header, events });
+  const states = (step: number) => r.atStep(step).endpoints.filter((e) => e.kind !== 'listener' && e.state !== 'CLOSED').map((e) => `${e.kind} ${e.state}`).sort();
+
+  it('holds LAST_ACK at the step that loses the ACK, and ends it at the next step’s start', () => {
+    expect(predicted.stalled).toBeNull();
+    expect(states(steps.length - 1)).toEqual(['client TIME_WAIT', 'server-conn LAST_ACK']);
+    expect(states(steps.length)).toEqual(['client TIME_WAIT']);
+  });
+
+  it('writes the drop, the loss and the retransmission, as a real run does', () => {
+    expect(events.filter((e) => e.kind === 'drop' || e.kind === 'lost' || e.kind === 'retransmit').map((e) => e.kind)).toEqual(['drop', 'lost', 'retransmit']);
+    expect(r.atEvent(events.length - 1).notes ?? []).toEqual([]);
+  });
+
+  it('still ends at a SYN-ACK drop, saying why', () => {
+    const p = predictPlan({ format: PLAN_FORMAT, version: PLAN_VERSION, title: 'SYN-ACK', steps: [...SERVER_START, { do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { do: 'drop', proc: 'client#1', fd: 'sockfd', segment: 'SYN-ACK' }] });
+    expect(p.stalled?.message).toMatch(/SYN-ACK drop/);
   });
 });
