@@ -73,14 +73,14 @@ describe('after a drop loses a segment, the model', () => {
 
   it('marks each lost segment dropped, one per drop', () => {
     const dropped = at('child2-exit').segments.filter((s) => s.dropped);
-    expect(dropped.map((s) => s.flags.join('+'))).toEqual(['SYN+ACK', 'FIN+ACK', 'ACK']);
+    expect(dropped.map((s) => s.flags.join('+'))).toEqual(['SYN+ACK', 'FIN+ACK', 'SYN+ACK', 'ACK']);
   });
 
   it('matches each captured lost segment (seen on lo before the filter dropped it) to its dropped segment', () => {
     const view = replay.packetsAt(replay.stepCount - 1);
     const segs = at('child2-exit').segments;
     const lost = view.packets.filter((p) => p.segment !== null && segs[p.segment]!.dropped);
-    expect(lost).toHaveLength(3);
+    expect(lost).toHaveLength(4);
   });
 });
 
