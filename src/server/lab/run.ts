@@ -202,6 +202,10 @@ export class LabRun {
     if (this.busy) throw new LabError('lab-failed', 'a step is already in progress');
     if (this.done) return { step: this.steps, done: true };
     const entry = this.entries[this.steps]!;
+    // A hold ends before the next step acts (and before a plan's step is found stalled: a read
+    // asleep through lost data wakes at its retransmission), so the trace does not depend on the
+    // pace; unless this step is the one meant to act during it (a scenario's `duringHold`: docs/drops.md).
+    if (!(entry.do === 'release' && 'duringHold' in entry && entry.duringHold) && this.drops.holding()) await this.endHolds(entry);
     const why = this.plan ? stallOf(entry as PlanEntry, this.procs.byRole(entry.role) ?? this.procs.lastWithRole(entry.role)) : null;
     if (why !== null) {
       // Convention 7: the plan ends here, as that experiment's lesson; no snapshot for this step.
@@ -209,17 +213,25 @@ export class LabRun {
       await this.stop('stopped', this.stall);
       return { step: this.steps, done: false, stalled: this.stall };
     }
-    await this.runStep(entry.id, async () => {
-      // A hold ends before the next step acts, so the trace does not depend on the pace; unless
-      // this step is the one meant to act during it (a scenario's `duringHold`: docs/drops.md).
-      if (!(entry.do === 'release' && 'duringHold' in entry && entry.duringHold) && this.drops.holding()) {
-        await this.drops.endHolds(this.where(entry));
-        await settle(this.world, entry.id);
-        this.trace.flush(null);
-      }
-      return this.carryOut(entry);
-    });
+    await this.runStep(entry.id, () => this.carryOut(entry));
     return { step: this.steps, done: this.done };
+  }
+
+  /** Wait for every hold's retransmission and what it wakes; its events open the next step. A failure stops the run. */
+  private async endHolds(entry: RunEntry): Promise<void> {
+    this.busy = true;
+    try {
+      await this.drops.endHolds(this.where(entry));
+      await settle(this.world, entry.id);
+      this.trace.flush(null);
+    } catch (err) {
+      this.busy = false;
+      const error = this.failure ?? asLabError(err);
+      await this.stop('error', error.message).catch(() => undefined);
+      throw error;
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Kill every lab process group, wait until no lab process is left, emit `end`. Idempotent. */
