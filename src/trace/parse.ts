@@ -58,7 +58,8 @@ export interface TraceParseError {
 
 export type ParseTraceResult = { ok: true; trace: Trace } | { ok: false; errors: TraceParseError[] };
 
-export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'output', 'kernel', 'packet', 'step', 'end'] as const;
+export const EVENT_KINDS = ['spawn', 'call', 'ready', 'release', 'return', 'exit', 'signal', 'drop', 'lost', 'retransmit', 'output', 'kernel', 'packet', 'step', 'end'] as const;
+const DROPPED_SEGMENTS = ['SYN-ACK', 'ACK', 'FIN', 'data'] as const;
 const PLACES: readonly ProcessPlace[] = ['gate', 'kernel', 'running', 'zombie'];
 const TIMER_KINDS = ['retransmit', 'keepalive', 'timewait', 'probe'] as const;
 /** parseTrace lists at most this many errors, then one saying how many more there were (a wrong file has one per line). */
@@ -572,6 +573,20 @@ function parseEvent(o: Obj, kind: string, line: number): TraceEvent {
       c.nonEmptyString(o, 'role');
       c.nonEmptyString(o, 'signal');
       c.oneOf(o, 'from', ['runner', 'lab'] as const);
+      break;
+    case 'drop':
+    case 'lost':
+    case 'retransmit':
+      // A segment lost on purpose at the socket (pid, fd) names, and the one that got through after it.
+      c.int(o, 'pid', 1);
+      c.nonEmptyString(o, 'role');
+      c.int(o, 'fd', 0);
+      c.oneOf(o, 'segment', DROPPED_SEGMENTS);
+      if (kind === 'retransmit') c.finite(o, 'droppedAt');
+      if (kind === 'lost') {
+        c.nonEmptyString(o, 'local');
+        c.nonEmptyString(o, 'remote');
+      }
       break;
     case 'output':
       c.int(o, 'pid', 1);

@@ -20,7 +20,7 @@ describe('building the lab', () => {
     const first = build(out, process.env);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/built the C lab \(server, client, sandbox, reaper, sockdiag, capture\)/);
+    expect(first.stdout).toMatch(/built the C lab \(server, client, sandbox, reaper, sockdiag, capture, dropper\)/);
     for (const p of [...LAB_PROGRAMS, SANDBOX_PROGRAM, 'capture']) expect(existsSync(join(out, p))).toBe(true);
     expect(labAvailability(out)).toEqual({ live: true, reason: null, labDir: out });
     const second = build(out, process.env);

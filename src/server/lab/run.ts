@@ -33,8 +33,10 @@ import { compilePlan, nameMismatch, stallMessage, stallOf, type CompiledPlan, ty
 import { nowNs, TraceWriter } from './records.ts';
 import { knobArgs, releaseMismatch, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
 import { settle, SETTLE_TIMEOUT_MS, type SettleWorld } from './settle.ts';
+import { RunDrops } from './dropper.ts';
 import { kernelProcesses, kernelSockets } from './snapshot.ts';
 import { compareSockets, ResilientObserver, type ObservedSocket } from './sockets.ts';
+import { portOf } from '../../trace/address.ts';
 import { killAndWait, killGroups, STOP_TIMEOUT_MS, trackRun, untrackRun } from './stopping.ts';
 
 export { LabError, type LabErrorCode } from './errors.ts';
@@ -111,6 +113,11 @@ export class LabRun {
   /** The packet capture helper, when capture works here; what the header says about it. */
   private capture: PacketCapture | null = null;
   private captureStatus: CaptureStatus = { packets: false, reason: 'not started' };
+  /** The drops this run armed (docs/drops.md). */
+  private readonly drops: RunDrops;
+  /** A step already run, its records not yet given out (a `duringHold` step runs at once: next()). */
+  private ahead: TraceRecord[] | null = null;
+  private readonly onRecord: (r: TraceRecord) => void;
 
   private constructor(opts: LabRunOptions, plan: CompiledPlan | null, labDir: string, observer: ResilientObserver, port: number) {
     this.plan = plan;
@@ -123,8 +130,11 @@ export class LabRun {
       (p, how) => this.emitExit(p, how),
       (p) => this.fail(new LabError('too-many-processes', `the run has more than ${maxProcesses} live lab processes (the newest: ${p.role}, pid ${p.pid})`)),
     );
-    this.trace = new TraceWriter(opts.onRecord);
+    // Records of a step run ahead (a `duringHold` step: next()) wait in `ahead` until it is asked for.
+    this.trace = new TraceWriter((r) => (this.ahead ? this.ahead.push(r) : opts.onRecord(r)));
+    this.onRecord = opts.onRecord;
     this.heard = new LabListener(this.procs, this.trace, this.owned, this.ports);
+    this.drops = new RunDrops(labDir, this.trace);
     this.onFailure = opts.onFailure;
     this.labDir = labDir;
     this.observer = observer;
@@ -167,11 +177,11 @@ export class LabRun {
 
   /** Steps done (0 after start). */
   get step(): number {
-    return this.steps;
+    return this.steps - (this.ahead ? 1 : 0);
   }
 
   get done(): boolean {
-    return this.steps >= this.stepCount;
+    return this.step >= this.stepCount;
   }
 
   /** A plan that stalled (its run has ended there): the end's message; else null. */
@@ -195,8 +205,16 @@ export class LabRun {
     if (this.stall) return { step: this.steps, done: false, stalled: this.stall };
     if (this.stopping) throw new LabError('lab-failed', 'the run has ended');
     if (this.busy) throw new LabError('lab-failed', 'a step is already in progress');
+    if (this.ahead) {
+      this.giveAhead();
+      return { step: this.step, done: this.done };
+    }
     if (this.done) return { step: this.steps, done: true };
     const entry = this.entries[this.steps]!;
+    // A hold ends before the next step acts (and before a plan's step is found stalled: a read
+    // asleep through lost data wakes at its retransmission), so the trace does not depend on the
+    // pace; unless this step is the one meant to act during it (a scenario's `duringHold`: docs/drops.md).
+    if (!(entry.do === 'release' && 'duringHold' in entry && entry.duringHold) && this.drops.holding()) await this.endHolds(entry);
     const why = this.plan ? stallOf(entry as PlanEntry, this.procs.byRole(entry.role) ?? this.procs.lastWithRole(entry.role)) : null;
     if (why !== null) {
       // Convention 7: the plan ends here, as that experiment's lesson; no snapshot for this step.
@@ -205,7 +223,43 @@ export class LabRun {
       return { step: this.steps, done: false, stalled: this.stall };
     }
     await this.runStep(entry.id, () => this.carryOut(entry));
-    return { step: this.steps, done: this.done };
+    const following = this.entries[this.steps];
+    if (following?.do === 'release' && 'duringHold' in following && following.duringHold && this.drops.holding()) {
+      // It must act while the hold lasts, however long the next press takes (a hold ends on the
+      // sender's timer): run it now, and give out its records when it is asked for.
+      this.ahead = [];
+      try {
+        await this.runStep(following.id, () => this.carryOut(following));
+      } catch (err) {
+        this.giveAhead();
+        throw err;
+      }
+    }
+    return { step: this.step, done: this.done };
+  }
+
+  /** The records of the step run ahead, now. */
+  private giveAhead(): void {
+    const records = this.ahead ?? [];
+    this.ahead = null;
+    for (const r of records) this.onRecord(r);
+  }
+
+  /** Wait for every hold's retransmission and what it wakes; its events open the next step. A failure stops the run. */
+  private async endHolds(entry: RunEntry): Promise<void> {
+    this.busy = true;
+    try {
+      await this.drops.endHolds(this.where(entry));
+      await settle(this.world, entry.id);
+      this.trace.flush(null);
+    } catch (err) {
+      this.busy = false;
+      const error = this.failure ?? asLabError(err);
+      await this.stop('error', error.message).catch(() => undefined);
+      throw error;
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Kill every lab process group, wait until no lab process is left, emit `end`. Idempotent. */
@@ -236,6 +290,8 @@ export class LabRun {
         if (!hasEnded(p)) throw new LabError('lab-failed', `schedule entry "${label}" should have ended ${p.role} (pid ${p.pid}), but it is ${describeProc(p)}`);
       }
       for (const p of this.procs.all()) noteStepEnd(p);
+      this.drops.writeLosses(sockets);
+      this.drops.writeRetransmissions(); // a hold that ended within the step (shorter than the settling)
       const packets = await stepSegments(this.capture, this.ports);
       if (this.failure) throw this.failure; // a process died, or too many, while the packets were read
       if (label !== 'start') this.steps++;
@@ -266,6 +322,13 @@ export class LabRun {
       const ending = 'exits' in entry ? (entry.exits ?? []).map((role) => this.expectExit(entry, role)) : [];
       this.release(entry);
       return ending;
+    }
+    if (entry.do === 'drop') {
+      const p = this.procs.byRole(entry.role);
+      if (!p || hasEnded(p)) throw new LabError('lab-failed', `${this.where(entry)} drops a segment at ${entry.role}'s fd ${entry.fd}, but there is no live process with that role`);
+      this.actingPid = p.pid;
+      await this.drops.arm(p.pid, p.role, entry.fd, entry.segment);
+      return [];
     }
     const p = this.expectExit(entry, entry.role);
     this.sendSignal(entry, p);
@@ -386,6 +449,7 @@ export class LabRun {
     noteEnded: (p, stat) => this.procs.noteEnded(p, stat),
     readStat,
     sampleSockets: () => this.sampleSockets(),
+    holding: () => this.drops.holding(),
     notSettled: (label, what) => {
       const step = label === 'start' ? 'the start' : `step ${this.steps + 1} ("${label}")`;
       return new LabError('lab-failed', `${step} did not settle within ${SETTLE_TIMEOUT_MS / 1000} s: ${what}`);
@@ -396,7 +460,11 @@ export class LabRun {
   private async sampleSockets(): Promise<ObservedSocket[]> {
     const sockets = await this.observer.sample([...this.ports]);
     const held = socketInodes(this.procs.present().filter((p) => p.life === 'alive').map((p) => p.pid));
-    return this.owned.select(sockets, held).sort(compareSockets);
+    const ours = this.owned.select(sockets, held).sort(compareSockets);
+    // A connect held in SYN_SENT (its SYN-ACK dropped) has not returned to name its port: its
+    // socket does, so that the step's segments are kept (capture.ts keeps only our ports' segments).
+    for (const s of ours) if (s.state === 'SYN_SENT' && s.inode !== 0) this.ports.add(portOf(s.local) ?? this.port);
+    return ours;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -423,9 +491,11 @@ export class LabRun {
     untrackRun(this);
     // A step in progress ends at its next check; wait for it, so the records stay in order.
     for (let i = 0; this.busy && i < 200; i++) await sleep(5);
+    this.giveAhead(); // a step run ahead happened: its records come before the end
     const left = await killAndWait(this.launches, () => this.procs.all());
     this.procs.noteVanished();
     this.observer.close();
+    this.drops.close();
     await this.capture?.close();
     this.trace.flush(this.actingPid);
     const problem = left.size > 0 ? `lab processes were still alive after ${STOP_TIMEOUT_MS / 1000} s: ${[...left.values()].join(', ')}` : null;
