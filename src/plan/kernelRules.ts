@@ -171,14 +171,15 @@ export function connectRule(ctx: SystemContext, side: SocketSide, pid: number, f
   return acceptQueue(ctx, listener.id).length >= room ? BLOCKS : ok(0);
 }
 
-/** accept: a descriptor first (EMFILE), then the oldest queued connection, or it blocks. */
+/** accept: a descriptor first (EMFILE), then a listener (EINVAL), then the oldest queued connection, or it blocks. */
 export function acceptRule(ctx: SystemContext, pid: number, fd: number): Outcome {
   const p = ctx.processes.get(pid)!;
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
-  if (e.tcp.state !== 'LISTEN') return fails('EINVAL');
+  // Linux takes the new descriptor before it looks at the socket (__sys_accept4_file).
   const newFd = newDescriptor(p);
   if (newFd === 'EMFILE') return fails('EMFILE');
+  if (e.tcp.state !== 'LISTEN') return fails('EINVAL');
   const conn = acceptQueue(ctx, e.id)[0];
   if (!conn) return BLOCKS;
   return ok(newFd, { local: conn.local ?? e.local ?? '0.0.0.0:0', peer: conn.remote ?? '0.0.0.0:0' });

@@ -398,7 +398,8 @@ class Prediction {
         this.delivered(ep.peerId, String(args.data));
         break;
       case 'shutdown':
-        if (args.how !== 'SHUT_WR') this.side.shutRd.add(ep.id);
+        // (A listener shut for reading is disconnected instead, and forgets it: tcp_disconnect.)
+        if (args.how !== 'SHUT_WR' && ep.tcp.state !== 'LISTEN') this.side.shutRd.add(ep.id);
         break;
     }
   }

@@ -361,3 +361,15 @@ describe('after a refused connect', () => {
     expect(returns(run.events, 'read')[0]).toMatchObject({ ret: -1, errno: 'ENOTCONN' });
   });
 });
+
+describe('errors in the kernel\'s order', () => {
+  it('accept takes a descriptor before it looks at the socket: EMFILE before EINVAL', () => {
+    const run = predict(plan([{ proc: 'parent', do: 'setrlimit', nofile: 4 }, { proc: 'parent', do: 'socket' }, { proc: 'parent', do: 'accept', fd: 'listenfd' }]));
+    expect(returns(run.role('parent'), 'accept')[0]).toMatchObject({ ret: -1, errno: 'EMFILE' });
+  });
+
+  it('a listener shut for reading is disconnected, not shut: a read on it fails ENOTCONN', () => {
+    const run = predict(plan([...SERVER_START, { proc: 'parent', do: 'shutdown', fd: 'listenfd', how: 'SHUT_RDWR' }, { proc: 'parent', do: 'read', fd: 'listenfd' }]));
+    expect(returns(run.role('parent'), 'read')[0]).toMatchObject({ ret: -1, errno: 'ENOTCONN' });
+  });
+});
