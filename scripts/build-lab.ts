@@ -1,5 +1,5 @@
 // Compiles the C lab (src/lab) into build/lab/: the server, the client, the sandbox, the reaper that
-// launches them, the sock_diag helper, and the packet capture helper. Runs as `npm run build:lab` and as npm's
+// launches them, the sock_diag helper, the packet capture helper, and the dropper (a `drop` step's socket filter). Runs as `npm run build:lab` and as npm's
 // postinstall. Skips what is up to date. Never fails an install: without a C compiler (or
 // on a system other than Linux) it says what is missing and that recorded lessons still work.
 
@@ -28,6 +28,8 @@ export const PROGRAMS: Record<string, string[]> = {
   // Optional: live runs work without it (the packet diagram then says "modelled"). Rebuilding it
   // replaces the file, so a `setcap cap_net_raw+ep` on it must be repeated after a rebuild.
   capture: ['capture.c'],
+  // Optional: a plan's or scenario's `drop` step (docs/drops.md) needs it, and root (CAP_BPF, ptrace).
+  dropper: ['dropper.c'],
 };
 
 const DURING_INSTALL = process.env.npm_lifecycle_event === 'postinstall';

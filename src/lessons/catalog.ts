@@ -162,4 +162,15 @@ export const LESSON_CATALOG: readonly LessonInfo[] = [
       'listener. Every connection has the same server address and port; the clients’ ports tell them apart.',
     parts: [{ id: 'many-clients', scenario: 'many-clients', title: 'Five clients', questions: ['client5-connect', 'parent-accept-again-5'] }],
   },
+  {
+    id: 'every-state',
+    number: 13,
+    title: 'Every state of the TCP diagram',
+    summary:
+      'On loopback, SYN_SENT, SYN_RECEIVED, FIN_WAIT_1, CLOSING and LAST_ACK last a round trip. Losing one segment holds each of them until the ' +
+      'sender’s retransmission timer sends it again: a lost SYN-ACK holds SYN_SENT and SYN_RECEIVED for a second; a FIN lost while the other ' +
+      'end closes too makes CLOSING; a lost last ACK holds LAST_ACK until the FIN comes again and the other end, still in TIME_WAIT, answers it — ' +
+      'which is why TIME_WAIT exists.',
+    parts: [{ id: 'every-state', scenario: 'every-state', title: 'Eleven states', questions: ['client1-connect', 'parent-shutdown-1', 'client2-exit'] }],
+  },
 ];

@@ -187,6 +187,11 @@ export function snapshotResolver(snapshot: ModelSnapshot | null, serverPort: num
         const sock = snapshot.kernel?.sockets.find((k) => k.state === state && k.timer?.kind === 'timewait');
         return sock?.timer ? `${(Math.max(0, Math.floor(sock.timer.remainingMs / 100)) / 10).toFixed(1)} s` : null;
       }
+      case 'rto': {
+        // What the kernel says is left before a socket held by a lost segment retransmits: {rto:SYN_SENT}. "0.98 s"
+        const sock = snapshot.kernel?.sockets.find((k) => k.state === args[0] && k.timer?.kind === 'retransmit');
+        return sock?.timer ? `${(Math.max(0, Math.floor(sock.timer.remainingMs / 10)) / 100).toFixed(2)} s` : null;
+      }
       case 'fd': {
         if (!proc || !args[1]) return null;
         for (const { fd, fileId } of proc.fds) {

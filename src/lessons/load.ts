@@ -15,6 +15,7 @@ const LOADERS: Record<string, () => Promise<{ default: LessonContent }>> = {
   zombies: () => import('./zombies.ts'),
   'linger-rst': () => import('./linger.ts'),
   'many-clients': () => import('./many.ts'),
+  'every-state': () => import('./everystate.ts'),
 };
 
 export async function loadLessonContent(id: string): Promise<LessonContent> {

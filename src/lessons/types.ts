@@ -16,6 +16,8 @@ export interface LessonStep {
    * (a client's local port), {fd:ROLE:KIND} (the descriptor ROLE holds on an endpoint of KIND),
    * {timewait} (what the kernel reports is left of a TIME_WAIT socket's 2MSL timer: "59.9 s"),
    * {timer:STATE} (the same for the first socket in STATE with such a timer, e.g. FIN_WAIT_2),
+   * {rto:STATE} (what is left of the retransmission timer of the first socket in STATE that has
+   * one: "0.98 s"; a socket held by a lost segment: docs/drops.md),
    * {observed} (a sentence on how the kernel's view was obtained: read now, in a live run, or
    * when the trace was recorded).
    */

@@ -33,11 +33,11 @@
 // calls.ts (a table keyed by the call, with the call's arguments typed as the lab writes them:
 // src/trace/types.ts). processes.ts, network.ts, draft.ts and args.ts hold the semantics they share.
 
-import type { CallArgs, CallEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, ReturningCall, Scalar, SignalEvent, SpawnEvent, StepEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
+import type { CallArgs, CallEvent, DropEvent, LostEvent, RetransmitEvent, ExitEvent, KernelEvent, ReadyEvent, ReleaseEvent, ReturnEvent, ReturningCall, Scalar, SignalEvent, SpawnEvent, StepEvent, TraceEvent, TraceHeader } from '../trace/types.ts';
 import type { ProcState, SystemContext } from './state.ts';
 import { Draft } from './draft.ts';
 import { isLive, newProcess, ensureProc, forkedChildFirst, endProcess, foldCalls } from './processes.ts';
-import { TIME_WAIT_NS, fire, flushWithDelayedAcks } from './network.ts';
+import { TIME_WAIT_NS, activeOpen, armDrop, endpointOfFd, fire, flushWithDelayedAcks, retransmit } from './network.ts';
 import { RETURNS, type ReturnApplier } from './calls.ts';
 
 export { TIME_WAIT_NS } from './network.ts';
@@ -214,6 +214,41 @@ function housekeeping(d: Draft): void {
   }
 }
 
+/** Which drop an event names: the `drop` and its `retransmit` say the same pid, fd and segment. */
+const dropKey = (ev: DropEvent | LostEvent | RetransmitEvent) => `${ev.pid}/${ev.fd}/${ev.segment}`;
+
+/** A drop armed on the socket the descriptor names (network.ts: the next segment of its kind is lost there). */
+function applyDrop(d: Draft, ev: DropEvent): void {
+  const e = endpointOfFd(d, ev.pid, ev.fd);
+  if (!e) return d.note(`a drop on ${ev.role} fd ${ev.fd}, which names no socket the model knows`);
+  armDrop(d, e.id, dropKey(ev), ev.segment);
+}
+
+/**
+ * The drop lost its segment. Every other loss the model makes itself, when the segment arrives;
+ * a SYN-ACK lost at a client inside connect is the exception: the model opens a connection when
+ * connect returns (its `local` names the client's port), and a held connect has not. Here the
+ * event names the port, so the active open happens now, and the armed drop loses the SYN-ACK.
+ */
+function applyLost(d: Draft, ev: LostEvent): void {
+  const e = endpointOfFd(d, ev.pid, ev.fd);
+  const inConnect = d.getProc(ev.pid)?.calls.pending?.fn === 'connect';
+  if (ev.segment === 'SYN-ACK' && e && e.tcp.state === 'CLOSED' && inConnect) {
+    d.ep(e.id).local = ev.local;
+    activeOpen(d, e.id, ev.remote);
+  }
+  // No other check here: the event's `t` is the loss's, and a loss caused by a call (a close's FIN
+  // answered) comes before that call's return, where the model makes it; the snapshot checks it.
+}
+
+/** The retransmission that ends a hold: wherever the segment was lost, even on a socket no descriptor names now. */
+function applyRetransmit(d: Draft, ev: RetransmitEvent): void {
+  const key = dropKey(ev);
+  const held = d.allEps().find((e) => e.lost?.key === key);
+  if (!held) return d.note(`a retransmission for the drop on ${ev.role} fd ${ev.fd}, but the model lost no ${ev.segment} there`);
+  retransmit(d, held.id);
+}
+
 /** One kind of trace event applied to a context: the next context. Pure. */
 export type Applier<E extends TraceEvent = TraceEvent> = (ctx: SystemContext, ev: E, index: number) => SystemContext;
 
@@ -240,6 +275,9 @@ export const APPLIERS: { readonly [K in TraceEvent['kind']]: Applier<Extract<Tra
   return: pure(applyReturn),
   exit: pure(applyExit),
   signal: pure(applySignal),
+  drop: pure(applyDrop),
+  lost: pure(applyLost),
+  retransmit: pure(applyRetransmit),
   kernel: pure(applyKernel),
   step: pure(applyStep),
   output: pure(nothing),

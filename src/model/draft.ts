@@ -207,5 +207,7 @@ function copyEp(e: EndpointState): EndpointState {
     timeWaitSince: e.timeWaitSince,
     closedStep: e.closedStep,
     error: e.error,
+    drop: e.drop,
+    lost: e.lost,
   };
 }

@@ -7,6 +7,7 @@
 // machine gives to a segment (a RST from CLOSED, LISTEN or SYN_SENT, a challenge ACK) go to its
 // sender, shaped after it (RFC 9293 §3.10.7).
 
+import type { DroppedSegment } from '../trace/types.ts';
 import type { EndpointKind, ModelSegment, SegmentFlag } from './types.ts';
 import type { EndpointState, FileState } from './state.ts';
 import { isSynchronized, tcpInitial, tcpTransition, type TcpEvent } from './tcp.ts';
@@ -49,6 +50,8 @@ export function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<Endpoi
     timeWaitSince: null,
     closedStep: null,
     error: null,
+    drop: null,
+    lost: null,
     ...fields,
   };
   d.putEp(e);
@@ -272,6 +275,10 @@ export function deliver(d: Draft, seg: ModelSegment): void {
     answerWithRst(d, seg.to, seg);
     return;
   }
+  if (receiver.drop !== null && isOfKind(seg, receiver.drop.segment)) {
+    lose(d, receiver, seg);
+    return;
+  }
   const flags = seg.flags;
   const acksFin = receiver.finSeq !== null && seg.ack === receiver.finSeq + 1;
   if (flags.includes('RST')) {
@@ -378,6 +385,8 @@ function newConnection(d: Draft, listener: EndpointState, clientId: string, loca
     // A connection the listener creates inherits its socket options (Linux sk_clone_lock).
     reuseAddr: listener.reuseAddr,
     lingerZero: listener.lingerZero,
+    // And its filter: a drop armed on the listener loses the handshake's last ACK (docs/drops.md).
+    drop: listener.drop,
   });
   d.ctx.nextQueueOrder = d.ctx.nextQueueOrder + 1;
   if (d.getEp(clientId)) d.ep(clientId).peerId = conn.id;
@@ -491,4 +500,90 @@ export function dropFd(d: Draft, pid: number, fd: number): string | null {
   }
   d.deleteFile(fileId);
   return file.endpointId;
+}
+
+// ───────────────────────── drops (docs/drops.md) ─────────────────────────
+
+/** Whether a segment is of the kind a drop loses (the same test as the dropper's filter, src/lab/dropper.c). */
+export function isOfKind(seg: Pick<ModelSegment, 'flags' | 'len'>, kind: DroppedSegment): boolean {
+  const has = (f: SegmentFlag) => seg.flags.includes(f);
+  switch (kind) {
+    case 'SYN-ACK':
+      return has('SYN') && has('ACK') && !has('FIN') && !has('RST');
+    case 'ACK':
+      return has('ACK') && !has('SYN') && !has('FIN') && !has('RST') && seg.len === 0;
+    case 'FIN':
+      return has('FIN') && !has('RST');
+    case 'data':
+      return seg.len > 0 && !has('SYN') && !has('RST');
+  }
+}
+
+/** A drop armed on the socket `epId` (a `drop` event). */
+export function armDrop(d: Draft, epId: string, key: string, segment: DroppedSegment): void {
+  d.ep(epId).drop = { key, segment };
+}
+
+/**
+ * The segment arrived and the socket's filter lost it: the receiver does not move (it is held);
+ * the sender already has (it sent it). Every socket sharing the drop is disarmed: it is one-shot.
+ * The segment was recorded by this very event, so marking it changes no older context.
+ */
+function lose(d: Draft, receiver: EndpointState, seg: ModelSegment): void {
+  const key = receiver.drop!.key;
+  seg.dropped = true;
+  for (const e of d.allEps()) if (e.drop?.key === key) d.ep(e.id).drop = null;
+  d.ep(receiver.id).lost = { key, segment: seg };
+}
+
+/**
+ * The retransmission that ends the hold of the segment lost at `epId` (a `retransmit` event).
+ * - data, a FIN, a SYN-ACK: its sender sends it again, the same numbers, and it is delivered.
+ * - a pure ACK: it acknowledged the receiver's SYN-ACK or FIN, so the receiver's timer sends that
+ *   again, and the peer answers it with the ACK again (a TIME_WAIT restarts its 2MSL: Linux
+ *   tcp_timewait_state_process), which now gets through.
+ * - a SYN-ACK on loopback: the client's SYN timer and the server's SYN-ACK timer (1 s each) run out
+ *   together, as measured here (docs/drops.md): the SYN-ACK comes again, the client's SYN comes
+ *   again, the client ACKs the SYN-ACK, the server answers the repeated SYN with its SYN-ACK, and
+ *   the client ACKs that too.
+ */
+export function retransmit(d: Draft, epId: string): void {
+  const receiver = d.ep(epId);
+  const lost = receiver.lost;
+  if (lost === null) return;
+  receiver.lost = null;
+  const seg = lost.segment;
+  const sender = d.getEp(seg.from);
+  if (!sender) return d.note(`the retransmission of a segment lost at ${epId} has no sender any more`);
+  if (isOfKind(seg, 'ACK')) return ackAgain(d, receiver.id, sender.id);
+  const again = d.record({ from: seg.from, to: receiver.id, flags: seg.flags, seq: seg.seq, ack: seg.flags.includes('ACK') ? sender.rcvNxt : null, len: seg.len, ...(seg.data !== undefined ? { data: seg.data } : {}) });
+  if (!isOfKind(seg, 'SYN-ACK')) {
+    d.enqueue(again);
+    return flush(d);
+  }
+  const client = d.ep(receiver.id);
+  d.record({ from: client.id, to: sender.id, flags: ['SYN'], seq: client.sndNxt - 1, ack: null, len: 0 });
+  deliver(d, again); // the client is ESTABLISHED, its ACK queued
+  const server = d.getEp(sender.id)!;
+  d.record({ from: server.id, to: client.id, flags: ['SYN', 'ACK'], seq: seg.seq, ack: server.rcvNxt, len: 0 });
+  flush(d);
+  const c = d.getEp(client.id)!;
+  d.record({ from: c.id, to: server.id, flags: ['ACK'], seq: c.sndNxt, ack: c.rcvNxt, len: 0 });
+}
+
+/** The ACK lost at `receiverId` comes again: the receiver sends its SYN-ACK or FIN again, the peer ACKs it. */
+function ackAgain(d: Draft, receiverId: string, peerId: string): void {
+  const r = d.getEp(receiverId)!;
+  if (r.tcp.state === 'SYN_RECEIVED') {
+    d.record({ from: r.id, to: peerId, flags: ['SYN', 'ACK'], seq: r.sndNxt - 1, ack: r.rcvNxt, len: 0 });
+  } else if (r.finSeq !== null) {
+    d.record({ from: r.id, to: peerId, flags: ['FIN', 'ACK'], seq: r.finSeq, ack: r.rcvNxt, len: 0 });
+  } else {
+    return d.note(`an ACK lost at ${receiverId} acknowledged neither a SYN-ACK nor a FIN`);
+  }
+  const peer = d.getEp(peerId);
+  if (!peer) return;
+  if (peer.tcp.state === 'TIME_WAIT') fire(d, peerId, { type: 'RCV_FIN', acksFin: false });
+  else send(d, peerId, ['ACK'], 0);
+  flush(d);
 }

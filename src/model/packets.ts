@@ -71,7 +71,8 @@ export class SequenceBases {
     const out = `${p.from}>${p.to}`;
     const back = `${p.to}>${p.from}`;
     if (p.flags.includes('SYN')) {
-      if (!p.flags.includes('ACK')) this.isn.delete(back); // a new connection on the same ports
+      // A new connection on the same ports; not a retransmitted SYN (the same number: docs/drops.md).
+      if (!p.flags.includes('ACK') && this.isn.get(out) !== p.tcpSeq) this.isn.delete(back);
       this.isn.set(out, p.tcpSeq);
     }
     const rel = (n: number, base: number | undefined) => (((n - (base ?? 0)) % TCP_NUMBERS) + TCP_NUMBERS) % TCP_NUMBERS;

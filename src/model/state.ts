@@ -1,7 +1,7 @@
 // The system model's context: plain, immutable data. Every update makes new objects for what
 // changed and shares the rest, so a context can be kept as a checkpoint and replayed from.
 
-import type { Program, Role, Scalar, TcpState } from '../trace/types.ts';
+import type { DroppedSegment, Program, Role, Scalar, TcpState } from '../trace/types.ts';
 import type { CallState } from '../trace/callFold.ts';
 import type { CallResult, EndpointKind, ModelSegment } from './types.ts';
 import type { TcpMachineState } from './tcp.ts';
@@ -101,6 +101,25 @@ export interface EndpointState {
   closedStep: number | null;
   /** Why the connection ended badly, when it did ('refused', 'reset'). */
   error: string | null;
+  /**
+   * A drop armed on this socket (trace `drop` event; docs/drops.md): the next segment of that kind
+   * arriving here is lost. A listener's is shared by the connections it creates (Linux clones a
+   * socket's filter into the sockets a listener makes), so one loss disarms them all (same key).
+   */
+  drop: ArmedDrop | null;
+  /** The segment lost here, until its retransmission (trace `retransmit` event) redelivers it. */
+  lost: LostSegment | null;
+}
+
+/** Which drop: "pid/fd/segment", as the `drop` and `retransmit` events name it. */
+export interface ArmedDrop {
+  key: string;
+  segment: DroppedSegment;
+}
+
+export interface LostSegment {
+  key: string;
+  segment: ModelSegment;
 }
 
 /** Segments are appended only: a persistent list (newest first) shares every older node. */

@@ -49,6 +49,12 @@ export const systemMachine = setup({
     exitProcess: assign(applying('exit')),
     /** signal: the runner's signal is pending until the exit it causes. */
     deliverSignal: assign(applying('signal')),
+    /** drop: the next segment of a kind arriving at a socket will be lost there (docs/drops.md). */
+    armDrop: assign(applying('drop')),
+    /** lost: the drop lost its segment (a held connect's handshake starts here). */
+    noteLoss: assign(applying('lost')),
+    /** retransmit: the lost segment's retransmission gets through; the hold ends. */
+    endHold: assign(applying('retransmit')),
     /** kernel: the step has settled (handlers returned into the calls they interrupted); the next step begins. */
     settleStep: assign(applying('kernel')),
     /** step: a predicted step has ended (no kernel ran it); settled as a kernel snapshot settles one. */
@@ -73,6 +79,9 @@ export const systemMachine = setup({
     return: { actions: 'completeCall' },
     exit: { actions: 'exitProcess' },
     signal: { actions: 'deliverSignal' },
+    drop: { actions: 'armDrop' },
+    lost: { actions: 'noteLoss' },
+    retransmit: { actions: 'endHold' },
     kernel: { actions: 'settleStep' },
     step: { actions: 'settlePredictedStep' },
     output: { actions: 'recordOutput' },

@@ -135,6 +135,8 @@ export interface ModelSegment {
   ack: number | null;
   len: number;
   data?: string;
+  /** Lost on purpose at its receiver (a drop: docs/drops.md): it crossed lo, nothing received it. */
+  dropped?: true;
 }
 
 /** One fact on which the model and a kernel snapshot differ. */

@@ -15,7 +15,10 @@
 // creation; a client's connect gets 127.0.0.1:50001, 50002 … ; a plan step whose process cannot
 // act stalls the plan (the trace ends there, "plan stalled at step N: …"); a connect to a full
 // accept queue blocks for good (Linux drops the SYN and retries a second later, which a
-// prediction does not time); drop steps end the prediction (the model has no segment loss yet).
+// prediction does not time). A drop (docs/drops.md) is armed in the model, which loses the
+// segment when it arrives; its retransmission comes at the start of the next step, as the runner
+// waits for it there. A drop of a SYN-ACK still ends the prediction (a connect held in SYN_SENT
+// is not predicted yet).
 
 import { applyTraceEvent, initialContext } from '../model/apply.ts';
 import { isAlive } from '../model/process.ts';
@@ -104,6 +107,8 @@ class Prediction {
   private readonly stepsOf = new Map<string, number[]>();
   /** Pids that ended in this step: their parents' SIGCHLD. */
   private exitedThisStep: number[] = [];
+  /** The plan's drops, by the model's key ("pid/fd/segment"): whether its loss and its retransmission are written. */
+  private readonly drops: { key: string; pid: number; role: string; fd: number; segment: 'SYN-ACK' | 'ACK' | 'FIN' | 'data'; lostAt: number | null; done: boolean }[] = [];
   private readonly source: PlanSource;
   private readonly addr: string;
 
@@ -144,6 +149,7 @@ class Prediction {
     for (let i = 0; i < this.plan.steps.length; i++) {
       this.step = i + 1;
       this.exitedThisStep = [];
+      this.endHolds();
       const why = this.carryOut(i, this.plan.steps[i]!);
       if (why !== null) {
         const message = `plan stalled at step ${i + 1}: ${why}`;
@@ -151,6 +157,7 @@ class Prediction {
         this.emit({ kind: 'end', reason: 'stopped', message });
         return { step: i + 1, message };
       }
+      this.writeLosses();
       this.endStep(planStepLabel(i));
     }
     this.killTheRest();
@@ -205,11 +212,38 @@ class Prediction {
       this.reactions();
       return null;
     }
-    if (step.do === 'drop') return `${step.proc}: the prediction cannot drop segments yet (a drop step ends it)`;
+    if (step.do === 'drop') {
+      if (step.segment === 'SYN-ACK') return `${step.proc}: the prediction cannot hold a connect in SYN_SENT yet (a SYN-ACK drop ends it)`;
+      const fd = this.fd(p, step.fd);
+      this.emit({ kind: 'drop', pid: p.pid, role: p.role, fd, segment: step.segment });
+      this.drops.push({ key: `${p.pid}/${fd}/${step.segment}`, pid: p.pid, role: p.role, fd, segment: step.segment, lostAt: null, done: false });
+      return null;
+    }
     if (p.place === 'blocked') return `${step.proc} is blocked in ${p.pending!.fn}()`;
     this.act(p, i, step);
     this.reactions();
     return null;
+  }
+
+  /** After a step: the loss of each drop whose segment the model lost in it (a `lost` event, with the socket's addresses). */
+  private writeLosses(): void {
+    for (const d of this.drops) {
+      if (d.lostAt !== null) continue;
+      const e = [...this.ctx.endpoints.values()].find((x) => x.lost?.key === d.key);
+      if (!e || e.local === null || e.remote === null) continue;
+      d.lostAt = this.t;
+      this.emit({ kind: 'lost', pid: d.pid, role: d.role, fd: d.fd, segment: d.segment, local: e.local, remote: e.remote });
+    }
+  }
+
+  /** Before a step acts: each hold ends with its retransmission (the runner waits for it), and what it wakes runs on. */
+  private endHolds(): void {
+    for (const d of this.drops) {
+      if (d.done || d.lostAt === null) continue;
+      d.done = true;
+      this.emit({ kind: 'retransmit', pid: d.pid, role: d.role, fd: d.fd, segment: d.segment, droppedAt: d.lostAt });
+      this.reactions();
+    }
   }
 
   /** The runner's words for a process that ended: a zombie "has ended"; one reaped is gone, it "does not exist". */

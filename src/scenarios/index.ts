@@ -1,6 +1,7 @@
 import { acceptEintr } from './accept-eintr.ts';
 import { childKeepsListenfd } from './child-keeps-listenfd.ts';
 import { concurrent } from './concurrent.ts';
+import { everyState } from './every-state.ts';
 import { iterative } from './iterative.ts';
 import { lingerRst } from './linger-rst.ts';
 import { manyClients } from './many-clients.ts';
@@ -29,6 +30,7 @@ export const SCENARIOS: readonly Scenario[] = [
   acceptEintr,
   lingerRst,
   manyClients,
+  everyState,
 ];
 
 export function findScenario(id: string): Scenario | undefined {

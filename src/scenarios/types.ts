@@ -1,7 +1,7 @@
 // A scenario is the experiment: which lab programs run, with which knobs, and the order
 // in which the scheduler releases their gates. Lessons refer to schedule entries by id.
 
-import type { Scalar } from '../trace/types.ts';
+import type { DroppedSegment, Scalar } from '../trace/types.ts';
 
 /**
  * The lab's calls that take a descriptor (src/lab/unp.h): a release into one of them states which
@@ -33,9 +33,18 @@ export type ScheduleEntry =
    * on purpose (a wrapper's err_sys on EMFILE, EINTR, EADDRINUSE, ECONNRESET; a SIGPIPE): the
    * runner expects each of them to exit during the step, and fails the run if one does not.
    */
-  | ({ id: string; do: 'release'; role: string; exits?: string[] } & ReleasedCall)
+  | ({ id: string; do: 'release'; role: string; exits?: string[]; duringHold?: true } & ReleasedCall)
   /** The runner sends a signal to the process with this role (a `signal` event), which ends it. */
-  | { id: string; do: 'kill'; role: string; signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' };
+  | { id: string; do: 'kill'; role: string; signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT' }
+  /**
+   * The runner arms a drop (a `drop` event; docs/drops.md): the next segment of kind `segment`
+   * arriving at the socket that descriptor `fd` of the process with this role names is lost. The
+   * process makes no call. Once that segment is lost its socket is held; the step after the one
+   * that lost it first waits for the retransmission (a `retransmit` event), unless that step is a
+   * release marked `duringHold`: it acts while the hold lasts (the peer's close that makes
+   * CLOSING), and the step after it waits. Needs root (the dropper's eBPF filter).
+   */
+  | { id: string; do: 'drop'; role: string; fd: number; segment: DroppedSegment };
 
 export interface Scenario {
   id: string;

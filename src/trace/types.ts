@@ -9,8 +9,10 @@ export const TRACE_VERSION = 1;
 /**
  * Additions within version 1, which a reader of an older minor version may ignore:
  * 1.1 adds the `release` event, a call's `waitsIn`, a kernel process's `syscall` and `wchan`,
- * and `signal` events `from: "lab"`. 1.2 adds predicted traces: the header's `predicted` and the
- * `step` event. A header without `minor` is 1.0.
+ * and `signal` events `from: "lab"`. A header without `minor` is 1.0.
+ * 1.2 adds predicted traces (the header's `predicted` and the `step` event), and the `drop`,
+ * `lost` and `retransmit` events (a drop armed, the segment it lost, and the retransmission that
+ * got through after it: docs/drops.md).
  */
 export const TRACE_MINOR = 2;
 
@@ -332,6 +334,60 @@ export interface SignalEvent extends EventBase {
   from: 'runner' | 'lab';
 }
 
+/**
+ * The kinds of segment a drop loses (src/plan/types.ts DROP_SEGMENTS): 'SYN-ACK'; 'ACK', a segment
+ * that carries only an acknowledgment (no SYN, FIN, RST, no payload); 'FIN'; 'data', a payload.
+ */
+export type DroppedSegment = 'SYN-ACK' | 'ACK' | 'FIN' | 'data';
+
+/**
+ * Since 1.2: the runner armed a drop (a plan's or a scenario's `drop` step): the next segment of
+ * kind `segment` that arrives at the socket process `pid`'s descriptor `fd` names is lost there
+ * (a one-shot socket filter: docs/drops.md). The process makes no call. The socket's state does
+ * not move on that segment, so it is held until the sender's retransmission (a `retransmit`
+ * event) gets through; the sender's does move. The capture still shows the lost segment: it
+ * crossed lo before the socket's filter dropped it.
+ */
+export interface DropEvent extends EventBase {
+  kind: 'drop';
+  pid: number;
+  role: Role;
+  fd: number;
+  segment: DroppedSegment;
+}
+
+/**
+ * Since 1.2: the armed drop lost its segment at `t` (the step in which it arrived). `local` and
+ * `remote` are the socket's addresses then, as the kernel lists them: for a connect whose SYN-ACK
+ * was lost, the only word on the client's port while connect has not returned.
+ */
+export interface LostEvent extends EventBase {
+  kind: 'lost';
+  pid: number;
+  role: Role;
+  fd: number;
+  segment: DroppedSegment;
+  local: string;
+  remote: string;
+}
+
+/**
+ * Since 1.2: the first segment of the dropped kind to arrive at that socket after the loss got
+ * through at `t`: the retransmission that ends the hold (for a lost ACK, the ACK that answers the
+ * peer's retransmitted FIN or SYN-ACK). `droppedAt`: when the lost one arrived. Written at the
+ * start of the step after the hold (the runner waits for it before that step acts, unless the
+ * step acts during the hold: a scenario entry's `duringHold`), or in the step it happened in.
+ * `pid`, `role`, `fd` are the drop's, as armed (the descriptor may be closed by now).
+ */
+export interface RetransmitEvent extends EventBase {
+  kind: 'retransmit';
+  pid: number;
+  role: Role;
+  fd: number;
+  segment: DroppedSegment;
+  droppedAt: number;
+}
+
 /** Text a lab program printed for people (not an event line). */
 export interface OutputEvent extends EventBase {
   kind: 'output';
@@ -453,6 +509,9 @@ export type TraceEvent =
   | ReturnEvent
   | ExitEvent
   | SignalEvent
+  | DropEvent
+  | LostEvent
+  | RetransmitEvent
   | OutputEvent
   | KernelEvent
   | PacketEvent

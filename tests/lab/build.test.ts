@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LAB_PROGRAMS, labAvailability } from '../../src/server/lab/availability.ts';
+import { LAB_PROGRAMS, labAvailability, SANDBOX_PROGRAM } from '../../src/server/lab/availability.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCRIPT = join(ROOT, 'scripts/build-lab.ts');
@@ -20,8 +20,8 @@ describe('building the lab', () => {
     const first = build(out, process.env);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/built the C lab \(server, client, reaper, sockdiag, capture\)/);
-    for (const p of [...LAB_PROGRAMS, 'capture']) expect(existsSync(join(out, p))).toBe(true);
+    expect(first.stdout).toMatch(/built the C lab \(server, client, sandbox, reaper, sockdiag, capture, dropper\)/);
+    for (const p of [...LAB_PROGRAMS, SANDBOX_PROGRAM, 'capture']) expect(existsSync(join(out, p))).toBe(true);
     expect(labAvailability(out)).toEqual({ live: true, reason: null, labDir: out });
     const second = build(out, process.env);
     expect(second.status).toBe(0);

@@ -164,7 +164,7 @@ describe('the XState system machine', () => {
 
   it('has one named assign action per event kind, each its own kind’s applier', () => {
     const on = systemMachine.config.on ?? {};
-    const kinds = ['call', 'end', 'exit', 'kernel', 'output', 'packet', 'ready', 'release', 'return', 'signal', 'spawn', 'step'];
+    const kinds = ['call', 'drop', 'end', 'exit', 'kernel', 'lost', 'output', 'packet', 'ready', 'release', 'retransmit', 'return', 'signal', 'spawn', 'step'];
     expect(Object.keys(on).sort()).toEqual(kinds);
     expect(Object.keys(APPLIERS).sort()).toEqual(kinds);
     const actions = kinds.map((k) => (on as Record<string, { actions: string }>)[k]!.actions);

@@ -2,7 +2,7 @@
 // lab's lines, the kernel snapshot from what /proc says, and the trace as written.
 
 import { describe, expect, it } from 'vitest';
-import { describeProc, endLife, exitStatusOf, hasEnded, newLabProc, type Life, noteExit, noteLabEvent, noteRelease, noteStepEnd, placeByEvents, waitsAtGate, type LabEvent, type LabProc } from '../../src/server/lab/labProcess.ts';
+import { describeProc, endByEvents, endLife, exitStatusOf, hasEnded, newLabProc, type Life, noteExit, noteLabEvent, noteRelease, noteStepEnd, placeByEvents, waitsAtGate, type LabEvent, type LabProc } from '../../src/server/lab/labProcess.ts';
 import { LabProcesses } from '../../src/server/lab/labProcesses.ts';
 import { parseLabLine } from '../../src/server/lab/launcher.ts';
 import { TraceWriter } from '../../src/server/lab/records.ts';
@@ -62,6 +62,21 @@ describe("a lab process's life, from its own events", () => {
     expect(exitStatusOf(p)).toBe(0);
     noteExit(p);
     expect([p.calls.place, p.calls.pending, waitsAtGate(p)]).toEqual(['exited', null, false]);
+  });
+
+  it('tells how a process that vanished without a word ended: exit\'s status, the runner\'s signal, SIGPIPE inside a write', () => {
+    const exiting = proc();
+    noteLabEvent(exiting, call('exit', { status: 3 }));
+    noteRelease(exiting);
+    expect(endByEvents(exiting)).toEqual({ status: 3, signal: null });
+    const killed = proc();
+    killed.killedBy = 'SIGTERM';
+    expect(endByEvents(killed)).toEqual({ status: null, signal: 'SIGTERM' });
+    const writing = proc();
+    noteLabEvent(writing, call('write', { fd: 4, count: 1 }));
+    expect(endByEvents(writing)).toEqual({ status: null, signal: null }); // at the gate: it never wrote
+    noteRelease(writing);
+    expect(endByEvents(writing)).toEqual({ status: null, signal: 'SIGPIPE' });
   });
 
   it('ends once: alive → zombie → gone, or alive → gone; the exit is due only at the first', () => {

@@ -47,7 +47,7 @@ function recorded(id: string): Replay | null {
 }
 
 describe('web lessons: the course as data', () => {
-  it('has twelve lessons, numbered in order, each part a scenario of the lab', () => {
+  it('has thirteen lessons, numbered in order, each part a scenario of the lab', () => {
     expect(LESSON_CATALOG.map((l) => l.number)).toEqual(LESSON_CATALOG.map((_, i) => i + 1));
     expect(new Set(LESSON_CATALOG.map((l) => l.id)).size).toBe(LESSON_CATALOG.length);
     for (const l of LESSON_CATALOG) {

@@ -49,7 +49,7 @@ export class LabListener {
     const p = this.procs.register(e.pid, e.role, l.program, false);
     noteLabEvent(p, e);
     if (e.kind === 'return') {
-      if (e.fn === 'fork' && e.ret > 0) this.procs.register(e.ret, childRole(p.forks), p.program, false);
+      if (e.fn === 'fork' && e.ret > 0) this.procs.register(e.ret, childRole(p.forks), p.program, false, p.pid);
       if (e.fn === 'waitpid' && e.ret > 0) {
         const child = this.procs.get(e.ret);
         if (child) child.reapedStatus = { status: e.status ?? null, signal: e.signal ?? null };

@@ -29,9 +29,15 @@ export interface LabProc {
   reaperChild: boolean;
   /** The last thing it said on stderr (err_sys), to explain an unexpected exit. */
   lastError: string | null;
+  /** The signal the runner sent it (a kill step), to tell how it ended when nobody reports it. */
+  killedBy: string | null;
+  /** The process that forked it (a server's child), when known. */
+  parentPid: number | null;
+  /** When /proc first showed it gone with nobody's word yet on how it ended (performance.now()). */
+  goneUnexplainedSince: number | null;
 }
 
-export function newLabProc(pid: number, role: string, program: Program, order: number, reaperChild: boolean): LabProc {
+export function newLabProc(pid: number, role: string, program: Program, order: number, reaperChild: boolean, parentPid: number | null = null): LabProc {
   return {
     pid,
     role,
@@ -45,6 +51,9 @@ export function newLabProc(pid: number, role: string, program: Program, order: n
     life: 'alive',
     reaperChild,
     lastError: null,
+    killedBy: null,
+    parentPid,
+    goneUnexplainedSince: null,
   };
 }
 
@@ -109,6 +118,19 @@ export function exitStatusOf(p: LabProc): number | null {
   const pending = p.calls.pending;
   if (pending?.fn === 'exit' && typeof pending.args.status === 'number') return pending.args.status;
   return p.exitExpected && p.lastError !== null ? 1 : null;
+}
+
+/**
+ * How a process that vanished without a word ended, as far as the runner knows: released into
+ * exit (its status), killed by the runner (its signal), released into a write and never back
+ * (SIGPIPE: a sandbox process ends no other way inside a write), err_sys's 1; else unknown.
+ */
+export function endByEvents(p: LabProc): { status: number | null; signal: string | null } {
+  const status = exitStatusOf(p);
+  if (status !== null) return { status, signal: null };
+  if (p.killedBy !== null) return { status: null, signal: p.killedBy };
+  if (p.calls.place === 'in-call' && p.calls.pending?.fn === 'write') return { status: null, signal: 'SIGPIPE' };
+  return { status: null, signal: null };
 }
 
 /** Where a process is by its events alone, when the kernel will not say (no permission to read its syscall). */

@@ -4,8 +4,11 @@
 
 import { childRole } from '../../trace/roles.ts';
 import type { Program } from '../../trace/types.ts';
-import { endLife, exitStatusOf, hasEnded, newLabProc, type LabProc } from './labProcess.ts';
+import { endByEvents, endLife, hasEnded, newLabProc, type LabProc } from './labProcess.ts';
 import { decodeWaitStatus, readChildren, readStat, type ProcStat } from './procfs.ts';
+
+/** How long a vanished child waits for its parent's word on how it ended (see parentMaySay). */
+const UNEXPLAINED_GRACE_MS = 20;
 
 export interface Ended {
   status: number | null;
@@ -47,14 +50,14 @@ export class LabProcesses {
     if (next.ended) this.onEnded(p, how());
   }
 
-  register(pid: number, role: string, program: Program, reaperChild: boolean): LabProc {
+  register(pid: number, role: string, program: Program, reaperChild: boolean, parentPid: number | null = null): LabProc {
     let p = this.byPid.get(pid);
     if (p) {
       // A program can speak before its reaper's launch line is read: the reaper still reports its end.
       if (reaperChild) p.reaperChild = true;
       return p;
     }
-    p = newLabProc(pid, role, program, this.byPid.size, reaperChild);
+    p = newLabProc(pid, role, program, this.byPid.size, reaperChild, parentPid);
     this.byPid.set(pid, p);
     const live = [...this.byPid.values()].filter((q) => !hasEnded(q)).length;
     if (live > this.maxLive) this.onTooMany(p);
@@ -67,12 +70,17 @@ export class LabProcesses {
     return candidates.find((q) => !hasEnded(q)) ?? candidates[0];
   }
 
+  /** The newest process that ever had this role, reaped or not (a plan's stall names what became of it). */
+  lastWithRole(role: string): LabProc | undefined {
+    return [...this.byPid.values()].filter((p) => p.role === role).at(-1);
+  }
+
   /** Register children found in /proc that have not spoken yet (child#N, N its parent's forks). */
   discoverChildren(): void {
     for (const p of [...this.byPid.values()]) {
       if (hasEnded(p)) continue;
       for (const pid of readChildren(p.pid)) {
-        if (!this.byPid.has(pid)) this.register(pid, childRole(p.forks), p.program, false);
+        if (!this.byPid.has(pid)) this.register(pid, childRole(p.forks), p.program, false, p.pid);
       }
     }
   }
@@ -91,7 +99,9 @@ export class LabProcesses {
       // Reaped before we saw a zombie: by its reaper (which reports), by its parent's waitpid
       // (whose return says), or by the kernel itself when the parent ignores SIGCHLD: then the
       // status is the one it was released into exit() with, or err_sys's 1 (src/lab/lab.c).
-      this.end(p, 'gone', () => this.reaped.get(p.pid) ?? p.reapedStatus ?? { status: exitStatusOf(p), signal: null });
+      const known = this.reaped.get(p.pid) ?? p.reapedStatus;
+      if (!known && this.parentMaySay(p)) return false;
+      this.end(p, 'gone', () => known ?? endByEvents(p));
       return true;
     }
     if (stat.state === 'X') return false; // dead, being released: gone in a moment
@@ -100,6 +110,19 @@ export class LabProcesses {
     if (p.reaperChild && !this.reaped.has(p.pid)) return false;
     this.end(p, 'zombie', () => decodeWaitStatus(stat.exitCode));
     return true;
+  }
+
+  /**
+   * A child reaped by an ungated waitpid (the sandbox's sig_chld) is gone from /proc a moment
+   * before its parent writes the waitpid's return, which says how it ended: wait for that while
+   * the parent still runs, and briefly in any case (the line may be in the pipe).
+   */
+  private parentMaySay(p: LabProc): boolean {
+    const now = performance.now();
+    p.goneUnexplainedSince ??= now;
+    if (now - p.goneUnexplainedSince < UNEXPLAINED_GRACE_MS) return true;
+    const parent = p.parentPid !== null ? readStat(p.parentPid) : null;
+    return parent !== null && parent.state === 'R';
   }
 
   /** Between steps: a process that ended with no step to explain it (killed from outside). */

@@ -5,11 +5,13 @@
 //   - a release is checked against the pending call by NAME only: which descriptor a name
 //     (connfd …) resolves to is the program's business, and a number other than the prediction's
 //     is a prediction difference, not a runner failure;
-//   - a step whose process cannot act (blocked in a call, ended) stalls the plan (stallOf).
+//   - a step whose process cannot act (blocked in a call, ended) stalls the plan (stallOf);
+//   - a drop acts on a process from outside, as a scenario's (docs/drops.md); a descriptor it
+//     names by name (connfd …) is resolved here, as the plan's order says (dropFds).
 
 import { sandboxArgs } from '../../plan/encode.ts';
 import { planSource, type PlanSource } from '../../plan/source.ts';
-import { kindOfRole, planStepLabel, type KillSignal, type Plan, type PlanStep } from '../../plan/types.ts';
+import { kindOfRole, planStepLabel, type DropSegment, type FdRef, type KillSignal, type Plan, type PlanStep } from '../../plan/types.ts';
 import type { Program } from '../../trace/types.ts';
 import { LabError } from './errors.ts';
 import { describeProc, hasEnded, waitsAtGate, type LabProc } from './labProcess.ts';
@@ -18,7 +20,9 @@ export type PlanEntry =
   | { id: string; do: 'spawn'; program: Program; role: string }
   /** Release `role` into its pending call, which must be `call` (by name). */
   | { id: string; do: 'release'; role: string; call: string; byName: true }
-  | { id: string; do: 'kill'; role: string; signal: KillSignal };
+  | { id: string; do: 'kill'; role: string; signal: KillSignal }
+  /** Arm a drop at the socket `role`'s descriptor `fd` names (a number: dropFds resolved a name). */
+  | { id: string; do: 'drop'; role: string; fd: number; segment: DropSegment };
 
 /** The call event's name for a plan action (the lab's wrapper for `signal` is sigaction). */
 export function callOfStep(step: PlanStep): string {
@@ -33,9 +37,44 @@ export interface CompiledPlan {
   args(role: string, port: number): string[];
 }
 
-/** A validated plan (parsePlan) as schedule entries. Drop steps are refused until segment drops exist. */
+/**
+ * The descriptor number each drop step names, by step index: a number as given; a name
+ * (listenfd, connfd, sockfd) as the plan's order binds it — the lowest free descriptor at the
+ * socket() or accept() that named it, a forked child inheriting its parent's names (parse.ts
+ * checks the same order). A name the plan never bound is refused.
+ */
+export function dropFds(plan: Plan): Map<number, number> {
+  const procs = new Map<string, { open: Set<number>; names: Map<string, number> }>([['parent', { open: new Set(), names: new Map() }]]);
+  let forks = 0;
+  const out = new Map<number, number>();
+  const resolve = (names: Map<string, number>, ref: FdRef) => (typeof ref === 'number' ? ref : names.get(ref));
+  plan.steps.forEach((step, i) => {
+    if (step.do === 'spawn') return void procs.set(step.proc, { open: new Set(), names: new Map() });
+    const p = procs.get(step.proc);
+    if (!p) return;
+    if (step.do === 'drop') {
+      const fd = resolve(p.names, step.fd);
+      if (fd === undefined) throw new LabError('bad-plan', `step ${i + 1} drops a ${step.segment} at ${step.proc}'s ${String(step.fd)}, which names no descriptor yet`);
+      out.set(i, fd);
+    } else if (step.do === 'socket' || step.do === 'accept') {
+      let fd = 3;
+      while (p.open.has(fd)) fd++;
+      p.open.add(fd);
+      p.names.set(step.do === 'accept' ? 'connfd' : kindOfRole(step.proc) === 'client' ? 'sockfd' : 'listenfd', fd);
+    } else if (step.do === 'close') {
+      const fd = resolve(p.names, step.fd);
+      if (fd !== undefined) p.open.delete(fd);
+    } else if (step.do === 'fork') {
+      procs.set(`child#${++forks}`, { open: new Set(p.open), names: new Map(p.names) });
+    }
+  });
+  return out;
+}
+
+/** A validated plan (parsePlan) as schedule entries. */
 export function compilePlan(plan: Plan): CompiledPlan {
   const source = planSource(plan);
+  const fds = dropFds(plan);
   const entries = plan.steps.map((step, i): PlanEntry => {
     const id = planStepLabel(i);
     switch (step.do) {
@@ -44,7 +83,7 @@ export function compilePlan(plan: Plan): CompiledPlan {
       case 'kill':
         return { id, do: 'kill', role: step.proc, signal: step.signal };
       case 'drop':
-        throw new LabError('bad-plan', `step ${i + 1} drops a ${step.segment} at ${step.proc}: drop steps need the runner's segment drops (a socket filter), which this build does not have yet; remove the step to run the rest`);
+        return { id, do: 'drop', role: step.proc, fd: fds.get(i)!, segment: step.segment };
       default:
         return { id, do: 'release', role: step.proc, call: callOfStep(step), byName: true };
     }
@@ -65,6 +104,8 @@ export function nameMismatch(entry: Extract<PlanEntry, { do: 'release' }>, pendi
  */
 export function stallOf(entry: PlanEntry, p: LabProc | undefined): string | null {
   if (entry.do === 'spawn') return null;
+  // A drop acts on the socket, from outside: its process may be anywhere, even blocked in a call.
+  if (entry.do === 'drop') return !p ? `${entry.role} does not exist` : hasEnded(p) ? `${entry.role} has ended` : null;
   if (!p) return `${entry.role} does not exist`;
   if (hasEnded(p)) return `${entry.role} has ended`;
   if (entry.do === 'kill' || waitsAtGate(p)) return null;

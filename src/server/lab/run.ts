@@ -33,8 +33,10 @@ import { compilePlan, nameMismatch, stallMessage, stallOf, type CompiledPlan, ty
 import { nowNs, TraceWriter } from './records.ts';
 import { knobArgs, releaseMismatch, validateSchedule, withoutRunnerKnobs } from './schedule.ts';
 import { settle, SETTLE_TIMEOUT_MS, type SettleWorld } from './settle.ts';
+import { RunDrops } from './dropper.ts';
 import { kernelProcesses, kernelSockets } from './snapshot.ts';
 import { compareSockets, ResilientObserver, type ObservedSocket } from './sockets.ts';
+import { portOf } from '../../trace/address.ts';
 import { killAndWait, killGroups, STOP_TIMEOUT_MS, trackRun, untrackRun } from './stopping.ts';
 
 export { LabError, type LabErrorCode } from './errors.ts';
@@ -111,6 +113,8 @@ export class LabRun {
   /** The packet capture helper, when capture works here; what the header says about it. */
   private capture: PacketCapture | null = null;
   private captureStatus: CaptureStatus = { packets: false, reason: 'not started' };
+  /** The drops this run armed (docs/drops.md). */
+  private readonly drops: RunDrops;
 
   private constructor(opts: LabRunOptions, plan: CompiledPlan | null, labDir: string, observer: ResilientObserver, port: number) {
     this.plan = plan;
@@ -125,6 +129,7 @@ export class LabRun {
     );
     this.trace = new TraceWriter(opts.onRecord);
     this.heard = new LabListener(this.procs, this.trace, this.owned, this.ports);
+    this.drops = new RunDrops(labDir, this.trace);
     this.onFailure = opts.onFailure;
     this.labDir = labDir;
     this.observer = observer;
@@ -197,14 +202,23 @@ export class LabRun {
     if (this.busy) throw new LabError('lab-failed', 'a step is already in progress');
     if (this.done) return { step: this.steps, done: true };
     const entry = this.entries[this.steps]!;
-    const why = this.plan ? stallOf(entry as PlanEntry, this.procs.byRole(entry.role)) : null;
+    const why = this.plan ? stallOf(entry as PlanEntry, this.procs.byRole(entry.role) ?? this.procs.lastWithRole(entry.role)) : null;
     if (why !== null) {
       // Convention 7: the plan ends here, as that experiment's lesson; no snapshot for this step.
       this.stall = stallMessage(this.steps, why);
       await this.stop('stopped', this.stall);
       return { step: this.steps, done: false, stalled: this.stall };
     }
-    await this.runStep(entry.id, () => this.carryOut(entry));
+    await this.runStep(entry.id, async () => {
+      // A hold ends before the next step acts, so the trace does not depend on the pace; unless
+      // this step is the one meant to act during it (a scenario's `duringHold`: docs/drops.md).
+      if (!(entry.do === 'release' && 'duringHold' in entry && entry.duringHold) && this.drops.holding()) {
+        await this.drops.endHolds(this.where(entry));
+        await settle(this.world, entry.id);
+        this.trace.flush(null);
+      }
+      return this.carryOut(entry);
+    });
     return { step: this.steps, done: this.done };
   }
 
@@ -236,6 +250,8 @@ export class LabRun {
         if (!hasEnded(p)) throw new LabError('lab-failed', `schedule entry "${label}" should have ended ${p.role} (pid ${p.pid}), but it is ${describeProc(p)}`);
       }
       for (const p of this.procs.all()) noteStepEnd(p);
+      this.drops.writeLosses(sockets);
+      this.drops.writeRetransmissions(); // a hold that ended within the step (shorter than the settling)
       const packets = await stepSegments(this.capture, this.ports);
       if (this.failure) throw this.failure; // a process died, or too many, while the packets were read
       if (label !== 'start') this.steps++;
@@ -267,6 +283,13 @@ export class LabRun {
       this.release(entry);
       return ending;
     }
+    if (entry.do === 'drop') {
+      const p = this.procs.byRole(entry.role);
+      if (!p || hasEnded(p)) throw new LabError('lab-failed', `${this.where(entry)} drops a segment at ${entry.role}'s fd ${entry.fd}, but there is no live process with that role`);
+      this.actingPid = p.pid;
+      await this.drops.arm(p.pid, p.role, entry.fd, entry.segment);
+      return [];
+    }
     const p = this.expectExit(entry, entry.role);
     this.sendSignal(entry, p);
     return [p];
@@ -286,6 +309,7 @@ export class LabRun {
 
   private sendSignal(entry: Extract<RunEntry, { do: 'kill' }>, p: LabProc): void {
     this.actingPid = p.pid;
+    p.killedBy = entry.signal;
     this.trace.push({ kind: 'signal', t: nowNs(), pid: p.pid, role: p.role, signal: entry.signal, from: 'runner' });
     this.signal(entry, p, entry.signal);
   }
@@ -385,6 +409,7 @@ export class LabRun {
     noteEnded: (p, stat) => this.procs.noteEnded(p, stat),
     readStat,
     sampleSockets: () => this.sampleSockets(),
+    holding: () => this.drops.holding(),
     notSettled: (label, what) => {
       const step = label === 'start' ? 'the start' : `step ${this.steps + 1} ("${label}")`;
       return new LabError('lab-failed', `${step} did not settle within ${SETTLE_TIMEOUT_MS / 1000} s: ${what}`);
@@ -395,7 +420,11 @@ export class LabRun {
   private async sampleSockets(): Promise<ObservedSocket[]> {
     const sockets = await this.observer.sample([...this.ports]);
     const held = socketInodes(this.procs.present().filter((p) => p.life === 'alive').map((p) => p.pid));
-    return this.owned.select(sockets, held).sort(compareSockets);
+    const ours = this.owned.select(sockets, held).sort(compareSockets);
+    // A connect held in SYN_SENT (its SYN-ACK dropped) has not returned to name its port: its
+    // socket does, so that the step's segments are kept (capture.ts keeps only our ports' segments).
+    for (const s of ours) if (s.state === 'SYN_SENT' && s.inode !== 0) this.ports.add(portOf(s.local) ?? this.port);
+    return ours;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -425,6 +454,7 @@ export class LabRun {
     const left = await killAndWait(this.launches, () => this.procs.all());
     this.procs.noteVanished();
     this.observer.close();
+    this.drops.close();
     await this.capture?.close();
     this.trace.flush(this.actingPid);
     const problem = left.size > 0 ? `lab processes were still alive after ${STOP_TIMEOUT_MS / 1000} s: ${[...left.values()].join(', ')}` : null;

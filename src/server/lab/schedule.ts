@@ -78,6 +78,9 @@ export function validateSchedule(scenario: Scenario): void {
     if (entry.do === 'spawn' && entry.role === 'parent') {
       throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" spawns a second "parent"; name a restarted server parent#2, parent#3 …`);
     }
+    if (entry.do === 'drop' && (!['SYN-ACK', 'ACK', 'FIN', 'data'].includes(entry.segment) || !Number.isInteger(entry.fd) || entry.fd < 0)) {
+      throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" drops ${String(entry.segment)} at fd ${String(entry.fd)}; a drop names a descriptor and one of SYN-ACK, ACK, FIN, data`);
+    }
     if (entry.do === 'kill' && !['SIGTERM', 'SIGKILL', 'SIGINT'].includes(entry.signal)) {
       throw new LabError('lab-failed', `scenario "${scenario.id}": schedule entry "${entry.id}" sends ${String(entry.signal)}; the runner sends SIGTERM, SIGKILL or SIGINT`);
     }

@@ -1,6 +1,8 @@
 // Settling a step: wait until its effects are over before the kernel snapshot is taken. Every
 // lab process waits at a gate, sleeps in the kernel inside its pending call, or has exited; TCP
-// is in no transient state, no data is in flight or unacknowledged, and two samples agree. Both
+// is in no transient state, no data is in flight or unacknowledged, and two samples agree. While a
+// drop holds a socket (its segment lost, the retransmission still to come), two agreeing samples
+// are enough: the held state is what the snapshot must show. Both
 // are repeated until a round changes nothing, since a segment can wake a process (a FIN ends a
 // read) and a process can send segments.
 
@@ -29,6 +31,11 @@ export interface SettleWorld {
   readStat(pid: number): ProcStat | null;
   /** The run's sockets now. */
   sampleSockets(): Promise<ObservedSocket[]>;
+  /**
+   * Whether a drop has lost its segment and the retransmission has not got through yet
+   * (dropper.ts): a socket is held in a transient state, or data stays unacknowledged, on purpose.
+   */
+  holding(): boolean;
   /** An error naming the step that did not settle, and why. */
   notSettled(label: string, what: string): Error;
 }
@@ -122,7 +129,8 @@ async function settleTcp(world: SettleWorld, previous: string | null, deadline: 
     world.checkStillRunning();
     const key = socketsKey(sockets);
     if (previous !== null && key !== previous) changed = true;
-    const transient = sockets.some((s) => TRANSIENT_TCP_STATES.includes(s.state)) || dataInFlight(sockets);
+    // A hold is a settled state: two agreeing samples, whatever the states (docs/drops.md).
+    const transient = !world.holding() && (sockets.some((s) => TRANSIENT_TCP_STATES.includes(s.state)) || dataInFlight(sockets));
     if ((!transient && key === previous) || performance.now() > until) return { sockets, key, changed };
     previous = key;
     await backoff(i);

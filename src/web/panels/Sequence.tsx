@@ -120,15 +120,16 @@ const MARK_TEXT: Record<SeqArrow['mark'], string> = {
 };
 
 function Arrow({ arrow: a, mid }: { arrow: SeqArrow; mid: number }) {
-  const note = [a.time, MARK_TEXT[a.mark]].filter(Boolean).join(' · ');
+  const note = [a.time, MARK_TEXT[a.mark], a.dropped ? 'dropped at the receiver' : ''].filter(Boolean).join(' · ');
   const unmatched = a.mark === 'unpredicted' || a.mark === 'uncaptured';
   return (
     <g
-      className={`seq-arrow${a.current ? ' current' : ''}${a.rst ? ' rst' : ''} mark-${a.mark}`}
+      className={`seq-arrow${a.current ? ' current' : ''}${a.rst ? ' rst' : ''}${a.dropped ? ' dropped' : ''} mark-${a.mark}`}
       style={colour(a.role)}
       data-testid="segment"
       data-name={a.name}
       data-mark={a.mark}
+      data-dropped={a.dropped ? 'true' : undefined}
       data-current={a.current ? 'true' : undefined}
     >
       <title>{`${a.name}, ${a.numbers}${a.window !== null ? `, window ${a.window}` : ''}: ${a.mark === 'captured' ? 'captured on lo' : MARK_TEXT[a.mark]}`}</title>

@@ -53,6 +53,12 @@ export function eventLine(e: TraceEvent): EventLine {
         return { who: e.role, kind: e.kind, text: `${e.signal}: the lab's parent-death check (forkscope's session is alive; the call goes on)` };
       }
       return { who: e.role, kind: e.kind, text: `the ${e.from} sends ${e.signal} to pid ${e.pid}` };
+    case 'drop':
+      return { who: e.role, kind: e.kind, text: `the runner drops the next ${e.segment} arriving at fd ${e.fd}'s socket` };
+    case 'lost':
+      return { who: e.role, kind: e.kind, text: `a ${e.segment} is lost at fd ${e.fd}'s socket (${e.local} ↔ ${e.remote})` };
+    case 'retransmit':
+      return { who: e.role, kind: e.kind, text: `${e.segment} retransmitted, ${Math.round((e.t - e.droppedAt) / 1e6)} ms after the lost one: it gets through to fd ${e.fd}'s socket` };
     case 'output':
       return { who: e.role, kind: e.kind, text: `${e.stream}: ${JSON.stringify(clip(e.text))}` };
     case 'kernel':

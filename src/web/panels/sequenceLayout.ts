@@ -202,6 +202,8 @@ export interface SeqArrow {
   role: string;
   current: boolean;
   rst: boolean;
+  /** Lost on purpose at its receiver (a drop: docs/drops.md); its retransmission follows. */
+  dropped: boolean;
   mark: SeqMark;
   /** Captured: time since the connection's first captured packet. */
   time: string | null;
@@ -286,6 +288,7 @@ export function layoutSequence(
         role,
         current: step === current,
         rst: s.flags.includes('RST'),
+        dropped: s.dropped === true,
         mark: markOf(s),
         time: s.t !== undefined && firstCaptured !== undefined ? timeSince(s.t - firstCaptured) : null,
         window: s.window ?? null,

@@ -57,6 +57,8 @@ export function capturedRows(view: PacketView, segments: readonly ModelSegment[]
         len: p.len,
         // What write() sent: the bytes the packet carried (its length matched the model's).
         ...(modelled?.data !== undefined ? { data: modelled.data } : {}),
+        // Lost on purpose at its receiver: it crossed lo (captured) before the socket's filter dropped it.
+        ...(modelled?.dropped ? { dropped: true as const } : {}),
         source: 'captured',
         unmatched: modelled === undefined,
         t: p.t,
