@@ -247,9 +247,10 @@ export function childrenOf(ctx: SystemContext, pid: number): ProcState[] {
  * waitpid(-1, &stat, nohang ? WNOHANG : 0): the oldest zombie child (its pid, and its status or
  * the signal that killed it); with live children only, 0 (WNOHANG) or it blocks; with none,
  * ECHILD. (With SIGCHLD ignored no child becomes a zombie: it blocks until none is left.)
+ * `reapedAlready`: a zombie another waitpid of the process has just taken (its return not written yet).
  */
-export function waitpidRule(ctx: SystemContext, pid: number, nohang: boolean): Outcome {
-  const children = childrenOf(ctx, pid);
+export function waitpidRule(ctx: SystemContext, pid: number, nohang: boolean, reapedAlready: number | null = null): Outcome {
+  const children = childrenOf(ctx, pid).filter((c) => c.pid !== reapedAlready);
   const zombie = children.find((c) => c.life === 'zombie');
   if (zombie) return ok(zombie.pid, zombie.exitSignal !== null ? { status: null, signal: zombie.exitSignal } : { status: zombie.exitStatus ?? 0 });
   if (children.length === 0) return fails('ECHILD');

@@ -477,8 +477,9 @@ class Prediction {
   /** What the others do in this step: blocked calls that can complete, SIGCHLD handlers. */
   private reactions(): void {
     for (let round = 0; round < 8; round++) {
-      let moved = this.wakeBlocked();
       const exited = this.exitedThisStep;
+      // A parent blocked in waitpid whose SIGCHLD handler is about to run: sigchld() writes both.
+      let moved = this.wakeBlocked(new Set(exited.map((pid) => this.handlerOf(pid)?.pid).filter((pid) => pid !== undefined)));
       this.exitedThisStep = [];
       for (const pid of exited) {
         moved = true;
@@ -489,10 +490,11 @@ class Prediction {
   }
 
   /** Blocked calls that can complete now return, and their processes make their next call. Whether any did. */
-  private wakeBlocked(): boolean {
+  private wakeBlocked(handlerRuns: ReadonlySet<number> = new Set()): boolean {
     let moved = false;
     for (const q of this.procs.values()) {
       if (q.place !== 'blocked') continue;
+      if (q.pending?.fn === 'waitpid' && handlerRuns.has(q.pid)) continue;
       const out = this.blockedOutcome(q);
       if (out.kind === 'blocks') continue;
       moved = true;
@@ -511,16 +513,28 @@ class Prediction {
   }
 
   /** A child ended: its parent's SIGCHLD handler, if it has one, reaps (Figure 5.11). */
-  private sigchld(childPid: number): void {
+  /** The live parent of `childPid` if it catches SIGCHLD with a handler. */
+  private handlerOf(childPid: number): Proc | undefined {
     const child = this.ctx.processes.get(childPid);
-    if (!child) return;
+    if (!child) return undefined;
     const parent = [...this.procs.values()].find((q) => q.pid === child.ppid && q.place !== 'ended');
     const model = parent && this.ctx.processes.get(parent.pid);
-    if (!parent || !model || !isAlive(model.life) || model.sigchld !== 'handler') return;
-    // The handler's waitpid calls: no gate, each returns at once; WNOHANG until 0 or -1.
+    return parent && model && isAlive(model.life) && model.sigchld === 'handler' ? parent : undefined;
+  }
+
+  private sigchld(childPid: number): void {
+    const parent = this.handlerOf(childPid);
+    if (!parent) return;
+    const model = this.ctx.processes.get(parent.pid)!;
     const interrupted = parent.pending;
+    // A waitpid the parent is blocked in reaps the child first (wait4 completes); the handler
+    // runs as it returns to user space, so its calls are written before that waitpid's return,
+    // and they find the child gone.
+    const outer = parent.place === 'blocked' && interrupted?.fn === 'waitpid' ? waitpidRule(this.ctx, parent.pid, false) : null;
+    const taken = outer?.kind === 'returns' && outer.ret > 0 ? outer.ret : null;
+    // The handler's waitpid calls: no gate, each returns at once; WNOHANG until 0 or -1.
     for (let n = 0; n < 64; n++) {
-      const out = waitpidRule(this.ctx, parent.pid, true);
+      const out = waitpidRule(this.ctx, parent.pid, true, taken);
       if (out.kind !== 'returns') break;
       const args: CallArgs['waitpid'] = { pid: -1, options: 'WNOHANG' };
       this.emit({ kind: 'call', pid: parent.pid, role: parent.role, fn: 'waitpid', file: PLAN_SOURCE_FILE, line: parent.handlerLine || 1, args });
@@ -528,6 +542,10 @@ class Prediction {
       if (out.ret <= 0) break;
     }
     parent.pending = interrupted;
+    if (outer !== null && outer.kind === 'returns') {
+      this.settle(parent, outer);
+      return;
+    }
     // A slow call the handler interrupted: restarted (SA_RESTART), or it fails EINTR.
     if (parent.place === 'blocked' && !model.sigchldRestart && (interrupted?.fn === 'accept' || interrupted?.fn === 'read')) {
       this.returns(parent, -1, 'EINTR');

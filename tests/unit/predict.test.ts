@@ -217,6 +217,24 @@ describe('SIGCHLD', () => {
     expect(parent).toMatchObject({ status: 'blocked', pendingCall: { fn: 'accept' } });
   });
 
+  it('a waitpid the parent is blocked in reaps the child; the handler runs as it returns and finds none (its calls come first)', () => {
+    const run = predict(
+      plan([
+        { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'handler' },
+        { proc: 'parent', do: 'fork' },
+        { proc: 'parent', do: 'fork' },
+        { proc: 'parent', do: 'waitpid', nohang: false },
+        { proc: 'child#1', do: 'exit', status: 7 },
+      ]),
+    );
+    const five = run.stepEvents(5).map((e) => `${e.kind}:${'role' in e ? e.role : ''}:${'fn' in e ? e.fn : ''}`);
+    expect(five).toEqual(['release:child#1:exit', 'exit:child#1:', 'call:parent:waitpid', 'return:parent:waitpid', 'return:parent:waitpid', 'call:parent:pause', 'step::']);
+    expect(returns(run.role('parent'), 'waitpid').map((r) => [r.ret, r.errno, r.status])).toEqual([
+      [0, null, undefined], // the handler's: child#2 still runs
+      [1002, null, 7], // the blocked waitpid's
+    ]);
+  });
+
   it('without SA_RESTART the interrupted accept fails EINTR', () => {
     const run = predict(withHandler(false));
     expect(returns(run.role('parent'), 'accept')[1]).toMatchObject({ ret: -1, errno: 'EINTR' });
