@@ -231,7 +231,7 @@ describe('SIGCHLD', () => {
     expect(five).toEqual(['release:child#1:exit', 'exit:child#1:', 'call:parent:waitpid', 'return:parent:waitpid', 'return:parent:waitpid', 'call:parent:pause', 'step::']);
     expect(returns(run.role('parent'), 'waitpid').map((r) => [r.ret, r.errno, r.status])).toEqual([
       [0, null, undefined], // the handler's: child#2 still runs
-      [1002, null, 7], // the blocked waitpid's
+      [1001, null, 7], // the blocked waitpid's: child#1
     ]);
   });
 
