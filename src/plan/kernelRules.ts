@@ -64,16 +64,24 @@ export function socketOf(ctx: SystemContext, pid: number, fd: number): EndpointS
   return file ? ctx.endpoints.get(file.endpointId) : undefined;
 }
 
-/** The lowest descriptor ≥ 3 a process has free (0–2 are its standard streams). */
-export function lowestFreeFd(p: Pick<ProcState, 'fds'>): number {
-  let fd = 3;
-  while (p.fds[fd] !== undefined) fd++;
+/**
+ * The standard streams a sandbox process starts with: 0 is /dev/null (read only); 1 and 2 are
+ * the runner's pipes, which Node makes of AF_UNIX socket pairs (libuv): the lab's events go out
+ * on 1. They are not TCP sockets; a plan may close them, and then the kernel hands their numbers
+ * out again.
+ */
+export const STANDARD_FDS: ReadonlySet<number> = new Set([0, 1, 2]);
+
+/** The lowest descriptor a process has free: neither a socket the model has nor a standard stream still open. */
+export function lowestFreeFd(p: Pick<ProcState, 'fds'>, std: ReadonlySet<number> = STANDARD_FDS): number {
+  let fd = 0;
+  while (p.fds[fd] !== undefined || std.has(fd)) fd++;
   return fd;
 }
 
 /** socket() and accept() need a new descriptor: the lowest free, or EMFILE at RLIMIT_NOFILE. */
-export function newDescriptor(p: Pick<ProcState, 'fds' | 'fdLimit'>): number | 'EMFILE' {
-  const fd = lowestFreeFd(p);
+export function newDescriptor(p: Pick<ProcState, 'fds' | 'fdLimit'>, std: ReadonlySet<number> = STANDARD_FDS): number | 'EMFILE' {
+  const fd = lowestFreeFd(p, std);
   return p.fdLimit !== null && fd >= p.fdLimit ? 'EMFILE' : fd;
 }
 
@@ -86,8 +94,8 @@ export function setrlimitRule(p: Pick<ProcState, 'fdLimit'>, n: number): Outcome
   return p.fdLimit !== null && n > p.fdLimit ? fails('EPERM') : ok(0);
 }
 
-export function socketRule(p: ProcState): Outcome {
-  const fd = newDescriptor(p);
+export function socketRule(p: ProcState, std: ReadonlySet<number> = STANDARD_FDS): Outcome {
+  const fd = newDescriptor(p, std);
   return fd === 'EMFILE' ? fails('EMFILE') : ok(fd);
 }
 
@@ -172,12 +180,12 @@ export function connectRule(ctx: SystemContext, side: SocketSide, pid: number, f
 }
 
 /** accept: a descriptor first (EMFILE), then a listener (EINVAL), then the oldest queued connection, or it blocks. */
-export function acceptRule(ctx: SystemContext, pid: number, fd: number): Outcome {
+export function acceptRule(ctx: SystemContext, pid: number, fd: number, std: ReadonlySet<number> = STANDARD_FDS): Outcome {
   const p = ctx.processes.get(pid)!;
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
   // Linux takes the new descriptor before it looks at the socket (__sys_accept4_file).
-  const newFd = newDescriptor(p);
+  const newFd = newDescriptor(p, std);
   if (newFd === 'EMFILE') return fails('EMFILE');
   if (e.tcp.state !== 'LISTEN') return fails('EINVAL');
   const conn = acceptQueue(ctx, e.id)[0];
@@ -236,6 +244,32 @@ export function shutdownRule(ctx: SystemContext, pid: number, fd: number): Outco
   if (!e) return fails('EBADF');
   if (e.tcp.state === 'CLOSED') return fails('ENOTCONN');
   return ok(0);
+}
+
+/**
+ * A call on a standard stream the process still has open (checked on this machine's sandbox):
+ * close works; read of /dev/null (0) is end of file; read of 1 or 2 waits for bytes the runner
+ * never sends (it blocks); write takes the bytes on 1 and 2 and fails EBADF on 0; setsockopt
+ * works on 1 and 2 (they are sockets); other socket calls fail (ENOTSOCK on 0; on the connected
+ * AF_UNIX sockets EINVAL, EISCONN for connect; shutdown works).
+ */
+export function standardStreamRule(fn: string, fd: number, count: number): Outcome {
+  const unix = fd !== 0;
+  switch (fn) {
+    case 'close':
+      return ok(0);
+    case 'read':
+      return unix ? BLOCKS : ok(0, { data: '' });
+    case 'write':
+      return unix ? ok(count) : fails('EBADF');
+    case 'setsockopt':
+    case 'shutdown':
+      return unix ? ok(0) : fails('ENOTSOCK');
+    case 'connect':
+      return unix ? fails('EISCONN') : fails('ENOTSOCK');
+    default:
+      return unix ? fails('EINVAL') : fails('ENOTSOCK');
+  }
 }
 
 /** The children of a process that have not been reaped: live ones and zombies, oldest first. */

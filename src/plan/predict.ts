@@ -39,6 +39,8 @@ import {
   shutdownRule,
   socketOf,
   socketRule,
+  standardStreamRule,
+  STANDARD_FDS,
   waitpidRule,
   writeRule,
   type Outcome,
@@ -89,6 +91,8 @@ interface Proc {
   forks: number;
   /** The process that forked it (a child's parent); null for a spawned program. */
   parentPid: number | null;
+  /** Its standard streams still open (0–2 until the plan closes one; fork copies them). */
+  std: Set<number>;
 }
 
 class Prediction {
@@ -260,9 +264,9 @@ class Prediction {
     this.nextCall(p);
   }
 
-  private newProc(role: string, pid: number, names: Proc['names'], handlerLine: number, parentPid: number | null = null): Proc {
+  private newProc(role: string, pid: number, names: Proc['names'], handlerLine: number, parentPid: number | null = null, std: ReadonlySet<number> = STANDARD_FDS): Proc {
     const steps = this.stepsOf.get(role) ?? [];
-    const p: Proc = { role, pid, steps, next: 0, names: { ...names }, place: 'gate', pending: null, handlerLine, forks: 0, parentPid };
+    const p: Proc = { role, pid, steps, next: 0, names: { ...names }, place: 'gate', pending: null, handlerLine, forks: 0, parentPid, std: new Set(std) };
     this.procs.set(role, p);
     return p;
   }
@@ -353,9 +357,10 @@ class Prediction {
   private outcome(p: Proc, step: ProcessAction, args: Record<string, unknown>): Outcome {
     const fd = typeof args.fd === 'number' ? args.fd : -1;
     const proc = this.ctx.processes.get(p.pid)!;
+    if (p.std.has(fd) && proc.fds[fd] === undefined) return standardStreamRule(callOf(step), fd, step.do === 'write' ? byteLength(step.text) : 0);
     switch (step.do) {
       case 'socket':
-        return socketRule(proc);
+        return socketRule(proc, p.std);
       case 'bind':
         return bindRule(this.ctx, p.pid, fd, this.port);
       case 'listen':
@@ -366,7 +371,7 @@ class Prediction {
       case 'connect':
         return connectRule(this.ctx, this.side, p.pid, fd, this.addr);
       case 'accept':
-        return acceptRule(this.ctx, p.pid, fd);
+        return acceptRule(this.ctx, p.pid, fd, p.std);
       case 'read':
         return readRule(this.ctx, this.side, p.pid, fd);
       case 'write':
@@ -418,6 +423,7 @@ class Prediction {
     // The C variables the sandbox assigns (a failed call assigns -1 too).
     if (fn === 'socket') p.names[kindOfRole(p.role) === 'client' ? 'sockfd' : 'listenfd'] = ret;
     if (fn === 'accept') p.names.connfd = ret;
+    if (fn === 'close' && errno === null && ep === undefined) p.std.delete(fd);
     // A pending socket error is reported once (Linux sock_error takes it).
     if (ep && errno !== null && this.side.error.get(ep.id) === errno) this.side.error.delete(ep.id);
     if (!ep || errno !== null) return;
@@ -453,7 +459,7 @@ class Prediction {
     const role = `child#${p.forks}`;
     this.returns(p, childPid, null);
     this.nextCall(p);
-    const child = this.newProc(role, childPid, p.names, p.handlerLine, p.pid);
+    const child = this.newProc(role, childPid, p.names, p.handlerLine, p.pid, p.std);
     child.pending = { fn: 'fork', args: {}, step: null };
     this.returns(child, 0, null, { ppid: p.pid });
     this.nextCall(child);
