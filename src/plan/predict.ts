@@ -209,7 +209,8 @@ class Prediction {
     }
     const p = this.procs.get(step.proc);
     if (!p) return `${step.proc} does not exist`;
-    if (p.place === 'ended') return this.endedWhy(p);
+    // The runner's words (planSchedule.ts stallOf): a process that has run and ended, zombie or reaped.
+    if (p.place === 'ended') return `${step.proc} has ended`;
     if (step.do === 'kill') {
       this.emit({ kind: 'signal', pid: p.pid, role: p.role, signal: step.signal, from: 'runner' });
       this.end(p, null, step.signal);
@@ -248,11 +249,6 @@ class Prediction {
       this.emit({ kind: 'retransmit', pid: d.pid, role: d.role, fd: d.fd, segment: d.segment, droppedAt: d.lostAt });
       this.reactions();
     }
-  }
-
-  /** The runner's words for a process that ended: a zombie "has ended"; one reaped is gone, it "does not exist". */
-  private endedWhy(p: Proc): string {
-    return this.ctx.processes.get(p.pid)?.life === 'zombie' ? `${p.role} has ended` : `${p.role} does not exist`;
   }
 
   /** A new program (the server at the start, a client, a restarted server), at the gate before its first call. */
