@@ -412,3 +412,15 @@ describe('the standard streams', () => {
     expect(run.stalled?.message).toBe('plan stalled at step 2: parent is blocked in read()');
   });
 });
+
+describe('the prediction runs in the browser', () => {
+  it('imports only the plan, the model and the trace contract (no React, DOM, ws or Node)', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const file of ['predict.ts', 'kernelRules.ts']) {
+      const text = readFileSync(new URL(`../../src/plan/${file}`, import.meta.url), 'utf8');
+      const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+      for (const s of specifiers) expect(s, `${file} imports ${s}`).toMatch(/^(\.\/|\.\.\/model\/|\.\.\/trace\/)/);
+      expect(text).not.toMatch(/\b(window|document|localStorage)\.|from 'node:/);
+    }
+  });
+});
