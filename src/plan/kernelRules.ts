@@ -53,6 +53,15 @@ const fails = (errno: string): Outcome => ({ kind: 'returns', ret: -1, errno });
 const BLOCKS: Outcome = { kind: 'blocks' };
 const SIGPIPE: Outcome = { kind: 'killed', signal: 'SIGPIPE' };
 
+/**
+ * Where a socket's received bytes are kept: its own endpoint, or the connection it was detached
+ * from when that went to TIME_WAIT with a descriptor still on it (the model moves the count of
+ * unread bytes to the descriptor's new CLOSED socket; the bytes stay under the connection's id).
+ */
+export function receivedKey(side: SocketSide, e: EndpointState): string {
+  return !side.received.has(e.id) && e.timeWaitId !== null ? e.timeWaitId : e.id;
+}
+
 /** read's buffer (MAXLINE in the sandbox): at most this many bytes per read. */
 export const READ_COUNT = 4096;
 
@@ -211,7 +220,7 @@ export function readRule(ctx: SystemContext, side: SocketSide, pid: number, fd: 
   if (!e) return fails('EBADF');
   if (e.unread > 0) {
     const n = Math.min(e.unread, READ_COUNT);
-    return ok(n, { data: (side.received.get(e.id) ?? '').slice(0, n) });
+    return ok(n, { data: (side.received.get(receivedKey(side, e)) ?? '').slice(0, n) });
   }
   if (e.eof) return ok(0, { data: '' });
   const err = side.error.get(e.id);

@@ -35,6 +35,7 @@ import {
   newSocketSide,
   readRule,
   READ_COUNT,
+  receivedKey,
   setrlimitRule,
   shutdownRule,
   socketOf,
@@ -428,7 +429,10 @@ class Prediction {
         this.side.backlog.set(ep.id, args.backlog as number);
         break;
       case 'read':
-        if (ret > 0) this.side.received.set(ep.id, (this.side.received.get(ep.id) ?? '').slice(ret));
+        if (ret > 0) {
+          const key = receivedKey(this.side, ep);
+          this.side.received.set(key, (this.side.received.get(key) ?? '').slice(ret));
+        }
         break;
       case 'write':
         this.delivered(ep.peerId, String(args.data));

@@ -424,3 +424,20 @@ describe('the prediction runs in the browser', () => {
     }
   });
 });
+
+describe('bytes waiting on a socket whose connection went to TIME_WAIT', () => {
+  it('are still read (the descriptor\'s socket was detached from the connection)', () => {
+    const run = predict(
+      plan([
+        ...SERVER_START,
+        ...CONNECT_ACCEPT_FORK,
+        { proc: 'child#1', do: 'write', fd: 'connfd', text: 'hi\n' },
+        { proc: 'client#1', do: 'shutdown', fd: 'sockfd', how: 'SHUT_WR' },
+        { proc: 'parent', do: 'shutdown', fd: 'connfd', how: 'SHUT_WR' },
+        { proc: 'client#1', do: 'read', fd: 'sockfd' },
+      ]),
+    );
+    expect(run.last.endpoints.some((e) => e.kind === 'client' && e.state === 'TIME_WAIT')).toBe(true);
+    expect(returns(run.role('client#1'), 'read')[0]).toMatchObject({ ret: 3, data: 'hi\n' });
+  });
+});
