@@ -140,8 +140,12 @@ export function bindRule(ctx: SystemContext, pid: number, fd: number, port: numb
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
   if (alreadyBound(e)) return fails('EINVAL');
-  const conflict = holdersOfPort(ctx, port, e.id).some((h) => !(e.reuseAddr && h.reuseAddr && h.tcp.state !== 'LISTEN'));
-  return conflict ? fails('EADDRINUSE') : ok(0);
+  return portConflict(ctx, e, port) ? fails('EADDRINUSE') : ok(0);
+}
+
+/** Another socket holds `port` against `e`: unless both have SO_REUSEADDR and the other does not listen. */
+function portConflict(ctx: SystemContext, e: EndpointState, port: number): boolean {
+  return holdersOfPort(ctx, port, e.id).some((h) => !(e.reuseAddr && h.reuseAddr && h.tcp.state !== 'LISTEN'));
 }
 
 export function listenRule(ctx: SystemContext, pid: number, fd: number): Outcome {
@@ -149,6 +153,10 @@ export function listenRule(ctx: SystemContext, pid: number, fd: number): Outcome
   if (!e) return fails('EBADF');
   // Only a socket never connected listens (Linux: sock->state SS_UNCONNECTED), whatever became of the connection.
   if ((e.tcp.state !== 'CLOSED' && e.tcp.state !== 'LISTEN') || hadConnection(e)) return fails('EINVAL');
+  // Starting to listen takes the port again (inet_csk_listen_start → get_port), with bind's rule:
+  // a socket that bound it beside others (SO_REUSEADDR) may find one it now conflicts with.
+  const port = e.local === null ? null : portOf(e.local);
+  if (e.tcp.state === 'CLOSED' && port !== null && portConflict(ctx, e, port)) return fails('EADDRINUSE');
   return ok(0);
 }
 

@@ -441,3 +441,17 @@ describe('bytes waiting on a socket whose connection went to TIME_WAIT', () => {
     expect(returns(run.role('client#1'), 'read')[0]).toMatchObject({ ret: 3, data: 'hi\n' });
   });
 });
+
+describe('listen', () => {
+  it('takes the port again with bind\'s rule: beside a connection without SO_REUSEADDR on the listener, EADDRINUSE', () => {
+    const run = predict(
+      plan([
+        ...SERVER_START,
+        ...CONNECT_ACCEPT_FORK,
+        { proc: 'parent', do: 'shutdown', fd: 'listenfd', how: 'SHUT_RD' }, // the listener stops listening, still bound
+        { proc: 'parent', do: 'listen', fd: 'listenfd', backlog: 5 }, // the accepted connection still holds the port
+      ]),
+    );
+    expect(returns(run.role('parent'), 'listen').map((r) => r.errno)).toEqual([null, 'EADDRINUSE']);
+  });
+});
