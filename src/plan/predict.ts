@@ -94,6 +94,8 @@ interface Proc {
   parentPid: number | null;
   /** Its standard streams still open (0–2 until the plan closes one; fork copies them). */
   std: Set<number>;
+  /** When it blocked (a counter): the order in which the kernel wakes blocked calls. */
+  blockedAt: number;
 }
 
 class Prediction {
@@ -106,6 +108,8 @@ class Prediction {
   private readonly side: SocketSide = newSocketSide();
   private nextPid = FIRST_PID;
   private nextPort = FIRST_EPHEMERAL_PORT;
+  /** Calls that blocked so far (each blocked process's blockedAt). */
+  private blocks = 0;
   /** Endpoints whose reset was seen (the error it leaves is noted once). */
   private readonly resetSeen = new Set<string>();
   /** Each role's own steps (indices into the plan), in order. */
@@ -263,7 +267,7 @@ class Prediction {
 
   private newProc(role: string, pid: number, names: Proc['names'], handlerLine: number, parentPid: number | null = null, std: ReadonlySet<number> = STANDARD_FDS): Proc {
     const steps = this.stepsOf.get(role) ?? [];
-    const p: Proc = { role, pid, steps, next: 0, names: { ...names }, place: 'gate', pending: null, handlerLine, forks: 0, parentPid, std: new Set(std) };
+    const p: Proc = { role, pid, steps, next: 0, names: { ...names }, place: 'gate', pending: null, handlerLine, forks: 0, parentPid, std: new Set(std), blockedAt: 0 };
     this.procs.set(role, p);
     return p;
   }
@@ -390,6 +394,7 @@ class Prediction {
   /** The call's outcome, as events: it returns (and the process goes on to its next call), blocks, or kills. */
   private settle(p: Proc, out: Outcome): void {
     if (out.kind === 'blocks') {
+      if (p.place !== 'blocked') p.blockedAt = ++this.blocks;
       p.place = 'blocked';
       return;
     }
@@ -473,6 +478,8 @@ class Prediction {
     this.exitedThisStep.push(p.pid);
     // Its live children get the parent-death signal the lab set up (SIGUSR2, from "lab"): its
     // handler sees forkscope's session alive and returns; a call it interrupted is restarted.
+    // In the order of the kernel's list of children (oldest first); each child's handler writes
+    // its own line, so real runs show two children's lines in either order.
     for (const c of this.procs.values()) {
       if (c.parentPid === p.pid && c.place !== 'ended') this.emit({ kind: 'signal', pid: c.pid, role: c.role, signal: 'SIGUSR2', from: 'lab' });
     }
@@ -498,7 +505,7 @@ class Prediction {
   /** Blocked calls that can complete now return, and their processes make their next call. Whether any did. */
   private wakeBlocked(handlerRuns: ReadonlySet<number> = new Set()): boolean {
     let moved = false;
-    for (const q of this.procs.values()) {
+    for (const q of this.wakeOrder()) {
       if (q.place !== 'blocked') continue;
       if (q.pending?.fn === 'waitpid' && handlerRuns.has(q.pid)) continue;
       const out = this.blockedOutcome(q);
@@ -507,6 +514,18 @@ class Prediction {
       this.settle(q, out);
     }
     return moved;
+  }
+
+  /**
+   * The order the kernel wakes blocked processes in: readers (and waitpid) newest first — a
+   * socket's wait queue wakes its waiters from its head, where each new one was added — and
+   * accept oldest first (an exclusive wait, added at the tail: the first to wait gets the
+   * connection). Seen in real runs: two processes reading one shared socket return newest first.
+   */
+  private wakeOrder(): Proc[] {
+    const blocked = [...this.procs.values()].filter((q) => q.place === 'blocked');
+    const key = (q: Proc): number => (q.pending?.fn === 'accept' ? q.blockedAt : -q.blockedAt);
+    return blocked.sort((a, b) => key(a) - key(b));
   }
 
   /** A blocked call, asked again now. */
