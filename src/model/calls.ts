@@ -135,6 +135,7 @@ export const RETURNS: { readonly [F in ReturningCall]: ReturnApplier<F> } = {
       if (how === 'SHUT_RD' || how === 'SHUT_RDWR') stopListening(d, e.id);
       return;
     }
+    if (succeeded(ev) && e && (how === 'SHUT_RD' || how === 'SHUT_RDWR')) d.ep(e.id).shutRd = true;
     if (succeeded(ev) && e && (how === 'SHUT_WR' || how === 'SHUT_RDWR') && !e.shutWr) {
       d.ep(e.id).shutWr = true;
       fire(d, e.id, { type: 'CLOSE' });

@@ -2,7 +2,7 @@
 // (predict.ts) needs and the model does not hold, because the model applies what a trace says a
 // call returned and never has to choose it. Each rule is written once, as a pure function of the
 // model's context (src/model/state.ts) and of the little the model does not keep about a socket
-// (SocketSide: the listen backlog, a pending socket error, SHUT_RD, the bytes received).
+// (SocketSide: the listen backlog, a pending socket error, the bytes received).
 //
 // Linux 6.18 on loopback, checked on this machine with small programs where the book is silent:
 //   - listen(fd, n) queues n + 1 connections; the next connect's SYN is dropped (the connect blocks);
@@ -32,14 +32,12 @@ export interface SocketSide {
   backlog: Map<string, number>;
   /** The error a RST left, until a read or a write reports it. */
   error: Map<string, SocketError>;
-  /** Sockets shut for reading (shutdown SHUT_RD or SHUT_RDWR). */
-  shutRd: Set<string>;
   /** Bytes received and not read yet, as text (the model keeps only their count). */
   received: Map<string, string>;
 }
 
 export function newSocketSide(): SocketSide {
-  return { backlog: new Map(), error: new Map(), shutRd: new Set(), received: new Map() };
+  return { backlog: new Map(), error: new Map(), received: new Map() };
 }
 
 /** A call's result: it returns (ret, errno, the return's extra fields), blocks, or kills its process. */
@@ -233,7 +231,7 @@ export function readRule(ctx: SystemContext, side: SocketSide, pid: number, fd: 
   if (e.eof) return ok(0, { data: '' });
   const err = side.error.get(e.id);
   if (err !== undefined) return fails(err);
-  if (side.shutRd.has(e.id)) return ok(0, { data: '' });
+  if (e.shutRd) return ok(0, { data: '' });
   if (e.tcp.state === 'LISTEN') return fails('ENOTCONN');
   if (e.tcp.state === 'CLOSED') return wasConnected(e) ? ok(0, { data: '' }) : fails('ENOTCONN');
   if (READ_WAITS.has(e.tcp.state)) return BLOCKS;
@@ -255,7 +253,7 @@ export function writeRule(ctx: SystemContext, side: SocketSide, pid: number, fd:
   return SIGPIPE;
 }
 
-/** shutdown: ENOTCONN on a socket with no connection; else 0 (a listener's SHUT_RD is not modelled). */
+/** shutdown: ENOTCONN on a socket with no connection; else 0 (the model does the rest: a FIN, SHUT_RD, a listener disconnected). */
 export function shutdownRule(ctx: SystemContext, pid: number, fd: number): Outcome {
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');

@@ -442,10 +442,6 @@ class Prediction {
       case 'write':
         this.delivered(ep.peerId, String(args.data));
         break;
-      case 'shutdown':
-        // (A listener shut for reading is disconnected instead, and forgets it: tcp_disconnect.)
-        if (args.how !== 'SHUT_WR' && ep.tcp.state !== 'LISTEN') this.side.shutRd.add(ep.id);
-        break;
     }
   }
 

@@ -455,3 +455,20 @@ describe('listen', () => {
     expect(returns(run.role('parent'), 'listen').map((r) => r.errno)).toEqual([null, 'EADDRINUSE']);
   });
 });
+
+describe('data for a socket shut for reading, after its FIN', () => {
+  it('resets it (Linux TCPAbortOnData): its next write fails ECONNRESET', () => {
+    const run = predict(
+      plan([
+        ...SERVER_START,
+        ...CONNECT_ACCEPT_FORK,
+        { proc: 'client#1', do: 'shutdown', fd: 'sockfd', how: 'SHUT_WR' },
+        { proc: 'client#1', do: 'shutdown', fd: 'sockfd', how: 'SHUT_RD' },
+        { proc: 'parent', do: 'write', fd: 'connfd', text: 'x\n' },
+        { proc: 'client#1', do: 'write', fd: 'sockfd', text: 'y' },
+      ]),
+    );
+    expect(run.last.segments.some((s) => s.flags.includes('RST'))).toBe(true);
+    expect(returns(run.role('client#1'), 'write')[0]).toMatchObject({ ret: -1, errno: 'ECONNRESET' });
+  });
+});
