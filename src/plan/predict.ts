@@ -282,6 +282,9 @@ class Prediction {
       return;
     }
     const step = this.plan.steps[index] as { proc: string } & ProcessAction;
+    // The sandbox notes the handler's line as it comes to the step, before its gate (sandbox.c
+    // set_sigchld): a SIGCHLD that arrives while it waits there runs the handler at the new line.
+    if (step.do === 'signal' && step.disposition === 'handler') p.handlerLine = this.source.stepLines[index]!;
     this.call(p, callOf(step), this.argsOf(p, step), this.source.stepLines[index]!, index);
   }
 
@@ -350,7 +353,6 @@ class Prediction {
       this.fork(p);
       return;
     }
-    if (step.do === 'signal' && step.disposition === 'handler') p.handlerLine = this.source.stepLines[index]!;
     this.settle(p, this.outcome(p, step, pending.args));
   }
 

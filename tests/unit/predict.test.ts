@@ -472,3 +472,25 @@ describe('data for a socket shut for reading, after its FIN', () => {
     expect(returns(run.role('client#1'), 'write')[0]).toMatchObject({ ret: -1, errno: 'ECONNRESET' });
   });
 });
+
+describe('quirks seen in real runs', () => {
+  it('shutdown(SHUT_RD) of a socket with no connection fails ENOTCONN, yet shuts it: a read returns 0', () => {
+    const run = predict(
+      plan([{ do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { proc: 'client#1', do: 'shutdown', fd: 'sockfd', how: 'SHUT_RDWR' }, { proc: 'client#1', do: 'read', fd: 'sockfd' }]),
+    );
+    expect(returns(run.events, 'shutdown')[0]).toMatchObject({ ret: -1, errno: 'ENOTCONN' });
+    expect(returns(run.events, 'read')[0]).toMatchObject({ ret: 0, data: '' });
+  });
+
+  it('the handler runs at the line of the signal step the parent has come to, even before that step is released', () => {
+    const p = plan([
+      { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'handler' },
+      { proc: 'parent', do: 'fork' },
+      { proc: 'child#1', do: 'exit', status: 0 },
+      { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'handler' },
+    ]);
+    const run = predict(p);
+    const handlerCalls = run.role('parent').filter((e) => e.kind === 'call' && e.fn === 'waitpid');
+    expect(handlerCalls[0]).toMatchObject({ line: planSource(p).stepLines[3] });
+  });
+});
