@@ -91,14 +91,20 @@ const content: LessonContent = {
           narration:
             'The parent is back in Accept, asleep in the kernel. It never closed descriptor 4 (shutdown is not close), so the next connection will be descriptor 5.',
         },
-        'client2-connect': {
-          title: 'Client 2 connects',
+        'drop-syn-ack-at-client2': {
+          title: 'Client 2’s SYN-ACK will be lost too',
           narration:
-            'Client 2 connects, with nothing lost this time: SYN, SYN+ACK, ACK, and both ends are ESTABLISHED at once. The lab holds the parent at its gate, just before accept().',
+            'The lab pauses here to lose client 2’s SYN-ACK as well. Not to see SYN_SENT again: a connection whose handshake had to be retransmitted keeps a long retransmission timeout (about two seconds here, against 200 ms on a fresh loopback connection), and that will hold the LAST_ACK at the end of this connection long enough to be seen, even on a busy machine.',
+        },
+        'client2-connect': {
+          title: 'Client 2 connects: held again',
+          narration:
+            'Client 2’s connect() sends its SYN; the SYN-ACK is lost at the client. Client 2 waits in SYN_SENT inside connect(), the server’s request socket in SYN_RECEIVED, as for client 1.',
         },
         'parent-accept-returns-2': {
           title: 'accept() returns 5',
-          narration: 'accept() returns client 2’s connection as descriptor 5: descriptor 4 is still the parent’s.',
+          narration:
+            'The lab first waited for the retransmission: the SYN-ACK came again about a second later, and client 2’s connect() returned 0. accept() returns the connection as descriptor 5: descriptor 4 is still the parent’s.',
         },
         'parent-shutdown-2': {
           title: 'The server closes first: CLOSE_WAIT',
@@ -119,7 +125,7 @@ const content: LessonContent = {
         'client2-exit': {
           title: 'Why TIME_WAIT exists',
           narration:
-            'First the lab waits for the retransmission: the client’s FIN again, about 200 ms after the loss. The server’s end is still there to answer it, in TIME_WAIT: it sends the ACK again and restarts its 2MSL timer. The client’s end is CLOSED and gone. Then client 2 exits.\n\n' +
+            'First the lab waits for the retransmission: the client’s FIN again, about two seconds after the loss. The server’s end is still there to answer it, in TIME_WAIT: it sends the ACK again and restarts its 2MSL timer. The client’s end is CLOSED and gone. Then client 2 exits.\n\n' +
             'This is what TIME_WAIT is for: the end that closed first keeps the connection long enough to acknowledge a FIN whose ACK was lost. Without it the FIN would find no connection, and the answer would be a RST.',
         },
         'child2-close-connfd': {

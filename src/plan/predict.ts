@@ -251,7 +251,10 @@ class Prediction {
     for (const d of this.drops) {
       if (d.done || d.lostAt === null) continue;
       d.done = true;
+      const held = [...this.ctx.endpoints.values()].find((x) => x.lost?.key === d.key);
       this.emit({ kind: 'retransmit', pid: d.pid, role: d.role, fd: d.fd, segment: d.segment, droppedAt: d.lostAt });
+      // Lost data arrives now: its bytes join what waits to be read (a write's, when it was sent).
+      if (held?.lost?.segment.data !== undefined) this.delivered(held.id, held.lost.segment.data);
       this.reactions();
     }
   }

@@ -31,9 +31,10 @@ function connectAndEcho(n: number, connfd: number, connect: ScheduleEntry[]): Sc
 //             1 s until the SYN-ACK comes again; then its FIN lost at the server, and the parent's
 //             shutdown sent before the FIN comes again — FIN_WAIT_1, then CLOSING at the client,
 //             FIN_WAIT_2 at the server; both end in TIME_WAIT.
-//   client 2: the parent's shutdown first — CLOSE_WAIT at the client, FIN_WAIT_2 at the server;
-//             then the ACK of the client's FIN lost — LAST_ACK, until the FIN comes again and the
-//             server's TIME_WAIT answers it (why TIME_WAIT exists: RFC 9293 §3.6).
+//   client 2: its SYN-ACK lost too (for a longer retransmission timeout, below); the parent's
+//             shutdown first — CLOSE_WAIT at the client, FIN_WAIT_2 at the server; then the ACK
+//             of the client's FIN lost — LAST_ACK, until the FIN comes again and the server's
+//             TIME_WAIT answers it (why TIME_WAIT exists: RFC 9293 §3.6).
 //
 // The server is Figure 4.13 with shutdown(connfd, SHUT_WR) in place of the parent's close (the
 // `shutdown` scenario's knob): the parent sends a FIN while the child still reads.
@@ -55,7 +56,13 @@ export const everyState: Scenario = {
     { id: 'child1-close-connfd', do: 'release', role: 'child#1', call: 'close', fd: CONNFD },
     { id: 'child1-exit', do: 'release', role: 'child#1', call: 'exit' },
     { id: 'parent-accept-blocks-2', do: 'release', role: 'parent', call: 'accept', fd: LISTENFD },
-    ...connectAndEcho(2, CONNFD2, [{ id: 'client2-connect', do: 'release', role: 'client#2', call: 'connect', fd: SOCKFD }]),
+    // Its SYN-ACK is lost too: a connection whose handshake was retransmitted keeps a long
+    // retransmission timeout (about 2 s here, against 200 ms), so that the LAST_ACK below is held
+    // long enough to be seen on a busy machine.
+    ...connectAndEcho(2, CONNFD2, [
+      { id: 'drop-syn-ack-at-client2', do: 'drop', role: 'client#2', fd: SOCKFD, segment: 'SYN-ACK' },
+      { id: 'client2-connect', do: 'release', role: 'client#2', call: 'connect', fd: SOCKFD },
+    ]),
     { id: 'parent-shutdown-2', do: 'release', role: 'parent', call: 'shutdown', fd: CONNFD2 }, // CLOSE_WAIT, FIN_WAIT_2
     { id: 'drop-ack-at-client2', do: 'drop', role: 'client#2', fd: SOCKFD, segment: 'ACK' },
     { id: 'client2-close', do: 'release', role: 'client#2', call: 'close', fd: SOCKFD }, // LAST_ACK, held; TIME_WAIT

@@ -42,7 +42,8 @@ export type ScheduleEntry =
    * process makes no call. Once that segment is lost its socket is held; the step after the one
    * that lost it first waits for the retransmission (a `retransmit` event), unless that step is a
    * release marked `duringHold`: it acts while the hold lasts (the peer's close that makes
-   * CLOSING), and the step after it waits. Needs root (the dropper's eBPF filter).
+   * CLOSING) — the runner runs it at once after the step before it and gives out its records at
+   * the next step asked for — and the step after it waits. Needs root (the dropper's eBPF filter).
    */
   | { id: string; do: 'drop'; role: string; fd: number; segment: DroppedSegment };
 

@@ -1,5 +1,5 @@
-// The two views: the lesson list (no ?lesson=, or ?view=lessons) and a lesson part. Links
-// between them reload the page, so a part always starts with a fresh session.
+// The views: the lesson list (no ?lesson=, or ?view=lessons), a lesson part, and the sandbox
+// (?view=sandbox). Links between them reload the page, so a part always starts with a fresh session.
 
 import { lazy, Suspense, useMemo } from 'react';
 import { findLessonInfo, findPart, LESSON_CATALOG } from '../lessons/index.ts';
@@ -12,6 +12,7 @@ import { parseRoute, questionsOn } from './url.ts';
 // The lesson (model, session, figure) is its own chunk, and each lesson's text another: the
 // lesson list needs neither. Both start loading at once.
 const LessonView = lazy(() => import('./lesson/LessonView.tsx').then((m) => ({ default: m.LessonView })));
+const SandboxView = lazy(() => import('./sandbox/SandboxView.tsx').then((m) => ({ default: m.SandboxView })));
 
 function contentOf(id: string): Promise<ContentResult> {
   return loadLessonContent(id).then(
@@ -22,11 +23,13 @@ function contentOf(id: string): Promise<ContentResult> {
 
 type Page =
   | { kind: 'home'; problem?: string }
+  | { kind: 'sandbox'; plan: string | null }
   | { kind: 'lesson'; props: Omit<Parameters<typeof LessonView>[0], 'ref'> };
 
 function choosePage(search: string): Page {
   const route = parseRoute(search);
   if (route.view === 'home') return { kind: 'home' };
+  if (route.view === 'sandbox') return { kind: 'sandbox', plan: route.plan };
   const lesson = findLessonInfo(route.lesson);
   if (!lesson) return { kind: 'home', problem: `There is no lesson called “${route.lesson}”. Choose one below.` };
   const part = findPart(lesson, route.part);
@@ -39,6 +42,13 @@ function choosePage(search: string): Page {
 export function App() {
   const page = useMemo(() => choosePage(window.location.search), []);
   if (page.kind === 'home') return <Home lessons={LESSON_CATALOG} problem={page.problem} />;
+  if (page.kind === 'sandbox') {
+    return (
+      <Suspense fallback={<p className="panel-wait">Loading the sandbox…</p>}>
+        <SandboxView planParam={page.plan} />
+      </Suspense>
+    );
+  }
   return (
     <Suspense fallback={<p className="panel-wait">Loading the lesson…</p>}>
       <LessonView {...page.props} />

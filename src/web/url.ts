@@ -1,13 +1,21 @@
 // The URL holds the lesson, its part and the step: ?lesson=zombies&part=sigchld-ignore&step=4.
 // A lesson with one part needs no part (?lesson=concurrent&step=7). Step numbers are the
 // model's (0 is the start, before any call); the indicator shows them counted from 1.
-// The lesson list is the page without a lesson (/?, /?view=lessons).
+// The lesson list is the page without a lesson (/?, /?view=lessons). The sandbox is
+// ?view=sandbox, its plan in the URL as ?plan=<base64url of the plan's JSON> (sandboxHref).
 
-export type Route = { view: 'home' } | { view: 'lesson'; lesson: string; part: string | null; step: number };
+import type { Plan } from '../plan/types.ts';
+
+export type Route =
+  | { view: 'home' }
+  | { view: 'lesson'; lesson: string; part: string | null; step: number }
+  /** `plan` is the raw ?plan= value (decode it with decodePlanParam), null when absent. */
+  | { view: 'sandbox'; plan: string | null };
 
 /** Parse a location.search string. A missing or malformed step is 0; a negative one is 0. */
 export function parseRoute(search: string): Route {
   const params = new URLSearchParams(search);
+  if (params.get('view') === 'sandbox') return { view: 'sandbox', plan: params.get('plan') };
   const lesson = params.get('lesson');
   if (!lesson || params.get('view') === 'lessons') return { view: 'home' };
   const raw = params.get('step');
@@ -20,6 +28,10 @@ export function parseRoute(search: string): Route {
 /** The search string for a route, keeping any other parameters of `current`. */
 export function formatRoute(route: Route, current = ''): string {
   const params = new URLSearchParams(current);
+  if (route.view === 'sandbox') {
+    const ordered = new URLSearchParams([['view', 'sandbox'], ...(route.plan ? [['plan', route.plan]] : [])]);
+    return `?${ordered.toString()}`;
+  }
   if (route.view === 'home') {
     params.delete('lesson');
     params.delete('part');
@@ -73,4 +85,31 @@ export function socketUrl(href: string, base: string, token: string | null): str
 /** Where the recorded trace of a scenario is served. */
 export function traceUrl(base: string, scenario: string): string {
   return `${base.endsWith('/') ? base : `${base}/`}traces/${encodeURIComponent(scenario)}.jsonl`;
+}
+
+/** A plan as a URL parameter: base64url (no padding) of its JSON, UTF-8. */
+export function encodePlanParam(plan: Plan): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(plan));
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * The JSON text of a ?plan= parameter, or why it is not one. Never throws. The sandbox then
+ * validates it with parsePlan (kept out of this module, which the lesson list loads).
+ */
+export function decodePlanParam(param: string): { ok: true; text: string } | { ok: false; error: string } {
+  if (!/^[A-Za-z0-9_-]*$/.test(param)) return { ok: false, error: 'the link\'s plan is not base64url text' };
+  try {
+    const binary = atob(param.replace(/-/g, '+').replace(/_/g, '/'));
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))) };
+  } catch {
+    return { ok: false, error: 'the link\'s plan could not be decoded (is the link cut short?)' };
+  }
+}
+
+/** The sandbox, opening with `plan` (or its default plan). */
+export function sandboxHref(plan?: Plan): string {
+  return formatRoute({ view: 'sandbox', plan: plan ? encodePlanParam(plan) : null });
 }

@@ -148,6 +148,19 @@ describe.runIf(ROOT)('a drop armed on a socket as root', () => {
 });
 
 describe.runIf(ROOT && spawnSync('setpriv', ['--version']).status === 0)('a drop without privilege', () => {
+  it('is refused by the runner with the reason and what it needs', async () => {
+    const { server } = await listen();
+    const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    await expect(armDrop(labDir, process.pid, fdOf(server), 'ACK', nobody)).rejects.toMatchObject({
+      code: 'lab-unavailable',
+      message: expect.stringMatching(/^cannot drop segments here \(bpf\(BPF_MAP_CREATE\): Operation not permitted\): a drop step needs root/),
+    });
+  });
+
+  it('is refused when the dropper is not built', async () => {
+    await expect(armDrop('/nonexistent', process.pid, 0, 'ACK')).rejects.toMatchObject({ code: 'lab-unavailable', message: expect.stringContaining('not built') });
+  });
+
   it('is refused with the reason, and the socket is left as it was', () => {
     const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', dropperPath(labDir), String(process.pid), '0', 'ACK'], { encoding: 'utf8' });
     expect(r.status).toBe(1);

@@ -241,6 +241,27 @@ describe('a plan that cannot go on', () => {
     expect(t.records.filter((r) => r.kind === 'drop' || r.kind === 'lost' || r.kind === 'retransmit').map((r) => `${r.kind} ${r.role}`)).toEqual(['drop child#1', 'lost child#1', 'retransmit child#1']);
   });
 
+  it.runIf(process.getuid?.() === 0)('loses data, then a FIN, as root: the reader sleeps through each loss, and wakes at its retransmission', async () => {
+    const p = plan('Lose data, then a FIN', [
+      ...SERVER_START,
+      ...CONNECT_ACCEPT_FORK,
+      { proc: 'parent', do: 'close', fd: 'connfd' },
+      { proc: 'child#1', do: 'read', fd: 'connfd' }, // blocks
+      { do: 'drop', proc: 'child#1', fd: 'connfd', segment: 'data' },
+      { proc: 'client#1', do: 'write', fd: 'sockfd', text: 'hello\n' }, // lost: the child still sleeps
+      { proc: 'child#1', do: 'read', fd: 'connfd' }, // after the data again, its first read returned; this one blocks
+      { do: 'drop', proc: 'child#1', fd: 'connfd', segment: 'FIN' },
+      { proc: 'client#1', do: 'close', fd: 'sockfd' }, // FIN_WAIT_1, held
+      { proc: 'client#1', do: 'exit', status: 0 }, // after the FIN again: FIN_WAIT_2 and CLOSE_WAIT, end of file
+    ]);
+    const t = await run(p);
+    const reads = t.returns('child#1', 'read');
+    expect(reads.map((r) => r.ret)).toEqual([6, 0]);
+    const state = (step: number, client: boolean) => t.kernel(step).sockets.find((s) => (client ? s.local === t.clientPort() : s.remote === t.clientPort()))?.state;
+    expect([state(p.steps.length - 1, true), state(p.steps.length - 1, false)]).toEqual(['FIN_WAIT_1', 'ESTABLISHED']);
+    expect([state(p.steps.length, true), state(p.steps.length, false)]).toEqual(['FIN_WAIT_2', 'CLOSE_WAIT']);
+  });
+
   it('refuses a drop at a descriptor name the plan never bound, before it starts anything', async () => {
     const p = plan('drop', [...SERVER_START, { do: 'drop', proc: 'parent', fd: 'connfd', segment: 'ACK' }]);
     const result = await runPlan(p);

@@ -73,14 +73,14 @@ describe('after a drop loses a segment, the model', () => {
 
   it('marks each lost segment dropped, one per drop', () => {
     const dropped = at('child2-exit').segments.filter((s) => s.dropped);
-    expect(dropped.map((s) => s.flags.join('+'))).toEqual(['SYN+ACK', 'FIN+ACK', 'ACK']);
+    expect(dropped.map((s) => s.flags.join('+'))).toEqual(['SYN+ACK', 'FIN+ACK', 'SYN+ACK', 'ACK']);
   });
 
   it('matches each captured lost segment (seen on lo before the filter dropped it) to its dropped segment', () => {
     const view = replay.packetsAt(replay.stepCount - 1);
     const segs = at('child2-exit').segments;
     const lost = view.packets.filter((p) => p.segment !== null && segs[p.segment]!.dropped);
-    expect(lost).toHaveLength(3);
+    expect(lost).toHaveLength(4);
   });
 });
 
@@ -157,5 +157,34 @@ describe('a predicted plan with a drop', () => {
   it('still ends at a SYN-ACK drop, saying why', () => {
     const p = predictPlan({ format: PLAN_FORMAT, version: PLAN_VERSION, title: 'SYN-ACK', steps: [...SERVER_START, { do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { do: 'drop', proc: 'client#1', fd: 'sockfd', segment: 'SYN-ACK' }] });
     expect(p.stalled?.message).toMatch(/SYN-ACK drop/);
+  });
+});
+
+describe('predicted drops of a FIN and of data', () => {
+  const predict = (title: string, steps: PlanStep[]) => {
+    const predicted = predictPlan({ format: PLAN_FORMAT, version: PLAN_VERSION, title, steps });
+    const [header, ...events] = predicted.records as [TraceHeader, ...TraceEvent[]];
+    return { predicted, events, r: createReplay({ header, events }) };
+  };
+  const OPEN: PlanStep[] = [...SERVER_START, ...CONNECT_ACCEPT_FORK, { proc: 'parent', do: 'close', fd: 'connfd' }, { proc: 'child#1', do: 'read', fd: 'connfd' }];
+
+  it('a lost FIN holds the closer in FIN_WAIT_1 and the reader asleep; the FIN again gives CLOSE_WAIT and end of file', () => {
+    const steps: PlanStep[] = [...OPEN, { do: 'drop', proc: 'child#1', fd: 'connfd', segment: 'FIN' }, { proc: 'client#1', do: 'close', fd: 'sockfd' }, { proc: 'client#1', do: 'exit', status: 0 }];
+    const { predicted, events, r } = predict('Lose the FIN', steps);
+    expect(predicted.stalled).toBeNull();
+    const kinds = (step: number) => r.atStep(step).endpoints.filter((e) => e.kind !== 'listener').map((e) => `${e.kind} ${e.state}`).sort();
+    expect(kinds(steps.length - 1)).toEqual(['client FIN_WAIT_1', 'server-conn ESTABLISHED']);
+    expect(kinds(steps.length)).toEqual(['client FIN_WAIT_2', 'server-conn CLOSE_WAIT']);
+    const eof = events.find((e) => e.kind === 'return' && e.role === 'child#1' && e.fn === 'read');
+    expect(eof).toMatchObject({ ret: 0 });
+    expect(events.indexOf(eof!)).toBeGreaterThan(events.findIndex((e) => e.kind === 'retransmit'));
+  });
+
+  it('lost data leaves the reader asleep until the data comes again', () => {
+    const steps: PlanStep[] = [...OPEN, { do: 'drop', proc: 'child#1', fd: 'connfd', segment: 'data' }, { proc: 'client#1', do: 'write', fd: 'sockfd', text: 'hello\n' }, { proc: 'client#1', do: 'exit', status: 0 }];
+    const { events } = predict('Lose the data', steps);
+    const read = events.findIndex((e) => e.kind === 'return' && e.role === 'child#1' && e.fn === 'read');
+    expect(events[read]).toMatchObject({ ret: 6, data: 'hello\n' });
+    expect(read).toBeGreaterThan(events.findIndex((e) => e.kind === 'retransmit'));
   });
 });

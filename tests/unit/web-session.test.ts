@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise, waitFor, type AnyActorRef } from 'xstate';
 import type { ClientMessage, ServerMessage } from '../../src/protocol/messages.ts';
 import type { TraceEvent, TraceRecord } from '../../src/trace/types.ts';
-import { sessionMachine, traceLoader, type LoadResult } from '../../src/web/session/machine.ts';
+import { planUnavailableNotice, sessionMachine, traceLoader, type LoadResult } from '../../src/web/session/machine.ts';
+import { concurrentPlan } from '../../src/plan/examples.ts';
 import type { SocketCommand, SocketEvent } from '../../src/web/session/socket.ts';
 import { parseServerMessage } from '../../src/protocol/messages.ts';
 import { recordedConcurrent } from './web-recorded.ts';
@@ -204,5 +205,39 @@ describe('web session: live when the companion can, recorded otherwise', () => {
     expect(parseServerMessage('{"type":"evil"}')).toBeNull();
     expect(parseServerMessage('not json')).toBeNull();
     expect(parseServerMessage(42)).toBeNull();
+  });
+});
+
+describe('a sandbox plan', () => {
+  function startPlan(companion: ReturnType<typeof fakeCompanion> | null) {
+    const machine = sessionMachine.provide({ actors: { socket: companion?.actor ?? fakeCompanion().actor, loadTrace: loadRecorded } });
+    const actor = createActor(machine, {
+      input: { scenario: 'plan', plan: concurrentPlan, toStep: 2, socketUrl: companion ? 'ws://127.0.0.1/ws?token=t' : null, traceUrl: '', helloTimeoutMs: 200 },
+    });
+    actor.start();
+    return actor;
+  }
+
+  it('starts with start-plan once the hello says sandbox', async () => {
+    const companion = fakeCompanion();
+    const actor = startPlan(companion);
+    companion.say(Object.assign(hello(true), { sandbox: true }));
+    await settled(actor, (s) => s.matches({ online: 'live' }));
+    expect(companion.sent).toEqual([{ type: 'start-plan', plan: concurrentPlan, toStep: 2 }]);
+  });
+
+  it('without a companion has no recorded trace to fall back on, and says why', async () => {
+    const s = await settled(startPlan(null), (s) => s.matches({ recorded: 'unavailable' }));
+    expect(s.context.replay).toBeNull();
+    expect(planUnavailableNotice(s.context.notice)).toMatch(/^This plan cannot run for real here: this page was not served by the forkscope companion/);
+  });
+
+  it('does not run on a companion that runs lessons but not plans', async () => {
+    const companion = fakeCompanion();
+    const actor = startPlan(companion);
+    companion.say(hello(true));
+    const s = await settled(actor, (s) => s.matches({ recorded: 'unavailable' }));
+    expect(companion.sent).toEqual([]);
+    expect(s.context.notice).toMatch(/does not run sandbox plans/);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { clampStep, formatRoute, lessonHref, parseRoute, questionsOn, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
+import { clampStep, decodePlanParam, encodePlanParam, formatRoute, lessonHref, parseRoute, questionsOn, sandboxHref, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
+import { concurrentPlan } from '../../src/plan/examples.ts';
+import type { Plan } from '../../src/plan/types.ts';
+import { parsePlan } from '../../src/plan/parse.ts';
 
 describe('web url: lesson and step in the query string', () => {
   it('reads the home page and a lesson step', () => {
@@ -70,5 +73,29 @@ describe('web url: lesson and step in the query string', () => {
   it('finds recorded traces under the base path', () => {
     expect(traceUrl('/', 'concurrent')).toBe('/traces/concurrent.jsonl');
     expect(traceUrl('/forkscope', 'concurrent')).toBe('/forkscope/traces/concurrent.jsonl');
+  });
+});
+
+describe('the sandbox URL', () => {
+  it('carries a plan that comes back the same, unicode text included', () => {
+    const plan = { ...concurrentPlan, title: 'héllo — “quoted”' };
+    const search = sandboxHref(plan);
+    const route = parseRoute(search);
+    expect(route.view).toBe('sandbox');
+    const decoded = decodePlanParam((route as { plan: string }).plan);
+    expect(decoded.ok && parsePlan(decoded.text)).toEqual({ ok: true, plan });
+    expect(search).toMatch(/^\?view=sandbox&plan=[A-Za-z0-9_-]+$/);
+  });
+
+  it('opens without a plan', () => {
+    expect(parseRoute('?view=sandbox')).toEqual({ view: 'sandbox', plan: null });
+  });
+
+  it('refuses a damaged link, and leaves an invalid plan to parsePlan', () => {
+    expect(decodePlanParam('%%%')).toEqual({ ok: false, error: expect.stringMatching(/not base64url/) });
+    const bad = decodePlanParam(encodePlanParam({ ...concurrentPlan, steps: [{ proc: 'parent', do: 'accept', fd: 'connfd' }] } as Plan));
+    expect(bad.ok && parsePlan(bad.text)).toEqual({ ok: false, error: 'step 1: parent has no descriptor named connfd yet' });
+    const cut = decodePlanParam(encodePlanParam(concurrentPlan).slice(0, 40));
+    expect(cut.ok && parsePlan(cut.text)).toMatchObject({ ok: false });
   });
 });

@@ -75,15 +75,16 @@ export class ArmedDrop {
   }
 }
 
-/** Arm a drop on the socket that process `pid`'s descriptor `fd` names. */
-export function armDrop(labDir: string, pid: number, fd: number, segment: DropSegment): Promise<ArmedDrop> {
+/** Arm a drop on the socket that process `pid`'s descriptor `fd` names (`command` goes before the helper's path: tests run it as another user). */
+export function armDrop(labDir: string, pid: number, fd: number, segment: DropSegment, command: readonly string[] = []): Promise<ArmedDrop> {
   const path = dropperPath(labDir);
   try {
     accessSync(path, constants.X_OK);
   } catch {
     return Promise.reject(new LabError('lab-unavailable', `a drop step needs build/lab/dropper, which is not built (run npm run build:lab)`));
   }
-  const helper = spawn(path, [String(pid), String(fd), segment], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const [file, ...args] = [...command, path, String(pid), String(fd), segment];
+  const helper = spawn(file!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const drop = new ArmedDrop(helper, pid, fd, segment);
   let errors = '';
   helper.stderr.on('data', (c: Buffer) => (errors += c.toString()));

@@ -115,6 +115,9 @@ export class LabRun {
   private captureStatus: CaptureStatus = { packets: false, reason: 'not started' };
   /** The drops this run armed (docs/drops.md). */
   private readonly drops: RunDrops;
+  /** A step already run, its records not yet given out (a `duringHold` step runs at once: next()). */
+  private ahead: TraceRecord[] | null = null;
+  private readonly onRecord: (r: TraceRecord) => void;
 
   private constructor(opts: LabRunOptions, plan: CompiledPlan | null, labDir: string, observer: ResilientObserver, port: number) {
     this.plan = plan;
@@ -127,7 +130,9 @@ export class LabRun {
       (p, how) => this.emitExit(p, how),
       (p) => this.fail(new LabError('too-many-processes', `the run has more than ${maxProcesses} live lab processes (the newest: ${p.role}, pid ${p.pid})`)),
     );
-    this.trace = new TraceWriter(opts.onRecord);
+    // Records of a step run ahead (a `duringHold` step: next()) wait in `ahead` until it is asked for.
+    this.trace = new TraceWriter((r) => (this.ahead ? this.ahead.push(r) : opts.onRecord(r)));
+    this.onRecord = opts.onRecord;
     this.heard = new LabListener(this.procs, this.trace, this.owned, this.ports);
     this.drops = new RunDrops(labDir, this.trace);
     this.onFailure = opts.onFailure;
@@ -172,11 +177,11 @@ export class LabRun {
 
   /** Steps done (0 after start). */
   get step(): number {
-    return this.steps;
+    return this.steps - (this.ahead ? 1 : 0);
   }
 
   get done(): boolean {
-    return this.steps >= this.stepCount;
+    return this.step >= this.stepCount;
   }
 
   /** A plan that stalled (its run has ended there): the end's message; else null. */
@@ -200,8 +205,16 @@ export class LabRun {
     if (this.stall) return { step: this.steps, done: false, stalled: this.stall };
     if (this.stopping) throw new LabError('lab-failed', 'the run has ended');
     if (this.busy) throw new LabError('lab-failed', 'a step is already in progress');
+    if (this.ahead) {
+      this.giveAhead();
+      return { step: this.step, done: this.done };
+    }
     if (this.done) return { step: this.steps, done: true };
     const entry = this.entries[this.steps]!;
+    // A hold ends before the next step acts (and before a plan's step is found stalled: a read
+    // asleep through lost data wakes at its retransmission), so the trace does not depend on the
+    // pace; unless this step is the one meant to act during it (a scenario's `duringHold`: docs/drops.md).
+    if (!(entry.do === 'release' && 'duringHold' in entry && entry.duringHold) && this.drops.holding()) await this.endHolds(entry);
     const why = this.plan ? stallOf(entry as PlanEntry, this.procs.byRole(entry.role) ?? this.procs.lastWithRole(entry.role)) : null;
     if (why !== null) {
       // Convention 7: the plan ends here, as that experiment's lesson; no snapshot for this step.
@@ -209,17 +222,44 @@ export class LabRun {
       await this.stop('stopped', this.stall);
       return { step: this.steps, done: false, stalled: this.stall };
     }
-    await this.runStep(entry.id, async () => {
-      // A hold ends before the next step acts, so the trace does not depend on the pace; unless
-      // this step is the one meant to act during it (a scenario's `duringHold`: docs/drops.md).
-      if (!(entry.do === 'release' && 'duringHold' in entry && entry.duringHold) && this.drops.holding()) {
-        await this.drops.endHolds(this.where(entry));
-        await settle(this.world, entry.id);
-        this.trace.flush(null);
+    await this.runStep(entry.id, () => this.carryOut(entry));
+    const following = this.entries[this.steps];
+    if (following?.do === 'release' && 'duringHold' in following && following.duringHold && this.drops.holding()) {
+      // It must act while the hold lasts, however long the next press takes (a hold ends on the
+      // sender's timer): run it now, and give out its records when it is asked for.
+      this.ahead = [];
+      try {
+        await this.runStep(following.id, () => this.carryOut(following));
+      } catch (err) {
+        this.giveAhead();
+        throw err;
       }
-      return this.carryOut(entry);
-    });
-    return { step: this.steps, done: this.done };
+    }
+    return { step: this.step, done: this.done };
+  }
+
+  /** The records of the step run ahead, now. */
+  private giveAhead(): void {
+    const records = this.ahead ?? [];
+    this.ahead = null;
+    for (const r of records) this.onRecord(r);
+  }
+
+  /** Wait for every hold's retransmission and what it wakes; its events open the next step. A failure stops the run. */
+  private async endHolds(entry: RunEntry): Promise<void> {
+    this.busy = true;
+    try {
+      await this.drops.endHolds(this.where(entry));
+      await settle(this.world, entry.id);
+      this.trace.flush(null);
+    } catch (err) {
+      this.busy = false;
+      const error = this.failure ?? asLabError(err);
+      await this.stop('error', error.message).catch(() => undefined);
+      throw error;
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Kill every lab process group, wait until no lab process is left, emit `end`. Idempotent. */
@@ -451,6 +491,7 @@ export class LabRun {
     untrackRun(this);
     // A step in progress ends at its next check; wait for it, so the records stay in order.
     for (let i = 0; this.busy && i < 200; i++) await sleep(5);
+    this.giveAhead(); // a step run ahead happened: its records come before the end
     const left = await killAndWait(this.launches, () => this.procs.all());
     this.procs.noteVanished();
     this.observer.close();

@@ -6,7 +6,7 @@ import type { LessonInfo } from '../../lessons/types.ts';
 import { findScenario } from '../../scenarios/index.ts';
 import { addSummaries, lessonSummary, type ProgressSummary } from '../progress/progress.ts';
 import { useProgress } from '../progress/useProgress.ts';
-import { lessonHref } from '../url.ts';
+import { lessonHref, sandboxHref } from '../url.ts';
 import { ProgressLine } from './ProgressLine.tsx';
 import { ResetProgress } from './ResetProgress.tsx';
 
@@ -44,6 +44,10 @@ export function Home({ lessons, problem }: { lessons: readonly LessonInfo[]; pro
         </p>
       </section>
       <h2 className="lessons-h">Lessons</h2>
+      <p className="sandbox-entry" data-testid="sandbox-entry">
+        <a href={sandboxHref()}>Sandbox</a>: compose your own ordering of calls (which process closes what, and when), predict it with
+        the model, run it on the real kernel and compare.
+      </p>
       <ol className="lesson-list">
         {lessons.map((l, i) => (
           <LessonItem key={l.id} lesson={l} summary={summaries[i]!} />

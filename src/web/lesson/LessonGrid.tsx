@@ -7,6 +7,7 @@ import type { PartViews } from '../../lessons/index.ts';
 import type { Replay } from '../../model/index.ts';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { FigurePanel } from '../panels/Figure.tsx';
+import type { SourceFile } from '../panels/Source.tsx';
 import { Panel, ViewTabs } from '../panels/Panel.tsx';
 import { useMediaQuery } from './useMediaQuery.ts';
 
@@ -45,6 +46,8 @@ export interface LessonGridProps {
   actingRole: string | null;
   waitText: string;
   stepTitle: (step: number) => string;
+  /** The source panel's files (the lab's programs unless told: the sandbox shows plan.c). */
+  sourceFiles?: readonly SourceFile[];
 }
 
 export function LessonGrid(props: LessonGridProps) {
@@ -82,7 +85,7 @@ export function LessonGrid(props: LessonGridProps) {
       </Suspense>
       {(wide || side === 'source') && (
         <Suspense fallback={<Shell title="Source" area="src" />}>
-          <Source snapshot={snapshot} actingRole={actingRole} switcher={sideTabs} />
+          <Source snapshot={snapshot} actingRole={actingRole} switcher={sideTabs} files={props.sourceFiles} />
         </Suspense>
       )}
       {(wide || side === 'log') && (

@@ -27,6 +27,7 @@ import { markSeen, recordAnswer, useProgress } from '../progress/useProgress.ts'
 import { useSession } from '../session/useSession.ts';
 import { formatRoute, lessonHref, socketUrl, traceUrl } from '../url.ts';
 import { afterPaint, afterPaintOrLeave } from '../afterPaint.ts';
+import { ExperimentFromHere } from '../sandbox/ExperimentFromHere.tsx';
 import { Controls } from './Controls.tsx';
 import { EndCard } from './EndCard.tsx';
 import { LessonGrid } from './LessonGrid.tsx';
@@ -174,6 +175,7 @@ function LessonPart({ lesson, part, scenario, partContent, initialStep, question
     <div className="lesson">
       <TopBar lesson={lesson} part={part} score={lessonSummary(progress, lesson, stepCount)}>
         <ModeBadge mode={mode} header={view.header} />
+        <ExperimentFromHere replay={replay} step={shown} />
         <Controls
           shown={shown}
           total={total}

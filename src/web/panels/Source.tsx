@@ -1,5 +1,6 @@
 // The C programs, with each process's current line marked by an arrow in its role's colour,
 // as Python Tutor does. The file of the process that acts in this step is shown and scrolled to.
+// The lessons show the lab's server.c and client.c; the sandbox passes its plan as plan.c.
 
 import { type CSSProperties, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import clientSource from '../../lab/client.c?raw';
@@ -12,15 +13,23 @@ import { Panel } from './Panel.tsx';
 import { processStatusText } from './processText.ts';
 import { sourceMarks, type SourceMark } from './sourceMarks.ts';
 
-const FILES = [
+export interface SourceFile {
+  /** Base name, as call events give it (server.c, plan.c). */
+  name: string;
+  text: string;
+}
+
+/** The lab's programs, which the lessons run. */
+export const LAB_FILES: readonly SourceFile[] = [
   { name: 'server.c', text: serverSource },
   { name: 'client.c', text: clientSource },
-] as const;
+];
 
-type FileName = (typeof FILES)[number]['name'];
+type FileName = string;
 
-function fileOfRole(role: string | null): FileName | null {
+function fileOfRole(role: string | null, files: readonly SourceFile[]): FileName | null {
   if (!role) return null;
+  if (files.length === 1) return files[0]!.name;
   return roleKind(role) === 'client' ? 'client.c' : 'server.c';
 }
 
@@ -83,11 +92,20 @@ function Listing({ name, text, marks, active }: { name: FileName; text: string; 
   );
 }
 
-export default memo(function Source({ snapshot, actingRole, switcher }: { snapshot: ModelSnapshot | null; actingRole: string | null; switcher?: ReactNode }) {
+export interface SourceProps {
+  snapshot: ModelSnapshot | null;
+  actingRole: string | null;
+  switcher?: ReactNode;
+  /** The files to show (the lab's programs unless told). */
+  files?: readonly SourceFile[];
+}
+
+export default memo(function Source({ snapshot, actingRole, switcher, files: given }: SourceProps) {
+  const FILES = given ?? LAB_FILES;
   const marks = useMemo(() => (snapshot ? sourceMarks(snapshot, processStatusText) : []), [snapshot]);
   // The acting process's file; if that process has gone (exited), a file where someone still stands.
-  const acting = fileOfRole(actingRole);
-  const auto: FileName = acting && marks.some((m) => m.file === acting) ? acting : (FILES.find((f) => marks.some((m) => m.file === f.name))?.name ?? acting ?? 'server.c');
+  const acting = fileOfRole(actingRole, FILES);
+  const auto: FileName = acting && marks.some((m) => m.file === acting) ? acting : (FILES.find((f) => marks.some((m) => m.file === f.name))?.name ?? acting ?? FILES[0]!.name);
   const [chosen, setChosen] = useState<{ file: FileName; forStep: number | null } | null>(null);
   const step = snapshot?.step ?? null;
   const file = chosen && chosen.forStep === step ? chosen.file : auto;
@@ -108,7 +126,7 @@ export default memo(function Source({ snapshot, actingRole, switcher }: { snapsh
       const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
       el.scrollTo({ top: Math.max(0, top), behavior: reduce ? 'auto' : 'smooth' });
     });
-  }, [marks, file, actingRole]);
+  }, [marks, file, actingRole, FILES]);
 
   const tabs = (
     <div className="src-tabs" role="tablist" aria-label="Source file">

@@ -7,11 +7,16 @@
 //                                                 ├──▶ recorded.ready
 //                                                 └──▶ recorded.broken (the trace file is bad: line and reason)
 //
+// A sandbox plan (input.plan) runs the same way with `start-plan`, once the companion's hello
+// says sandbox: true; a plan has no recorded trace, so where a lesson falls back to one the
+// plan's session ends in recorded.unavailable, its notice saying why.
+//
 // The WebSocket and the trace fetch are actors, so tests supply their own with .provide().
 
 import { assign, enqueueActions, fromPromise, sendTo, setup } from 'xstate';
 import { createReplay, parseTrace } from '../../model/index.ts';
-import type { ServerMessage } from '../../protocol/messages.ts';
+import type { Plan } from '../../plan/types.ts';
+import type { ClientMessage, ServerMessage } from '../../protocol/messages.ts';
 import type { Trace, TraceEvent, TraceHeader, TraceRecord } from '../../trace/types.ts';
 import { webSocketActor, type SocketEvent } from './socket.ts';
 
@@ -27,6 +32,8 @@ export type LoadResult = { ok: true; trace: Trace } | { ok: false; problems: Tra
 
 export interface SessionInput {
   scenario: string;
+  /** A sandbox plan to run instead of the scenario (which then only names the run). */
+  plan?: Plan | null;
   /** The step the page opened at; a live run is run to it at once. */
   toStep: number;
   /** ws(s)://…/ws?token=…, or null when the page was not served by a companion. */
@@ -41,6 +48,7 @@ export type Mode = 'connecting' | 'live' | 'recorded';
 
 export interface SessionContext {
   scenario: string;
+  plan: Plan | null;
   toStep: number;
   socketUrl: string | null;
   traceUrl: string;
@@ -89,8 +97,28 @@ function isHeader(r: TraceRecord): r is TraceHeader {
   return r.kind === 'header';
 }
 
+const FALLBACK_PREFIX = 'Playing a recorded trace of the real programs. Live runs are unavailable: ';
+
 function fallback(why: string): string {
-  return `Playing a recorded trace of the real programs. Live runs are unavailable: ${why.replace(/\.$/, '')}.`;
+  return `${FALLBACK_PREFIX}${why.replace(/\.$/, '')}.`;
+}
+
+/** Why a plan cannot run for real, from the notice a lesson would show. */
+export function planUnavailableNotice(notice: string | null): string {
+  const why = notice?.startsWith(FALLBACK_PREFIX) ? notice.slice(FALLBACK_PREFIX.length) : (notice ?? 'the companion is not there.');
+  return `This plan cannot run for real here: ${why}`;
+}
+
+/** The message that starts the run: a lesson's scenario, or a sandbox plan. */
+export function startMessage(context: Pick<SessionContext, 'scenario' | 'plan' | 'toStep'>): ClientMessage {
+  if (context.plan) return { type: 'start-plan', plan: context.plan, toStep: context.toStep };
+  return { type: 'start', scenario: context.scenario, toStep: context.toStep };
+}
+
+/** Whether a hello lets this session run live: live runs, and for a plan, the sandbox. */
+export function helloAllowsRun(context: Pick<SessionContext, 'plan'>, message: ServerMessage): boolean {
+  if (message.type !== 'hello' || !message.live) return false;
+  return !context.plan || message.sandbox === true;
 }
 
 export const sessionMachine = setup({
@@ -100,19 +128,18 @@ export const sessionMachine = setup({
   guards: {
     hasSocket: ({ context }) => context.socketUrl !== null,
     runDone: ({ context }) => context.done,
+    isPlan: ({ context }) => context.plan !== null,
     canStep: ({ context }) => !context.done && !context.inFlight,
   },
   actions: {
-    sendStart: sendTo('socket', ({ context }) => ({
-      type: 'send' as const,
-      message: { type: 'start' as const, scenario: context.scenario, toStep: context.toStep },
-    })),
+    sendStart: sendTo('socket', ({ context }) => ({ type: 'send' as const, message: startMessage(context) })),
     sendStep: sendTo('socket', { type: 'send' as const, message: { type: 'step' as const } }),
   },
 }).createMachine({
   id: 'session',
   context: ({ input }) => ({
     scenario: input.scenario,
+    plan: input.plan ?? null,
     toStep: input.toStep,
     socketUrl: input.socketUrl,
     traceUrl: input.traceUrl,
@@ -154,14 +181,17 @@ export const sessionMachine = setup({
           on: {
             'socket.message': [
               {
-                guard: ({ event }) => event.message.type === 'hello' && event.message.live,
+                guard: ({ context, event }) => helloAllowsRun(context, event.message),
                 target: 'live',
                 actions: [assign({ mode: 'live', inFlight: true, awaiting: ({ context }) => context.toStep }), 'sendStart'],
               },
               {
                 guard: ({ event }) => event.message.type === 'hello' || event.message.type === 'error',
                 target: '#session.recorded',
-                actions: assign({ notice: ({ event }) => fallback(reasonOf(event.message)) }),
+                actions: assign({
+                  notice: ({ event }) =>
+                    fallback(event.message.type === 'hello' && event.message.live ? 'this companion does not run sandbox plans' : reasonOf(event.message)),
+                }),
               },
             ],
           },
@@ -196,8 +226,15 @@ export const sessionMachine = setup({
     },
     recorded: {
       entry: assign({ mode: 'recorded', inFlight: false, awaiting: null }),
-      initial: 'loading',
+      initial: 'choosing',
       states: {
+        choosing: {
+          always: [{ guard: 'isPlan', target: 'unavailable' }, { target: 'loading' }],
+        },
+        /** A plan has no recorded trace: nothing to show but why. */
+        unavailable: {
+          entry: assign({ done: true }),
+        },
         loading: {
           invoke: {
             src: 'loadTrace',

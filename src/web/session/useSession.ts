@@ -7,7 +7,7 @@ import { sessionMachine, type SessionContext, type SessionInput } from './machin
 export type SessionView = Pick<
   SessionContext,
   'mode' | 'notice' | 'header' | 'replay' | 'steps' | 'revision' | 'done' | 'inFlight' | 'problems'
-> & { loading: boolean };
+> & { loading: boolean; /** A plan that cannot run here (notice says why). */ unavailable: boolean };
 
 export function useSession(input: SessionInput) {
   const actor = useActorRef(sessionMachine, { input });
@@ -24,6 +24,7 @@ export function useSession(input: SessionInput) {
       inFlight: s.context.inFlight,
       problems: s.context.problems,
       loading: s.matches({ recorded: 'loading' }) || s.matches({ online: 'connecting' }) || s.matches('choosing'),
+      unavailable: s.matches({ recorded: 'unavailable' }),
     }),
     shallowEqual,
   );

@@ -1,0 +1,206 @@
+// Adding a step: choose the process (or "from outside"), then one of the actions that make
+// sense for it at that point, then its arguments (a descriptor it has, the text to write …).
+// What is offered comes from src/plan/editor.ts; the step is inserted at `index`.
+
+import { forwardRef, useState } from 'react';
+import { defaultStep, descriptorsFor, offeredActions, offeredOutside, processesAt, stepText, type ActionName } from '../../plan/editor.ts';
+import { PLAN_LIMITS, SHUTDOWN_HOWS, type Plan, type PlanShutdownHow, type PlanStep } from '../../plan/types.ts';
+
+const OUTSIDE = 'outside';
+
+/** The argument fields of the form, as text (what the inputs hold). */
+interface Args {
+  fd: string;
+  backlog: string;
+  text: string;
+  how: PlanShutdownHow;
+  option: 'SO_REUSEADDR' | 'SO_LINGER 1 0';
+  disposition: 'handler' | 'handler-intr' | 'SIG_IGN' | 'SIG_DFL';
+  nohang: boolean;
+  nofile: string;
+  status: string;
+}
+
+const START_ARGS: Args = { fd: '', backlog: '5', text: 'hello\n', how: 'SHUT_WR', option: 'SO_REUSEADDR', disposition: 'handler', nohang: false, nofile: '8', status: '0' };
+
+const whole = (s: string, min: number, max: number, fallback: number) => {
+  const n = Number.parseInt(s, 10);
+  return Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
+};
+
+/** The step the form describes, from the default step for the action. */
+function buildStep(base: PlanStep, args: Args): PlanStep {
+  const step = { ...base } as PlanStep & Record<string, unknown>;
+  if ('fd' in step && args.fd !== '') step.fd = /^\d+$/.test(args.fd) ? Number(args.fd) : args.fd;
+  switch (step.do) {
+    case 'listen':
+      return { ...step, backlog: whole(args.backlog, 0, PLAN_LIMITS.backlog, 5) };
+    case 'write':
+      return { ...step, text: args.text.replace(/\\n/g, '\n') || 'hello\n' };
+    case 'shutdown':
+      return { ...step, how: args.how };
+    case 'setsockopt':
+      return args.option === 'SO_REUSEADDR'
+        ? { proc: step.proc, do: 'setsockopt', fd: step.fd, opt: 'SO_REUSEADDR' }
+        : { proc: step.proc, do: 'setsockopt', fd: step.fd, opt: 'SO_LINGER', onoff: 1, linger: 0 };
+    case 'signal':
+      if (args.disposition === 'handler-intr') return { proc: step.proc, do: 'signal', sig: 'SIGCHLD', disposition: 'handler', restart: false };
+      return { proc: step.proc, do: 'signal', sig: 'SIGCHLD', disposition: args.disposition };
+    case 'waitpid':
+      return { ...step, nohang: args.nohang };
+    case 'setrlimit':
+      return { ...step, nofile: whole(args.nofile, PLAN_LIMITS.nofile.min, PLAN_LIMITS.nofile.max, 8) };
+    case 'exit':
+      return { ...step, status: whole(args.status, 0, 255, 0) };
+    default:
+      return step;
+  }
+}
+
+export interface StepAdderProps {
+  plan: Plan;
+  /** Where the new step goes (0-based). */
+  index: number;
+  onAdd: (step: PlanStep, index: number) => void;
+}
+
+export const StepAdder = forwardRef<HTMLSelectElement, StepAdderProps>(function StepAdder({ plan, index, onAdd }, ref) {
+  const procs = processesAt(plan, index).filter((p) => p.alive);
+  const [chosenRole, setRole] = useState('parent');
+  const role = chosenRole === OUTSIDE || procs.some((p) => p.role === chosenRole) ? chosenRole : (procs[0]?.role ?? OUTSIDE);
+  const actions = role === OUTSIDE ? [] : offeredActions(plan, index, role);
+  const outside = offeredOutside(plan, index);
+  const [chosenAction, setAction] = useState<string>('');
+  const action = role === OUTSIDE ? (outside[Number(chosenAction)] ? chosenAction : '0') : actions.includes(chosenAction as ActionName) ? chosenAction : (actions[0] ?? '');
+  const [args, setArgs] = useState<Args>(START_ARGS);
+  const set = <K extends keyof Args>(k: K, v: Args[K]) => setArgs((a) => ({ ...a, [k]: v }));
+
+  const fds = role !== OUTSIDE && action ? descriptorsFor(plan, index, role, action as ActionName) : [];
+  const fd = fds.some((d) => String(d.ref) === args.fd) ? args.fd : String(fds[0]?.ref ?? '');
+  const base = role === OUTSIDE ? (outside[Number(action)] ?? null) : action ? defaultStep(plan, index, role, action as ActionName) : null;
+  const step = base ? (role === OUTSIDE ? base : buildStep(base, { ...args, fd })) : null;
+
+  return (
+    <form
+      className="step-adder"
+      aria-label="Add a step"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (step) onAdd(step, index);
+      }}
+    >
+      <span className="adder-where">Add as step {index + 1}:</span>
+      <label>
+        process{' '}
+        <select ref={ref} value={role} onChange={(e) => setRole(e.target.value)} data-testid="adder-proc">
+          {procs.map((p) => (
+            <option key={p.role} value={p.role}>
+              {p.role}
+            </option>
+          ))}
+          <option value={OUTSIDE}>from outside</option>
+        </select>
+      </label>
+      <label>
+        action{' '}
+        <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="adder-action">
+          {role === OUTSIDE
+            ? outside.map((s, i) => (
+                <option key={i} value={String(i)}>
+                  {stepText(s)}
+                </option>
+              ))
+            : actions.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+        </select>
+      </label>
+      {fds.length > 0 && (
+        <label>
+          descriptor{' '}
+          <select value={fd} onChange={(e) => set('fd', e.target.value)} data-testid="adder-fd">
+            {fds.map((d) => (
+              <option key={d.fd} value={String(d.ref)}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <ArgFields action={role === OUTSIDE ? '' : action} args={args} set={set} />
+      <button type="submit" disabled={!step} data-testid="adder-add">
+        Add
+      </button>
+      {step && <code className="adder-preview">{stepText(step)}</code>}
+    </form>
+  );
+});
+
+function ArgFields({ action, args, set }: { action: string; args: Args; set: <K extends keyof Args>(k: K, v: Args[K]) => void }) {
+  switch (action) {
+    case 'listen':
+      return <NumberField label="backlog" value={args.backlog} onChange={(v) => set('backlog', v)} />;
+    case 'write':
+      return (
+        <label>
+          text{' '}
+          <input value={args.text.replace(/\n/g, '\\n')} maxLength={PLAN_LIMITS.text} onChange={(e) => set('text', e.target.value)} data-testid="adder-text" />
+        </label>
+      );
+    case 'shutdown':
+      return (
+        <label>
+          how{' '}
+          <select value={args.how} onChange={(e) => set('how', e.target.value as PlanShutdownHow)}>
+            {SHUTDOWN_HOWS.map((h) => (
+              <option key={h}>{h}</option>
+            ))}
+          </select>
+        </label>
+      );
+    case 'setsockopt':
+      return (
+        <label>
+          option{' '}
+          <select value={args.option} onChange={(e) => set('option', e.target.value as Args['option'])} data-testid="adder-option">
+            <option value="SO_REUSEADDR">SO_REUSEADDR</option>
+            <option value="SO_LINGER 1 0">SO_LINGER {'{1, 0}'} (close sends RST)</option>
+          </select>
+        </label>
+      );
+    case 'signal':
+      return (
+        <label>
+          SIGCHLD{' '}
+          <select value={args.disposition} onChange={(e) => set('disposition', e.target.value as Args['disposition'])}>
+            <option value="handler">sig_chld handler (SA_RESTART)</option>
+            <option value="handler-intr">sig_chld handler, no restart (EINTR)</option>
+            <option value="SIG_IGN">SIG_IGN</option>
+            <option value="SIG_DFL">SIG_DFL</option>
+          </select>
+        </label>
+      );
+    case 'waitpid':
+      return (
+        <label>
+          <input type="checkbox" checked={args.nohang} onChange={(e) => set('nohang', e.target.checked)} /> WNOHANG
+        </label>
+      );
+    case 'setrlimit':
+      return <NumberField label="descriptors" value={args.nofile} onChange={(v) => set('nofile', v)} />;
+    case 'exit':
+      return <NumberField label="status" value={args.status} onChange={(v) => set('status', v)} />;
+    default:
+      return null;
+  }
+}
+
+function NumberField({ label, value, onChange }: { label: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <label>
+      {label} <input className="num" inputMode="numeric" value={value} onChange={(e) => onChange(e.target.value)} />
+    </label>
+  );
+}

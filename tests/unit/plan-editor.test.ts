@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { concurrentPlan, doubleClosePlan, SERVER_START } from '../../src/plan/examples.ts';
+import {
+  defaultStep,
+  descriptorsFor,
+  insertStep,
+  moveStep,
+  offeredActions,
+  offeredOutside,
+  planRoles,
+  processesAt,
+  removeStep,
+  stepText,
+} from '../../src/plan/editor.ts';
+import { parsePlan } from '../../src/plan/parse.ts';
+import { PLAN_FORMAT, PLAN_VERSION, type Plan, type PlanStep } from '../../src/plan/types.ts';
+
+const plan = (steps: PlanStep[]): Plan => ({ format: PLAN_FORMAT, version: PLAN_VERSION, title: 't', steps });
+const acceptIndex = concurrentPlan.steps.findIndex((s) => s.do === 'accept');
+const forkIndex = concurrentPlan.steps.findIndex((s) => s.do === 'fork');
+
+describe('which actions the editor offers', () => {
+  it('offers no accept before listen, and accept after it', () => {
+    expect(offeredActions(plan([]), 0, 'parent')).not.toContain('accept');
+    expect(offeredActions(plan(SERVER_START.slice(0, 2)), 2, 'parent')).not.toContain('accept');
+    expect(offeredActions(plan(SERVER_START), 3, 'parent')).toContain('accept');
+  });
+
+  it('offers bind only on a socket not yet bound, and read only on a connected one', () => {
+    const p = plan(SERVER_START.slice(0, 1));
+    expect(offeredActions(p, 1, 'parent')).toContain('bind');
+    expect(offeredActions(p, 1, 'parent')).not.toContain('read');
+    expect(offeredActions(concurrentPlan, acceptIndex + 1, 'parent')).toContain('read');
+  });
+
+  it('lets only the parent fork, and a client connect', () => {
+    expect(offeredActions(concurrentPlan, forkIndex + 1, 'child#1')).not.toContain('fork');
+    const clientSocket = concurrentPlan.steps.findIndex((s) => s.proc === 'client#1' && s.do === 'socket');
+    expect(offeredActions(concurrentPlan, clientSocket + 1, 'client#1')).toEqual(expect.arrayContaining(['connect', 'exit']));
+    expect(offeredActions(concurrentPlan, clientSocket + 1, 'client#1')).not.toContain('accept');
+  });
+
+  it('offers nothing to a process that does not exist yet or has ended', () => {
+    expect(offeredActions(concurrentPlan, 0, 'child#1')).toEqual([]);
+    expect(offeredActions(concurrentPlan, concurrentPlan.steps.length, 'child#1')).toEqual([]);
+  });
+
+  it('still offers a second close of a closed descriptor (an experiment: EBADF)', () => {
+    const end = doubleClosePlan.steps.length - 1;
+    const fds = descriptorsFor(doubleClosePlan, end, 'parent', 'close');
+    expect(fds.find((d) => d.name === 'connfd')).toMatchObject({ fd: 4, open: false, label: '4 (connfd, closed)' });
+  });
+});
+
+describe('descriptors a process has', () => {
+  it('after fork, the child has the parent\'s listenfd and connfd by name', () => {
+    const child = processesAt(concurrentPlan, forkIndex + 1).find((p) => p.role === 'child#1')!;
+    expect(child.descriptors.map((d) => d.label)).toEqual(['3 (listenfd)', '4 (connfd)']);
+  });
+
+  it('names a descriptor by number once its name moved to a newer one', () => {
+    const p = plan([...SERVER_START, { do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { proc: 'client#1', do: 'connect', fd: 'sockfd' },
+      { do: 'spawn', proc: 'client#2' }, { proc: 'client#2', do: 'socket' }, { proc: 'client#2', do: 'connect', fd: 'sockfd' },
+      { proc: 'parent', do: 'accept', fd: 'listenfd' }, { proc: 'parent', do: 'accept', fd: 'listenfd' }]);
+    const refs = descriptorsFor(p, p.steps.length, 'parent', 'read').map((d) => d.ref);
+    expect(refs).toEqual([4, 'connfd']);
+  });
+});
+
+describe('outside actions', () => {
+  it('starts the next client and kills live processes', () => {
+    const out = offeredOutside(concurrentPlan, forkIndex + 1);
+    expect(out).toContainEqual({ do: 'spawn', proc: 'client#2' });
+    expect(out).toContainEqual({ do: 'kill', proc: 'child#1', signal: 'SIGTERM' });
+  });
+
+  it('offers a restarted server only once every server has ended', () => {
+    expect(offeredOutside(plan([]), 0).some((s) => s.proc.startsWith('parent#'))).toBe(false);
+    expect(offeredOutside(plan([{ proc: 'parent', do: 'exit', status: 0 }]), 1)).toContainEqual({ do: 'spawn', proc: 'parent#2' });
+  });
+});
+
+describe('default steps', () => {
+  it('every offered action gives a step parsePlan accepts where it is inserted', () => {
+    for (let i = 0; i <= concurrentPlan.steps.length; i++) {
+      for (const role of planRoles(concurrentPlan)) {
+        for (const action of offeredActions(concurrentPlan, i, role)) {
+          const step = defaultStep(concurrentPlan, i, role, action)!;
+          const result = parsePlan(insertStep(concurrentPlan, i, step));
+          // Inserting can break a later step (an exit before the process's next call); the step itself must be fine.
+          if (!result.ok) expect(result.error).not.toMatch(new RegExp(`^step ${i + 1}:`));
+        }
+      }
+    }
+  });
+});
+
+describe('edits', () => {
+  it('moves, inserts and removes steps, keeping the rest in order', () => {
+    const p = plan(SERVER_START);
+    expect(moveStep(p, 2, 0).steps.map((s) => s.do)).toEqual(['listen', 'socket', 'bind']);
+    expect(moveStep(p, 0, 2).steps.map((s) => s.do)).toEqual(['bind', 'listen', 'socket']);
+    expect(removeStep(p, 1).steps.map((s) => s.do)).toEqual(['socket', 'listen']);
+    expect(insertStep(p, 3, { proc: 'parent', do: 'exit', status: 0 }).steps).toHaveLength(4);
+    expect(p.steps).toHaveLength(3);
+  });
+
+  it('a move the order forbids is left for parsePlan to name', () => {
+    const moved = moveStep(concurrentPlan, forkIndex + 2, 0);
+    expect(parsePlan(moved)).toEqual({ ok: false, error: expect.stringMatching(/^step 1: child#1 does not exist yet/) });
+  });
+});
+
+describe('step text', () => {
+  it('reads like the call', () => {
+    expect(stepText({ proc: 'parent', do: 'close', fd: 'connfd' })).toBe('close(connfd)');
+    expect(stepText({ proc: 'client#1', do: 'setsockopt', fd: 'sockfd', opt: 'SO_LINGER', onoff: 1, linger: 0 })).toBe('setsockopt(sockfd, SO_LINGER {1, 0})');
+    expect(stepText({ do: 'spawn', proc: 'client#1' })).toBe('start client#1');
+  });
+});
+
+describe('columns', () => {
+  it('puts the servers first, then the children, then the clients', () => {
+    expect(planRoles(concurrentPlan)).toEqual(['parent', 'child#1', 'client#1']);
+  });
+});
