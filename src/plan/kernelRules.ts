@@ -181,8 +181,8 @@ export function acceptQueue(ctx: SystemContext, listenerId: string): EndpointSta
 
 /**
  * connect to `addr`: a listener with room in its queue (backlog + 1 on Linux) takes it at once;
- * a full queue drops the SYN, and connect blocks (the prediction does not retransmit: the client
- * stays blocked); no listener refuses it.
+ * a full queue drops the SYN, and connect blocks until the queue has room (asked again each step:
+ * the SYN sent again gets in); no listener refuses it.
  */
 export function connectRule(ctx: SystemContext, side: SocketSide, pid: number, fd: number, addr: string): Outcome {
   const e = socketOf(ctx, pid, fd);

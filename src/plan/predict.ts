@@ -14,8 +14,8 @@
 // Conventions (the sandbox's, docs/design.md "Prediction"): pids 1000, 1001 … in order of
 // creation; a client's connect gets 127.0.0.1:50001, 50002 … ; a plan step whose process cannot
 // act stalls the plan (the trace ends there, "plan stalled at step N: …"); a connect to a full
-// accept queue blocks for good (Linux drops the SYN and retries a second later, which a
-// prediction does not time). A drop (docs/drops.md) is armed in the model, which loses the
+// accept queue blocks (Linux drops the SYN) until a step makes room in the queue: its SYN, sent
+// again, then gets in (the runner waits for it), and connect returns in that step. A drop (docs/drops.md) is armed in the model, which loses the
 // segment when it arrives; its retransmission comes at the start of the next step, as the runner
 // waits for it there. A drop of a SYN-ACK still ends the prediction (a connect held in SYN_SENT
 // is not predicted yet).
@@ -532,7 +532,6 @@ class Prediction {
   /** A blocked call, asked again now. */
   private blockedOutcome(q: Proc): Outcome {
     const { fn, args, step } = q.pending!;
-    if (fn === 'connect') return { kind: 'blocks' }; // a dropped SYN: retried a second later, not predicted
     const action = step === null ? null : this.plan.steps[step]!;
     if (action === null || !isProcessStep(action)) return { kind: 'blocks' };
     return this.outcome(q, action, args);

@@ -168,6 +168,10 @@ describe('accept', () => {
     const run = predict(plan([...SERVER_START.slice(0, 2), { proc: 'parent', do: 'listen', fd: 'listenfd', backlog: 1 }, ...clients]));
     expect(returns(run.events, 'connect').map((r) => r.ret)).toEqual([0, 0]);
     expect(run.last.processes.find((p) => p.role === 'client#3')!.status).toBe('blocked');
+    // An accept makes room: the SYN sent again gets in, and connect returns (in real runs in that
+    // step or a later one, as the retransmission's timer falls: the prediction takes the first).
+    const after = predict(plan([...SERVER_START.slice(0, 2), { proc: 'parent', do: 'listen', fd: 'listenfd', backlog: 1 }, ...clients, { proc: 'parent', do: 'accept', fd: 'listenfd' }]));
+    expect(returns(after.role('client#3'), 'connect')[0]).toMatchObject({ ret: 0, local: '127.0.0.1:50003' });
   });
 });
 
