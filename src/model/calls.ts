@@ -135,6 +135,9 @@ export const RETURNS: { readonly [F in ReturningCall]: ReturnApplier<F> } = {
       if (how === 'SHUT_RD' || how === 'SHUT_RDWR') stopListening(d, e.id);
       return;
     }
+    // Linux marks the socket shut even when it has no connection and the call fails ENOTCONN
+    // (inet_shutdown): a later read returns 0.
+    if ((succeeded(ev) || ev.errno === 'ENOTCONN') && e && (how === 'SHUT_RD' || how === 'SHUT_RDWR')) d.ep(e.id).shutRd = true;
     if (succeeded(ev) && e && (how === 'SHUT_WR' || how === 'SHUT_RDWR') && !e.shutWr) {
       d.ep(e.id).shutWr = true;
       fire(d, e.id, { type: 'CLOSE' });

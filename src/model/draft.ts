@@ -202,6 +202,7 @@ function copyEp(e: EndpointState): EndpointState {
     eof: e.eof,
     lingerZero: e.lingerZero,
     shutWr: e.shutWr,
+    shutRd: e.shutRd,
     reuseAddr: e.reuseAddr,
     timeWaitId: e.timeWaitId,
     timeWaitSince: e.timeWaitSince,

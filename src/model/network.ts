@@ -45,6 +45,7 @@ export function newEndpoint(d: Draft, kind: EndpointKind, fields: Partial<Endpoi
     eof: false,
     lingerZero: false,
     shutWr: false,
+    shutRd: false,
     reuseAddr: false,
     timeWaitId: null,
     timeWaitSince: null,
@@ -203,6 +204,7 @@ export function detachTimeWait(d: Draft, epId: string): void {
     eof: conn.eof,
     lingerZero: conn.lingerZero,
     shutWr: conn.shutWr,
+    shutRd: conn.shutRd,
     reuseAddr: conn.reuseAddr,
   });
   const file = d.getFile(fileId);
@@ -300,10 +302,11 @@ export function deliver(d: Draft, seg: ModelSegment): void {
     fire(d, receiver.id, flags.includes('ACK') ? { type: 'RCV_SYN_ACK' } : { type: 'RCV_SYN', reopens }, seg);
     return;
   }
-  if (seg.len > 0 && receiver.fileId === null && CLOSED_FOR_READING.has(receiver.tcp.state)) {
-    // Data for a socket its application has closed (an orphan in FIN_WAIT_1/2, CLOSING, LAST_ACK):
-    // nobody can read it. Linux aborts the connection (tcp_rcv_state_process, TCPAbortOnData) and
-    // answers with <SEQ=SEG.ACK><CTL=RST>: the writer's next write finds the connection reset.
+  if (seg.len > 0 && (receiver.fileId === null || receiver.shutRd) && CLOSED_FOR_READING.has(receiver.tcp.state)) {
+    // Data for a socket shut for reading — closed by its application (an orphan in FIN_WAIT_1/2,
+    // CLOSING, LAST_ACK), or shutdown(SHUT_RD) — once it has sent its FIN: nobody will read it.
+    // Linux aborts the connection (tcp_rcv_state_process, TCPAbortOnData; the socket is reset,
+    // ECONNRESET) and answers with <SEQ=SEG.ACK><CTL=RST>: the writer's connection is reset too.
     answerWithRst(d, receiver.id, seg);
     fire(d, receiver.id, { type: 'RCV_RST' }, seg);
     return;

@@ -91,6 +91,11 @@ export interface EndpointState {
   lingerZero: boolean;
   /** shutdown(SHUT_WR) has sent our FIN while descriptors remain. */
   shutWr: boolean;
+  /**
+   * shutdown(SHUT_RD) (or SHUT_RDWR) shut it for reading (Linux RCV_SHUTDOWN, as a close does):
+   * data that arrives once our FIN is sent resets the connection (network.ts deliver).
+   */
+  shutRd: boolean;
   /** SO_REUSEADDR is set. */
   reuseAddr: boolean;
   /** A CLOSED socket whose connection went on in a separate TIME_WAIT socket (this endpoint's id). */

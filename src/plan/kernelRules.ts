@@ -2,7 +2,7 @@
 // (predict.ts) needs and the model does not hold, because the model applies what a trace says a
 // call returned and never has to choose it. Each rule is written once, as a pure function of the
 // model's context (src/model/state.ts) and of the little the model does not keep about a socket
-// (SocketSide: the listen backlog, a pending socket error, SHUT_RD, the bytes received).
+// (SocketSide: the listen backlog, a pending socket error, the bytes received).
 //
 // Linux 6.18 on loopback, checked on this machine with small programs where the book is silent:
 //   - listen(fd, n) queues n + 1 connections; the next connect's SYN is dropped (the connect blocks);
@@ -32,14 +32,12 @@ export interface SocketSide {
   backlog: Map<string, number>;
   /** The error a RST left, until a read or a write reports it. */
   error: Map<string, SocketError>;
-  /** Sockets shut for reading (shutdown SHUT_RD or SHUT_RDWR). */
-  shutRd: Set<string>;
   /** Bytes received and not read yet, as text (the model keeps only their count). */
   received: Map<string, string>;
 }
 
 export function newSocketSide(): SocketSide {
-  return { backlog: new Map(), error: new Map(), shutRd: new Set(), received: new Map() };
+  return { backlog: new Map(), error: new Map(), received: new Map() };
 }
 
 /** A call's result: it returns (ret, errno, the return's extra fields), blocks, or kills its process. */
@@ -53,6 +51,15 @@ const fails = (errno: string): Outcome => ({ kind: 'returns', ret: -1, errno });
 const BLOCKS: Outcome = { kind: 'blocks' };
 const SIGPIPE: Outcome = { kind: 'killed', signal: 'SIGPIPE' };
 
+/**
+ * Where a socket's received bytes are kept: its own endpoint, or the connection it was detached
+ * from when that went to TIME_WAIT with a descriptor still on it (the model moves the count of
+ * unread bytes to the descriptor's new CLOSED socket; the bytes stay under the connection's id).
+ */
+export function receivedKey(side: SocketSide, e: EndpointState): string {
+  return !side.received.has(e.id) && e.timeWaitId !== null ? e.timeWaitId : e.id;
+}
+
 /** read's buffer (MAXLINE in the sandbox): at most this many bytes per read. */
 export const READ_COUNT = 4096;
 
@@ -64,16 +71,24 @@ export function socketOf(ctx: SystemContext, pid: number, fd: number): EndpointS
   return file ? ctx.endpoints.get(file.endpointId) : undefined;
 }
 
-/** The lowest descriptor ≥ 3 a process has free (0–2 are its standard streams). */
-export function lowestFreeFd(p: Pick<ProcState, 'fds'>): number {
-  let fd = 3;
-  while (p.fds[fd] !== undefined) fd++;
+/**
+ * The standard streams a sandbox process starts with: 0 is /dev/null (read only); 1 and 2 are
+ * the runner's pipes, which Node makes of AF_UNIX socket pairs (libuv): the lab's events go out
+ * on 1. They are not TCP sockets; a plan may close them, and then the kernel hands their numbers
+ * out again.
+ */
+export const STANDARD_FDS: ReadonlySet<number> = new Set([0, 1, 2]);
+
+/** The lowest descriptor a process has free: neither a socket the model has nor a standard stream still open. */
+export function lowestFreeFd(p: Pick<ProcState, 'fds'>, std: ReadonlySet<number> = STANDARD_FDS): number {
+  let fd = 0;
+  while (p.fds[fd] !== undefined || std.has(fd)) fd++;
   return fd;
 }
 
 /** socket() and accept() need a new descriptor: the lowest free, or EMFILE at RLIMIT_NOFILE. */
-export function newDescriptor(p: Pick<ProcState, 'fds' | 'fdLimit'>): number | 'EMFILE' {
-  const fd = lowestFreeFd(p);
+export function newDescriptor(p: Pick<ProcState, 'fds' | 'fdLimit'>, std: ReadonlySet<number> = STANDARD_FDS): number | 'EMFILE' {
+  const fd = lowestFreeFd(p, std);
   return p.fdLimit !== null && fd >= p.fdLimit ? 'EMFILE' : fd;
 }
 
@@ -86,8 +101,8 @@ export function setrlimitRule(p: Pick<ProcState, 'fdLimit'>, n: number): Outcome
   return p.fdLimit !== null && n > p.fdLimit ? fails('EPERM') : ok(0);
 }
 
-export function socketRule(p: ProcState): Outcome {
-  const fd = newDescriptor(p);
+export function socketRule(p: ProcState, std: ReadonlySet<number> = STANDARD_FDS): Outcome {
+  const fd = newDescriptor(p, std);
   return fd === 'EMFILE' ? fails('EMFILE') : ok(fd);
 }
 
@@ -123,8 +138,12 @@ export function bindRule(ctx: SystemContext, pid: number, fd: number, port: numb
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
   if (alreadyBound(e)) return fails('EINVAL');
-  const conflict = holdersOfPort(ctx, port, e.id).some((h) => !(e.reuseAddr && h.reuseAddr && h.tcp.state !== 'LISTEN'));
-  return conflict ? fails('EADDRINUSE') : ok(0);
+  return portConflict(ctx, e, port) ? fails('EADDRINUSE') : ok(0);
+}
+
+/** Another socket holds `port` against `e`: unless both have SO_REUSEADDR and the other does not listen. */
+function portConflict(ctx: SystemContext, e: EndpointState, port: number): boolean {
+  return holdersOfPort(ctx, port, e.id).some((h) => !(e.reuseAddr && h.reuseAddr && h.tcp.state !== 'LISTEN'));
 }
 
 export function listenRule(ctx: SystemContext, pid: number, fd: number): Outcome {
@@ -132,6 +151,10 @@ export function listenRule(ctx: SystemContext, pid: number, fd: number): Outcome
   if (!e) return fails('EBADF');
   // Only a socket never connected listens (Linux: sock->state SS_UNCONNECTED), whatever became of the connection.
   if ((e.tcp.state !== 'CLOSED' && e.tcp.state !== 'LISTEN') || hadConnection(e)) return fails('EINVAL');
+  // Starting to listen takes the port again (inet_csk_listen_start → get_port), with bind's rule:
+  // a socket that bound it beside others (SO_REUSEADDR) may find one it now conflicts with.
+  const port = e.local === null ? null : portOf(e.local);
+  if (e.tcp.state === 'CLOSED' && port !== null && portConflict(ctx, e, port)) return fails('EADDRINUSE');
   return ok(0);
 }
 
@@ -158,8 +181,8 @@ export function acceptQueue(ctx: SystemContext, listenerId: string): EndpointSta
 
 /**
  * connect to `addr`: a listener with room in its queue (backlog + 1 on Linux) takes it at once;
- * a full queue drops the SYN, and connect blocks (the prediction does not retransmit: the client
- * stays blocked); no listener refuses it.
+ * a full queue drops the SYN, and connect blocks until the queue has room (asked again each step:
+ * the SYN sent again gets in); no listener refuses it.
  */
 export function connectRule(ctx: SystemContext, side: SocketSide, pid: number, fd: number, addr: string): Outcome {
   const e = socketOf(ctx, pid, fd);
@@ -171,14 +194,15 @@ export function connectRule(ctx: SystemContext, side: SocketSide, pid: number, f
   return acceptQueue(ctx, listener.id).length >= room ? BLOCKS : ok(0);
 }
 
-/** accept: a descriptor first (EMFILE), then the oldest queued connection, or it blocks. */
-export function acceptRule(ctx: SystemContext, pid: number, fd: number): Outcome {
+/** accept: a descriptor first (EMFILE), then a listener (EINVAL), then the oldest queued connection, or it blocks. */
+export function acceptRule(ctx: SystemContext, pid: number, fd: number, std: ReadonlySet<number> = STANDARD_FDS): Outcome {
   const p = ctx.processes.get(pid)!;
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
-  if (e.tcp.state !== 'LISTEN') return fails('EINVAL');
-  const newFd = newDescriptor(p);
+  // Linux takes the new descriptor before it looks at the socket (__sys_accept4_file).
+  const newFd = newDescriptor(p, std);
   if (newFd === 'EMFILE') return fails('EMFILE');
+  if (e.tcp.state !== 'LISTEN') return fails('EINVAL');
   const conn = acceptQueue(ctx, e.id)[0];
   if (!conn) return BLOCKS;
   return ok(newFd, { local: conn.local ?? e.local ?? '0.0.0.0:0', peer: conn.remote ?? '0.0.0.0:0' });
@@ -202,12 +226,12 @@ export function readRule(ctx: SystemContext, side: SocketSide, pid: number, fd: 
   if (!e) return fails('EBADF');
   if (e.unread > 0) {
     const n = Math.min(e.unread, READ_COUNT);
-    return ok(n, { data: (side.received.get(e.id) ?? '').slice(0, n) });
+    return ok(n, { data: (side.received.get(receivedKey(side, e)) ?? '').slice(0, n) });
   }
   if (e.eof) return ok(0, { data: '' });
   const err = side.error.get(e.id);
   if (err !== undefined) return fails(err);
-  if (side.shutRd.has(e.id)) return ok(0, { data: '' });
+  if (e.shutRd) return ok(0, { data: '' });
   if (e.tcp.state === 'LISTEN') return fails('ENOTCONN');
   if (e.tcp.state === 'CLOSED') return wasConnected(e) ? ok(0, { data: '' }) : fails('ENOTCONN');
   if (READ_WAITS.has(e.tcp.state)) return BLOCKS;
@@ -229,12 +253,38 @@ export function writeRule(ctx: SystemContext, side: SocketSide, pid: number, fd:
   return SIGPIPE;
 }
 
-/** shutdown: ENOTCONN on a socket with no connection; else 0 (a listener's SHUT_RD is not modelled). */
+/** shutdown: ENOTCONN on a socket with no connection; else 0 (the model does the rest: a FIN, SHUT_RD, a listener disconnected). */
 export function shutdownRule(ctx: SystemContext, pid: number, fd: number): Outcome {
   const e = socketOf(ctx, pid, fd);
   if (!e) return fails('EBADF');
   if (e.tcp.state === 'CLOSED') return fails('ENOTCONN');
   return ok(0);
+}
+
+/**
+ * A call on a standard stream the process still has open (checked on this machine's sandbox):
+ * close works; read of /dev/null (0) is end of file; read of 1 or 2 waits for bytes the runner
+ * never sends (it blocks); write takes the bytes on 1 and 2 and fails EBADF on 0; setsockopt
+ * works on 1 and 2 (they are sockets); other socket calls fail (ENOTSOCK on 0; on the connected
+ * AF_UNIX sockets EINVAL, EISCONN for connect; shutdown works).
+ */
+export function standardStreamRule(fn: string, fd: number, count: number): Outcome {
+  const unix = fd !== 0;
+  switch (fn) {
+    case 'close':
+      return ok(0);
+    case 'read':
+      return unix ? BLOCKS : ok(0, { data: '' });
+    case 'write':
+      return unix ? ok(count) : fails('EBADF');
+    case 'setsockopt':
+    case 'shutdown':
+      return unix ? ok(0) : fails('ENOTSOCK');
+    case 'connect':
+      return unix ? fails('EISCONN') : fails('ENOTSOCK');
+    default:
+      return unix ? fails('EINVAL') : fails('ENOTSOCK');
+  }
 }
 
 /** The children of a process that have not been reaped: live ones and zombies, oldest first. */
@@ -246,9 +296,10 @@ export function childrenOf(ctx: SystemContext, pid: number): ProcState[] {
  * waitpid(-1, &stat, nohang ? WNOHANG : 0): the oldest zombie child (its pid, and its status or
  * the signal that killed it); with live children only, 0 (WNOHANG) or it blocks; with none,
  * ECHILD. (With SIGCHLD ignored no child becomes a zombie: it blocks until none is left.)
+ * `reapedAlready`: a zombie another waitpid of the process has just taken (its return not written yet).
  */
-export function waitpidRule(ctx: SystemContext, pid: number, nohang: boolean): Outcome {
-  const children = childrenOf(ctx, pid);
+export function waitpidRule(ctx: SystemContext, pid: number, nohang: boolean, reapedAlready: number | null = null): Outcome {
+  const children = childrenOf(ctx, pid).filter((c) => c.pid !== reapedAlready);
   const zombie = children.find((c) => c.life === 'zombie');
   if (zombie) return ok(zombie.pid, zombie.exitSignal !== null ? { status: null, signal: zombie.exitSignal } : { status: zombie.exitStatus ?? 0 });
   if (children.length === 0) return fails('ECHILD');

@@ -14,8 +14,8 @@
 // Conventions (the sandbox's, docs/design.md "Prediction"): pids 1000, 1001 … in order of
 // creation; a client's connect gets 127.0.0.1:50001, 50002 … ; a plan step whose process cannot
 // act stalls the plan (the trace ends there, "plan stalled at step N: …"); a connect to a full
-// accept queue blocks for good (Linux drops the SYN and retries a second later, which a
-// prediction does not time). A drop (docs/drops.md) is armed in the model, which loses the
+// accept queue blocks (Linux drops the SYN) until a step makes room in the queue: its SYN, sent
+// again, then gets in (the runner waits for it), and connect returns in that step. A drop (docs/drops.md) is armed in the model, which loses the
 // segment when it arrives; its retransmission comes at the start of the next step, as the runner
 // waits for it there. A drop of a SYN-ACK still ends the prediction (a connect held in SYN_SENT
 // is not predicted yet).
@@ -35,10 +35,13 @@ import {
   newSocketSide,
   readRule,
   READ_COUNT,
+  receivedKey,
   setrlimitRule,
   shutdownRule,
   socketOf,
   socketRule,
+  standardStreamRule,
+  STANDARD_FDS,
   waitpidRule,
   writeRule,
   type Outcome,
@@ -89,6 +92,10 @@ interface Proc {
   forks: number;
   /** The process that forked it (a child's parent); null for a spawned program. */
   parentPid: number | null;
+  /** Its standard streams still open (0–2 until the plan closes one; fork copies them). */
+  std: Set<number>;
+  /** When it blocked (a counter): the order in which the kernel wakes blocked calls. */
+  blockedAt: number;
 }
 
 class Prediction {
@@ -101,6 +108,8 @@ class Prediction {
   private readonly side: SocketSide = newSocketSide();
   private nextPid = FIRST_PID;
   private nextPort = FIRST_EPHEMERAL_PORT;
+  /** Calls that blocked so far (each blocked process's blockedAt). */
+  private blocks = 0;
   /** Endpoints whose reset was seen (the error it leaves is noted once). */
   private readonly resetSeen = new Set<string>();
   /** Each role's own steps (indices into the plan), in order. */
@@ -205,7 +214,8 @@ class Prediction {
     }
     const p = this.procs.get(step.proc);
     if (!p) return `${step.proc} does not exist`;
-    if (p.place === 'ended') return this.endedWhy(p);
+    // The runner's words (planSchedule.ts stallOf): a process that has run and ended, zombie or reaped.
+    if (p.place === 'ended') return `${step.proc} has ended`;
     if (step.do === 'kill') {
       this.emit({ kind: 'signal', pid: p.pid, role: p.role, signal: step.signal, from: 'runner' });
       this.end(p, null, step.signal);
@@ -249,11 +259,6 @@ class Prediction {
     }
   }
 
-  /** The runner's words for a process that ended: a zombie "has ended"; one reaped is gone, it "does not exist". */
-  private endedWhy(p: Proc): string {
-    return this.ctx.processes.get(p.pid)?.life === 'zombie' ? `${p.role} has ended` : `${p.role} does not exist`;
-  }
-
   /** A new program (the server at the start, a client, a restarted server), at the gate before its first call. */
   private spawn(role: string): void {
     const pid = this.nextPid++;
@@ -263,9 +268,9 @@ class Prediction {
     this.nextCall(p);
   }
 
-  private newProc(role: string, pid: number, names: Proc['names'], handlerLine: number, parentPid: number | null = null): Proc {
+  private newProc(role: string, pid: number, names: Proc['names'], handlerLine: number, parentPid: number | null = null, std: ReadonlySet<number> = STANDARD_FDS): Proc {
     const steps = this.stepsOf.get(role) ?? [];
-    const p: Proc = { role, pid, steps, next: 0, names: { ...names }, place: 'gate', pending: null, handlerLine, forks: 0, parentPid };
+    const p: Proc = { role, pid, steps, next: 0, names: { ...names }, place: 'gate', pending: null, handlerLine, forks: 0, parentPid, std: new Set(std), blockedAt: 0 };
     this.procs.set(role, p);
     return p;
   }
@@ -280,6 +285,9 @@ class Prediction {
       return;
     }
     const step = this.plan.steps[index] as { proc: string } & ProcessAction;
+    // The sandbox notes the handler's line as it comes to the step, before its gate (sandbox.c
+    // set_sigchld): a SIGCHLD that arrives while it waits there runs the handler at the new line.
+    if (step.do === 'signal' && step.disposition === 'handler') p.handlerLine = this.source.stepLines[index]!;
     this.call(p, callOf(step), this.argsOf(p, step), this.source.stepLines[index]!, index);
   }
 
@@ -348,7 +356,6 @@ class Prediction {
       this.fork(p);
       return;
     }
-    if (step.do === 'signal' && step.disposition === 'handler') p.handlerLine = this.source.stepLines[index]!;
     this.settle(p, this.outcome(p, step, pending.args));
   }
 
@@ -356,9 +363,10 @@ class Prediction {
   private outcome(p: Proc, step: ProcessAction, args: Record<string, unknown>): Outcome {
     const fd = typeof args.fd === 'number' ? args.fd : -1;
     const proc = this.ctx.processes.get(p.pid)!;
+    if (p.std.has(fd) && proc.fds[fd] === undefined) return standardStreamRule(callOf(step), fd, step.do === 'write' ? byteLength(step.text) : 0);
     switch (step.do) {
       case 'socket':
-        return socketRule(proc);
+        return socketRule(proc, p.std);
       case 'bind':
         return bindRule(this.ctx, p.pid, fd, this.port);
       case 'listen':
@@ -369,7 +377,7 @@ class Prediction {
       case 'connect':
         return connectRule(this.ctx, this.side, p.pid, fd, this.addr);
       case 'accept':
-        return acceptRule(this.ctx, p.pid, fd);
+        return acceptRule(this.ctx, p.pid, fd, p.std);
       case 'read':
         return readRule(this.ctx, this.side, p.pid, fd);
       case 'write':
@@ -391,6 +399,7 @@ class Prediction {
   /** The call's outcome, as events: it returns (and the process goes on to its next call), blocks, or kills. */
   private settle(p: Proc, out: Outcome): void {
     if (out.kind === 'blocks') {
+      if (p.place !== 'blocked') p.blockedAt = ++this.blocks;
       p.place = 'blocked';
       return;
     }
@@ -421,6 +430,7 @@ class Prediction {
     // The C variables the sandbox assigns (a failed call assigns -1 too).
     if (fn === 'socket') p.names[kindOfRole(p.role) === 'client' ? 'sockfd' : 'listenfd'] = ret;
     if (fn === 'accept') p.names.connfd = ret;
+    if (fn === 'close' && errno === null && ep === undefined) p.std.delete(fd);
     // A pending socket error is reported once (Linux sock_error takes it).
     if (ep && errno !== null && this.side.error.get(ep.id) === errno) this.side.error.delete(ep.id);
     if (!ep || errno !== null) return;
@@ -429,13 +439,13 @@ class Prediction {
         this.side.backlog.set(ep.id, args.backlog as number);
         break;
       case 'read':
-        if (ret > 0) this.side.received.set(ep.id, (this.side.received.get(ep.id) ?? '').slice(ret));
+        if (ret > 0) {
+          const key = receivedKey(this.side, ep);
+          this.side.received.set(key, (this.side.received.get(key) ?? '').slice(ret));
+        }
         break;
       case 'write':
         this.delivered(ep.peerId, String(args.data));
-        break;
-      case 'shutdown':
-        if (args.how !== 'SHUT_WR') this.side.shutRd.add(ep.id);
         break;
     }
   }
@@ -455,7 +465,7 @@ class Prediction {
     const role = `child#${p.forks}`;
     this.returns(p, childPid, null);
     this.nextCall(p);
-    const child = this.newProc(role, childPid, p.names, p.handlerLine, p.pid);
+    const child = this.newProc(role, childPid, p.names, p.handlerLine, p.pid, p.std);
     child.pending = { fn: 'fork', args: {}, step: null };
     this.returns(child, 0, null, { ppid: p.pid });
     this.nextCall(child);
@@ -469,6 +479,8 @@ class Prediction {
     this.exitedThisStep.push(p.pid);
     // Its live children get the parent-death signal the lab set up (SIGUSR2, from "lab"): its
     // handler sees forkscope's session alive and returns; a call it interrupted is restarted.
+    // In the order of the kernel's list of children (oldest first); each child's handler writes
+    // its own line, so real runs show two children's lines in either order.
     for (const c of this.procs.values()) {
       if (c.parentPid === p.pid && c.place !== 'ended') this.emit({ kind: 'signal', pid: c.pid, role: c.role, signal: 'SIGUSR2', from: 'lab' });
     }
@@ -479,8 +491,9 @@ class Prediction {
   /** What the others do in this step: blocked calls that can complete, SIGCHLD handlers. */
   private reactions(): void {
     for (let round = 0; round < 8; round++) {
-      let moved = this.wakeBlocked();
       const exited = this.exitedThisStep;
+      // A parent blocked in waitpid whose SIGCHLD handler is about to run: sigchld() writes both.
+      let moved = this.wakeBlocked(new Set(exited.map((pid) => this.handlerOf(pid)?.pid).filter((pid) => pid !== undefined)));
       this.exitedThisStep = [];
       for (const pid of exited) {
         moved = true;
@@ -491,10 +504,11 @@ class Prediction {
   }
 
   /** Blocked calls that can complete now return, and their processes make their next call. Whether any did. */
-  private wakeBlocked(): boolean {
+  private wakeBlocked(handlerRuns: ReadonlySet<number> = new Set()): boolean {
     let moved = false;
-    for (const q of this.procs.values()) {
+    for (const q of this.wakeOrder()) {
       if (q.place !== 'blocked') continue;
+      if (q.pending?.fn === 'waitpid' && handlerRuns.has(q.pid)) continue;
       const out = this.blockedOutcome(q);
       if (out.kind === 'blocks') continue;
       moved = true;
@@ -503,26 +517,49 @@ class Prediction {
     return moved;
   }
 
+  /**
+   * The order the kernel wakes blocked processes in: readers (and waitpid) newest first — a
+   * socket's wait queue wakes its waiters from its head, where each new one was added — and
+   * accept oldest first (an exclusive wait, added at the tail: the first to wait gets the
+   * connection). Seen in real runs: two processes reading one shared socket return newest first.
+   */
+  private wakeOrder(): Proc[] {
+    const blocked = [...this.procs.values()].filter((q) => q.place === 'blocked');
+    const key = (q: Proc): number => (q.pending?.fn === 'accept' ? q.blockedAt : -q.blockedAt);
+    return blocked.sort((a, b) => key(a) - key(b));
+  }
+
   /** A blocked call, asked again now. */
   private blockedOutcome(q: Proc): Outcome {
     const { fn, args, step } = q.pending!;
-    if (fn === 'connect') return { kind: 'blocks' }; // a dropped SYN: retried a second later, not predicted
     const action = step === null ? null : this.plan.steps[step]!;
     if (action === null || !isProcessStep(action)) return { kind: 'blocks' };
     return this.outcome(q, action, args);
   }
 
   /** A child ended: its parent's SIGCHLD handler, if it has one, reaps (Figure 5.11). */
-  private sigchld(childPid: number): void {
+  /** The live parent of `childPid` if it catches SIGCHLD with a handler. */
+  private handlerOf(childPid: number): Proc | undefined {
     const child = this.ctx.processes.get(childPid);
-    if (!child) return;
+    if (!child) return undefined;
     const parent = [...this.procs.values()].find((q) => q.pid === child.ppid && q.place !== 'ended');
     const model = parent && this.ctx.processes.get(parent.pid);
-    if (!parent || !model || !isAlive(model.life) || model.sigchld !== 'handler') return;
-    // The handler's waitpid calls: no gate, each returns at once; WNOHANG until 0 or -1.
+    return parent && model && isAlive(model.life) && model.sigchld === 'handler' ? parent : undefined;
+  }
+
+  private sigchld(childPid: number): void {
+    const parent = this.handlerOf(childPid);
+    if (!parent) return;
+    const model = this.ctx.processes.get(parent.pid)!;
     const interrupted = parent.pending;
+    // A waitpid the parent is blocked in reaps the child first (wait4 completes); the handler
+    // runs as it returns to user space, so its calls are written before that waitpid's return,
+    // and they find the child gone.
+    const outer = parent.place === 'blocked' && interrupted?.fn === 'waitpid' ? waitpidRule(this.ctx, parent.pid, false) : null;
+    const taken = outer?.kind === 'returns' && outer.ret > 0 ? outer.ret : null;
+    // The handler's waitpid calls: no gate, each returns at once; WNOHANG until 0 or -1.
     for (let n = 0; n < 64; n++) {
-      const out = waitpidRule(this.ctx, parent.pid, true);
+      const out = waitpidRule(this.ctx, parent.pid, true, taken);
       if (out.kind !== 'returns') break;
       const args: CallArgs['waitpid'] = { pid: -1, options: 'WNOHANG' };
       this.emit({ kind: 'call', pid: parent.pid, role: parent.role, fn: 'waitpid', file: PLAN_SOURCE_FILE, line: parent.handlerLine || 1, args });
@@ -530,6 +567,10 @@ class Prediction {
       if (out.ret <= 0) break;
     }
     parent.pending = interrupted;
+    if (outer !== null && outer.kind === 'returns') {
+      this.settle(parent, outer);
+      return;
+    }
     // A slow call the handler interrupted: restarted (SA_RESTART), or it fails EINTR.
     if (parent.place === 'blocked' && !model.sigchldRestart && (interrupted?.fn === 'accept' || interrupted?.fn === 'read')) {
       this.returns(parent, -1, 'EINTR');
@@ -540,8 +581,9 @@ class Prediction {
   /**
    * At the end of a plan (completed or stalled) the runner kills what is left (SIGKILL), as after
    * a scenario: each program's process group in the order they were launched (a forked child is
-   * in its parent's group). A blocked call that a death unblocks (a read that gets the FIN of the
-   * killed peer's socket) returns before its own process is killed.
+   * in its parent's group). A call that one of these deaths would unblock (a read that gets the
+   * killed peer's FIN) mostly dies with its own process first: the runner kills every group at
+   * once (in real runs of random plans, 5 times in 6), so nothing returns here.
    */
   private killTheRest(): void {
     const launched = [...this.procs.values()];
@@ -556,7 +598,6 @@ class Prediction {
       p.place = 'ended';
       p.pending = null;
       this.emit({ kind: 'exit', pid: p.pid, role: p.role, status: null, signal: 'SIGKILL' });
-      this.wakeBlocked();
     }
   }
 }

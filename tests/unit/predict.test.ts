@@ -168,6 +168,10 @@ describe('accept', () => {
     const run = predict(plan([...SERVER_START.slice(0, 2), { proc: 'parent', do: 'listen', fd: 'listenfd', backlog: 1 }, ...clients]));
     expect(returns(run.events, 'connect').map((r) => r.ret)).toEqual([0, 0]);
     expect(run.last.processes.find((p) => p.role === 'client#3')!.status).toBe('blocked');
+    // An accept makes room: the SYN sent again gets in, and connect returns (in real runs in that
+    // step or a later one, as the retransmission's timer falls: the prediction takes the first).
+    const after = predict(plan([...SERVER_START.slice(0, 2), { proc: 'parent', do: 'listen', fd: 'listenfd', backlog: 1 }, ...clients, { proc: 'parent', do: 'accept', fd: 'listenfd' }]));
+    expect(returns(after.role('client#3'), 'connect')[0]).toMatchObject({ ret: 0, local: '127.0.0.1:50003' });
   });
 });
 
@@ -215,6 +219,24 @@ describe('SIGCHLD', () => {
     expect(run.last.processes.find((p) => p.role === 'child#1')?.status ?? 'exited').toBe('exited');
     const parent = run.last.processes.find((p) => p.role === 'parent')!;
     expect(parent).toMatchObject({ status: 'blocked', pendingCall: { fn: 'accept' } });
+  });
+
+  it('a waitpid the parent is blocked in reaps the child; the handler runs as it returns and finds none (its calls come first)', () => {
+    const run = predict(
+      plan([
+        { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'handler' },
+        { proc: 'parent', do: 'fork' },
+        { proc: 'parent', do: 'fork' },
+        { proc: 'parent', do: 'waitpid', nohang: false },
+        { proc: 'child#1', do: 'exit', status: 7 },
+      ]),
+    );
+    const five = run.stepEvents(5).map((e) => `${e.kind}:${'role' in e ? e.role : ''}:${'fn' in e ? e.fn : ''}`);
+    expect(five).toEqual(['release:child#1:exit', 'exit:child#1:', 'call:parent:waitpid', 'return:parent:waitpid', 'return:parent:waitpid', 'call:parent:pause', 'step::']);
+    expect(returns(run.role('parent'), 'waitpid').map((r) => [r.ret, r.errno, r.status])).toEqual([
+      [0, null, undefined], // the handler's: child#2 still runs
+      [1001, null, 7], // the blocked waitpid's: child#1
+    ]);
   });
 
   it('without SA_RESTART the interrupted accept fails EINTR', () => {
@@ -309,7 +331,7 @@ describe('a listener shut for reading', () => {
 });
 
 describe('a stall on a process that has gone', () => {
-  it('says it does not exist once reaped, and has ended while a zombie', () => {
+  it('says it has ended, reaped or a zombie (as the runner says)', () => {
     // SIGPIPE kills a process the plan still has steps for (parsePlan cannot know it will die).
     const pipe = (proc: string, fd: 'sockfd' | 'connfd'): PlanStep[] => [
       { proc, do: 'shutdown', fd, how: 'SHUT_WR' },
@@ -317,7 +339,7 @@ describe('a stall on a process that has gone', () => {
       { proc, do: 'close', fd },
     ];
     const gone = predict(plan([...SERVER_START, ...CONNECT_ACCEPT_FORK, ...pipe('client#1', 'sockfd')]));
-    expect(gone.stalled?.message).toBe('plan stalled at step 11: client#1 does not exist');
+    expect(gone.stalled?.message).toBe('plan stalled at step 11: client#1 has ended');
     const zombie = predict(plan([...SERVER_START, ...CONNECT_ACCEPT_FORK, ...pipe('child#1', 'connfd')]));
     expect(zombie.stalled?.message).toBe('plan stalled at step 11: child#1 has ended');
   });
@@ -359,5 +381,120 @@ describe('after a refused connect', () => {
       plan([{ do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { proc: 'client#1', do: 'connect', fd: 'sockfd' }, { proc: 'client#1', do: 'read', fd: 'sockfd' }]),
     );
     expect(returns(run.events, 'read')[0]).toMatchObject({ ret: -1, errno: 'ENOTCONN' });
+  });
+});
+
+describe('errors in the kernel\'s order', () => {
+  it('accept takes a descriptor before it looks at the socket: EMFILE before EINVAL', () => {
+    const run = predict(plan([{ proc: 'parent', do: 'setrlimit', nofile: 4 }, { proc: 'parent', do: 'socket' }, { proc: 'parent', do: 'accept', fd: 'listenfd' }]));
+    expect(returns(run.role('parent'), 'accept')[0]).toMatchObject({ ret: -1, errno: 'EMFILE' });
+  });
+
+  it('a listener shut for reading is disconnected, not shut: a read on it fails ENOTCONN', () => {
+    const run = predict(plan([...SERVER_START, { proc: 'parent', do: 'shutdown', fd: 'listenfd', how: 'SHUT_RDWR' }, { proc: 'parent', do: 'read', fd: 'listenfd' }]));
+    expect(returns(run.role('parent'), 'read')[0]).toMatchObject({ ret: -1, errno: 'ENOTCONN' });
+  });
+});
+
+describe('the standard streams', () => {
+  it('are no TCP sockets: /dev/null reads end of file, a socket call fails, and a closed one\'s number is handed out again', () => {
+    const run = predict(
+      plan([
+        { proc: 'parent', do: 'read', fd: 0 },
+        { proc: 'parent', do: 'bind', fd: 0 },
+        { proc: 'parent', do: 'close', fd: 0 },
+        { proc: 'parent', do: 'socket' },
+      ]),
+    );
+    expect(returns(run.events, 'read')[0]).toMatchObject({ ret: 0, data: '' });
+    expect(returns(run.events, 'bind')[0]).toMatchObject({ ret: -1, errno: 'ENOTSOCK' });
+    expect(returns(run.events, 'socket')[0]).toMatchObject({ ret: 0 });
+  });
+
+  it('a read of the runner\'s pipe (2) blocks for good', () => {
+    const run = predict(plan([{ proc: 'parent', do: 'read', fd: 2 }, { proc: 'parent', do: 'socket' }]));
+    expect(run.stalled?.message).toBe('plan stalled at step 2: parent is blocked in read()');
+  });
+});
+
+describe('the prediction runs in the browser', () => {
+  it('imports only the plan, the model and the trace contract (no React, DOM, ws or Node)', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const file of ['predict.ts', 'kernelRules.ts']) {
+      const text = readFileSync(new URL(`../../src/plan/${file}`, import.meta.url), 'utf8');
+      const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
+      for (const s of specifiers) expect(s, `${file} imports ${s}`).toMatch(/^(\.\/|\.\.\/model\/|\.\.\/trace\/)/);
+      expect(text).not.toMatch(/\b(window|document|localStorage)\.|from 'node:/);
+    }
+  });
+});
+
+describe('bytes waiting on a socket whose connection went to TIME_WAIT', () => {
+  it('are still read (the descriptor\'s socket was detached from the connection)', () => {
+    const run = predict(
+      plan([
+        ...SERVER_START,
+        ...CONNECT_ACCEPT_FORK,
+        { proc: 'child#1', do: 'write', fd: 'connfd', text: 'hi\n' },
+        { proc: 'client#1', do: 'shutdown', fd: 'sockfd', how: 'SHUT_WR' },
+        { proc: 'parent', do: 'shutdown', fd: 'connfd', how: 'SHUT_WR' },
+        { proc: 'client#1', do: 'read', fd: 'sockfd' },
+      ]),
+    );
+    expect(run.last.endpoints.some((e) => e.kind === 'client' && e.state === 'TIME_WAIT')).toBe(true);
+    expect(returns(run.role('client#1'), 'read')[0]).toMatchObject({ ret: 3, data: 'hi\n' });
+  });
+});
+
+describe('listen', () => {
+  it('takes the port again with bind\'s rule: beside a connection without SO_REUSEADDR on the listener, EADDRINUSE', () => {
+    const run = predict(
+      plan([
+        ...SERVER_START,
+        ...CONNECT_ACCEPT_FORK,
+        { proc: 'parent', do: 'shutdown', fd: 'listenfd', how: 'SHUT_RD' }, // the listener stops listening, still bound
+        { proc: 'parent', do: 'listen', fd: 'listenfd', backlog: 5 }, // the accepted connection still holds the port
+      ]),
+    );
+    expect(returns(run.role('parent'), 'listen').map((r) => r.errno)).toEqual([null, 'EADDRINUSE']);
+  });
+});
+
+describe('data for a socket shut for reading, after its FIN', () => {
+  it('resets it (Linux TCPAbortOnData): its next write fails ECONNRESET', () => {
+    const run = predict(
+      plan([
+        ...SERVER_START,
+        ...CONNECT_ACCEPT_FORK,
+        { proc: 'client#1', do: 'shutdown', fd: 'sockfd', how: 'SHUT_WR' },
+        { proc: 'client#1', do: 'shutdown', fd: 'sockfd', how: 'SHUT_RD' },
+        { proc: 'parent', do: 'write', fd: 'connfd', text: 'x\n' },
+        { proc: 'client#1', do: 'write', fd: 'sockfd', text: 'y' },
+      ]),
+    );
+    expect(run.last.segments.some((s) => s.flags.includes('RST'))).toBe(true);
+    expect(returns(run.role('client#1'), 'write')[0]).toMatchObject({ ret: -1, errno: 'ECONNRESET' });
+  });
+});
+
+describe('quirks seen in real runs', () => {
+  it('shutdown(SHUT_RD) of a socket with no connection fails ENOTCONN, yet shuts it: a read returns 0', () => {
+    const run = predict(
+      plan([{ do: 'spawn', proc: 'client#1' }, { proc: 'client#1', do: 'socket' }, { proc: 'client#1', do: 'shutdown', fd: 'sockfd', how: 'SHUT_RDWR' }, { proc: 'client#1', do: 'read', fd: 'sockfd' }]),
+    );
+    expect(returns(run.events, 'shutdown')[0]).toMatchObject({ ret: -1, errno: 'ENOTCONN' });
+    expect(returns(run.events, 'read')[0]).toMatchObject({ ret: 0, data: '' });
+  });
+
+  it('the handler runs at the line of the signal step the parent has come to, even before that step is released', () => {
+    const p = plan([
+      { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'handler' },
+      { proc: 'parent', do: 'fork' },
+      { proc: 'child#1', do: 'exit', status: 0 },
+      { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'handler' },
+    ]);
+    const run = predict(p);
+    const handlerCalls = run.role('parent').filter((e) => e.kind === 'call' && e.fn === 'waitpid');
+    expect(handlerCalls[0]).toMatchObject({ line: planSource(p).stepLines[3] });
   });
 });
