@@ -152,6 +152,17 @@ sock_ntop(const struct sockaddr *sa, socklen_t salen, char *buf, size_t len)
 	return buf;
 }
 
+/* The port of an AF_INET or AF_INET6 address; 0 for another family. */
+unsigned
+sock_port(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *) sa)->sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *) sa)->sin6_port);
+	return 0;
+}
+
 /*
  * Stevens' err_sys: a system call failed, which this program does not handle.
  * Say so (as an `output` event on the stderr stream, so it carries our pid)

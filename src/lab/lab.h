@@ -53,6 +53,7 @@ void        lab_become_child(int n, pid_t parent);      /* in the child, right a
 const char *errno_name(int err);
 const char *signal_name(int sig);
 char       *sock_ntop(const struct sockaddr *sa, socklen_t salen, char *buf, size_t len);
+unsigned    sock_port(const struct sockaddr *sa);             /* 0 when unbound or not IP */
 void        err_sys_at(const char *file, int line, const char *what, int err) __attribute__((noreturn));
 void        err_call(const char *file, int line, const char *what, int err); /* err_sys, unless not fatal */
 void        lab_errors_fatal(int on);                   /* 0: a failed call returns -1 (the sandbox) */

@@ -205,11 +205,9 @@ lab_Connect(const char *file, int line, int fd, const SA *sa, socklen_t salen)
 	n = connect(fd, sa, salen);
 	err = n < 0 ? errno : 0;
 	ev_return(&e, "connect", n, err);
-	if (n == 0) {
-		locallen = sizeof(local);
-		if (getsockname(fd, (SA *) &local, &locallen) == 0)
-			ev_key_str(&e, "local", sock_ntop((SA *) &local, locallen, addr, sizeof(addr)));
-	}
+	locallen = sizeof(local);	/* the port the SYN went from, even when it was refused */
+	if (getsockname(fd, (SA *) &local, &locallen) == 0 && (n == 0 || sock_port((SA *) &local) != 0))
+		ev_key_str(&e, "local", sock_ntop((SA *) &local, locallen, addr, sizeof(addr)));
 	ev_send(&e);
 	if (n < 0)
 		err_call(file, line, "connect error", err);

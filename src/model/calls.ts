@@ -8,7 +8,7 @@ import type { CallArgs, ReturnEvent, ReturningCall } from '../trace/types.ts';
 import type { ProcState } from './state.ts';
 import type { Draft } from './draft.ts';
 import { tcpTransition } from './tcp.ts';
-import { portOf } from './args.ts';
+import { hostOf, portOf, WILDCARD_HOSTS } from './args.ts';
 import { forkChild, reapChild } from './processes.ts';
 import { newEndpoint, newFile, installFd, endpointOfFd, fire, send, flush, activeOpen, closeFd, stopListening } from './network.ts';
 
@@ -112,7 +112,9 @@ export const RETURNS: { readonly [F in ReturningCall]: ReturnApplier<F> } = {
   connect(d, ev, { fd, addr }) {
     const e = endpointOfFd(d, ev.pid, fd);
     if (!e) return;
-    if (ev.local !== undefined) d.ep(e.id).local = ev.local;
+    // A refused connect's local end is reported as 0.0.0.0:port; its SYN went from the address
+    // the route to `addr` gives, which on loopback is `addr`'s own.
+    if (ev.local !== undefined) d.ep(e.id).local = succeeded(ev) || !WILDCARD_HOSTS.has(hostOf(ev.local)) ? ev.local : `${hostOf(addr)}:${portOf(ev.local)}`;
     if (e.tcp.state !== 'CLOSED') return;
     activeOpen(d, e.id, addr);
     const after = d.getEp(e.id)!;

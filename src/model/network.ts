@@ -425,6 +425,11 @@ export function activeOpen(d: Draft, clientId: string, addr: string): void {
   const client = d.ep(clientId);
   client.kind = 'client';
   client.remote = addr;
+  // Each attempt is a connection of its own (after a refused one, a new port and a new ISN).
+  client.sndNxt = 0;
+  client.rcvNxt = 0;
+  client.finSeq = null;
+  client.error = null;
   // Usually a new connection of the listener; a connection still on this pair of addresses (a
   // TIME_WAIT, after a bind to the same port) gets the SYN first.
   d.ep(clientId).peerId = landing(d, clientId, addr, true)?.id ?? null;

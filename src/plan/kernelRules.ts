@@ -74,8 +74,8 @@ export function socketOf(ctx: SystemContext, pid: number, fd: number): EndpointS
 /**
  * The standard streams a sandbox process starts with: 0 is /dev/null (read only); 1 and 2 are
  * the runner's pipes, which Node makes of AF_UNIX socket pairs (libuv): the lab's events go out
- * on 1. They are not TCP sockets; a plan may close them, and then the kernel hands their numbers
- * out again.
+ * on 1. They are not TCP sockets, and a plan never names them (parsePlan refuses 0–2), so they
+ * only keep 0–2 taken: the first socket is 3.
  */
 export const STANDARD_FDS: ReadonlySet<number> = new Set([0, 1, 2]);
 
@@ -259,32 +259,6 @@ export function shutdownRule(ctx: SystemContext, pid: number, fd: number): Outco
   if (!e) return fails('EBADF');
   if (e.tcp.state === 'CLOSED') return fails('ENOTCONN');
   return ok(0);
-}
-
-/**
- * A call on a standard stream the process still has open (checked on this machine's sandbox):
- * close works; read of /dev/null (0) is end of file; read of 1 or 2 waits for bytes the runner
- * never sends (it blocks); write takes the bytes on 1 and 2 and fails EBADF on 0; setsockopt
- * works on 1 and 2 (they are sockets); other socket calls fail (ENOTSOCK on 0; on the connected
- * AF_UNIX sockets EINVAL, EISCONN for connect; shutdown works).
- */
-export function standardStreamRule(fn: string, fd: number, count: number): Outcome {
-  const unix = fd !== 0;
-  switch (fn) {
-    case 'close':
-      return ok(0);
-    case 'read':
-      return unix ? BLOCKS : ok(0, { data: '' });
-    case 'write':
-      return unix ? ok(count) : fails('EBADF');
-    case 'setsockopt':
-    case 'shutdown':
-      return unix ? ok(0) : fails('ENOTSOCK');
-    case 'connect':
-      return unix ? fails('EISCONN') : fails('ENOTSOCK');
-    default:
-      return unix ? fails('EINVAL') : fails('ENOTSOCK');
-  }
 }
 
 /** The children of a process that have not been reaped: live ones and zombies, oldest first. */

@@ -57,8 +57,9 @@ function oneOf<T extends string>(where: string, o: Obj, key: string, values: rea
 function fdRef(where: string, o: Obj): FdRef {
   const v = o.fd;
   if (typeof v === 'string' && (FD_NAMES as readonly string[]).includes(v)) return v as FdRef;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= PLAN_LIMITS.fd) return v;
-  fail(where, `"fd" must be a descriptor number from 0 to ${PLAN_LIMITS.fd} or a name (${FD_NAMES.join(', ')})`);
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 3 && v <= PLAN_LIMITS.fd) return v;
+  // 0–2 are the standard streams, and the lab's event channel is one of them: never a plan's.
+  fail(where, `"fd" must be a descriptor number from 3 to ${PLAN_LIMITS.fd} (0–2 are the standard streams) or a name (${FD_NAMES.join(', ')})`);
 }
 
 /** One step's shape (not yet whether it makes sense where it is). */
@@ -180,7 +181,7 @@ function checkOrder(steps: PlanStep[]): void {
       if ('fd' in step) {
         const n = typeof step.fd === 'number' ? step.fd : p.names.get(step.fd);
         if (n === undefined) fail(where, `${step.proc} has no descriptor named ${step.fd} yet`);
-        if (!p.ever.has(n) && !(n <= 2)) fail(where, `${step.proc}'s descriptor ${n} was never opened`);
+        if (!p.ever.has(n)) fail(where, `${step.proc}'s descriptor ${n} was never opened`);
       }
       switch (step.do) {
         case 'socket':

@@ -40,7 +40,6 @@ import {
   shutdownRule,
   socketOf,
   socketRule,
-  standardStreamRule,
   STANDARD_FDS,
   waitpidRule,
   writeRule,
@@ -363,7 +362,6 @@ class Prediction {
   private outcome(p: Proc, step: ProcessAction, args: Record<string, unknown>): Outcome {
     const fd = typeof args.fd === 'number' ? args.fd : -1;
     const proc = this.ctx.processes.get(p.pid)!;
-    if (p.std.has(fd) && proc.fds[fd] === undefined) return standardStreamRule(callOf(step), fd, step.do === 'write' ? byteLength(step.text) : 0);
     switch (step.do) {
       case 'socket':
         return socketRule(proc, p.std);
@@ -424,6 +422,10 @@ class Prediction {
     const ep = fd >= 0 ? socketOf(this.ctx, p.pid, fd) : undefined;
     let extra = fields;
     if (fn === 'connect' && ret === 0) extra = { local: `127.0.0.1:${this.nextPort++}` };
+    // A refused connect's SYN went from a port of its own, which getsockname still shows (as
+    // 0.0.0.0:port); each attempt takes a new one. A second connect on a connected socket shows its end.
+    else if (fn === 'connect' && errno === 'ECONNREFUSED') extra = { local: `0.0.0.0:${this.nextPort++}` };
+    else if (fn === 'connect' && errno === 'EISCONN' && ep?.local) extra = { local: ep.local };
     p.pending = null;
     p.place = 'gate';
     this.emit({ kind: 'return', pid: p.pid, role: p.role, fn, ret, errno, ...extra } as NewEvent);

@@ -224,7 +224,11 @@ export interface ReturnFields {
   listen: {};
   /** On success (ret ≥ 0): the new connection's two ends, as getsockname and getpeername give them. */
   accept: { local?: string; peer?: string };
-  /** On success (ret 0): the local end the kernel chose (getsockname). */
+  /**
+   * The local end the kernel chose (getsockname): on success (ret 0); on failure too, since 1.2,
+   * when the kernel had given the socket a port — a refused connect's SYN went from it (Linux
+   * then reports the address as 0.0.0.0: "0.0.0.0:46336").
+   */
   connect: { local?: string };
   setsockopt: {};
   shutdown: {};

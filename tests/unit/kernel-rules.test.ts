@@ -2,7 +2,7 @@
 // read sockets and processes are exercised through whole predictions in predict.test.ts.
 
 import { describe, expect, it } from 'vitest';
-import { lowestFreeFd, newDescriptor, setrlimitRule, STANDARD_FDS, standardStreamRule } from '../../src/plan/kernelRules.ts';
+import { lowestFreeFd, newDescriptor, setrlimitRule, STANDARD_FDS } from '../../src/plan/kernelRules.ts';
 
 describe('a new descriptor', () => {
   it('is the lowest free one above the standard streams', () => {
@@ -29,21 +29,3 @@ describe('setrlimit(RLIMIT_NOFILE)', () => {
   });
 });
 
-describe('a standard stream', () => {
-  it('0 is /dev/null: end of file, no writing, not a socket', () => {
-    expect(standardStreamRule('read', 0, 0)).toMatchObject({ ret: 0, fields: { data: '' } });
-    expect(standardStreamRule('write', 0, 3)).toMatchObject({ ret: -1, errno: 'EBADF' });
-    expect(standardStreamRule('bind', 0, 0)).toMatchObject({ ret: -1, errno: 'ENOTSOCK' });
-  });
-
-  it('1 and 2 are the runner\'s AF_UNIX pipes: a read waits for good, a write takes the bytes', () => {
-    expect(standardStreamRule('read', 2, 0)).toEqual({ kind: 'blocks' });
-    expect(standardStreamRule('write', 1, 3)).toMatchObject({ ret: 3, errno: null });
-    expect(standardStreamRule('listen', 1, 0)).toMatchObject({ ret: -1, errno: 'EINVAL' });
-    expect(standardStreamRule('connect', 1, 0)).toMatchObject({ ret: -1, errno: 'EISCONN' });
-  });
-
-  it('closes', () => {
-    expect(standardStreamRule('close', 1, 0)).toMatchObject({ ret: 0, errno: null });
-  });
-});

@@ -51,6 +51,11 @@ describe('a bad plan is refused with a reason that names the problem', () => {
     expect(errorOf(withSteps(steps))).toBe("step 2: parent's descriptor 7 was never opened");
   });
 
+  it('with a standard stream (the lab writes its events on one)', () => {
+    const steps = [{ proc: 'parent', do: 'close', fd: 1 }];
+    expect(errorOf(withSteps(steps))).toMatch(/^step 1: "fd" must be a descriptor number from 3 to 63 \(0–2 are the standard streams\)/);
+  });
+
   it('with a name not given yet', () => {
     expect(errorOf(withSteps([{ proc: 'parent', do: 'close', fd: 'connfd' }]))).toBe('step 1: parent has no descriptor named connfd yet');
   });

@@ -396,27 +396,6 @@ describe('errors in the kernel\'s order', () => {
   });
 });
 
-describe('the standard streams', () => {
-  it('are no TCP sockets: /dev/null reads end of file, a socket call fails, and a closed one\'s number is handed out again', () => {
-    const run = predict(
-      plan([
-        { proc: 'parent', do: 'read', fd: 0 },
-        { proc: 'parent', do: 'bind', fd: 0 },
-        { proc: 'parent', do: 'close', fd: 0 },
-        { proc: 'parent', do: 'socket' },
-      ]),
-    );
-    expect(returns(run.events, 'read')[0]).toMatchObject({ ret: 0, data: '' });
-    expect(returns(run.events, 'bind')[0]).toMatchObject({ ret: -1, errno: 'ENOTSOCK' });
-    expect(returns(run.events, 'socket')[0]).toMatchObject({ ret: 0 });
-  });
-
-  it('a read of the runner\'s pipe (2) blocks for good', () => {
-    const run = predict(plan([{ proc: 'parent', do: 'read', fd: 2 }, { proc: 'parent', do: 'socket' }]));
-    expect(run.stalled?.message).toBe('plan stalled at step 2: parent is blocked in read()');
-  });
-});
-
 describe('the prediction runs in the browser', () => {
   it('imports only the plan, the model and the trace contract (no React, DOM, ws or Node)', async () => {
     const { readFileSync } = await import('node:fs');
