@@ -202,7 +202,7 @@ function housekeeping(d: Draft): void {
   if (d.ctx.prunedStep < d.step) {
     // A socket shown CLOSED in the step it closed is gone from the picture after that step.
     for (const e of d.allEps()) {
-      if (e.fileId === null && e.tcp.state === 'CLOSED' && e.closedStep !== null && e.closedStep < d.step) {
+      if (e.fileId === null && e.queuedOn === null && e.tcp.state === 'CLOSED' && e.closedStep !== null && e.closedStep < d.step) {
         d.deleteEp(e.id);
       }
     }

@@ -116,7 +116,9 @@ export function fire(d: Draft, epId: string, event: TcpEvent, cause?: ModelSegme
   e.path = result.state !== e.tcp.state ? [...basePath, result.state] : basePath;
   e.tcp = { state: result.state, passive: result.passive };
   if (result.state !== 'TIME_WAIT') e.timeWaitSince = null;
-  if (result.state === 'CLOSED' && e.fileId === null) e.closedStep = d.step;
+  // A connection reset while in the accept queue stays there, CLOSED: accept still returns it
+  // (checked on this machine: then read fails ECONNRESET once, and write EPIPE).
+  if (result.state === 'CLOSED' && e.fileId === null && e.queuedOn === null) e.closedStep = d.step;
   for (const action of result.actions) {
     switch (action) {
       case 'sendSyn':

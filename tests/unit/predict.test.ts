@@ -477,3 +477,28 @@ describe('quirks seen in real runs', () => {
     expect(handlerCalls[0]).toMatchObject({ line: planSource(p).stepLines[3] });
   });
 });
+
+describe('a connection reset while in the accept queue', () => {
+  const run = predict(
+    plan([
+      ...SERVER_START,
+      { do: 'spawn', proc: 'client#1' },
+      { proc: 'client#1', do: 'socket' },
+      { proc: 'client#1', do: 'connect', fd: 'sockfd' },
+      { proc: 'client#1', do: 'setsockopt', fd: 'sockfd', opt: 'SO_LINGER', onoff: 1, linger: 0 },
+      { proc: 'client#1', do: 'close', fd: 'sockfd' },
+      { proc: 'parent', do: 'accept', fd: 'listenfd' },
+      { proc: 'parent', do: 'read', fd: 'connfd' },
+      { proc: 'parent', do: 'read', fd: 'connfd' },
+    ]),
+  );
+
+  it('is still accepted (Linux keeps it in the queue, CLOSED), then its read fails ECONNRESET once', () => {
+    expect(returns(run.role('parent'), 'accept').map((e) => e.ret)).toEqual([4]);
+    expect(returns(run.role('parent'), 'read').map((e) => [e.ret, e.errno])).toEqual([
+      [-1, 'ECONNRESET'],
+      [0, null],
+    ]);
+    expect(run.last.endpoints.find((e) => e.kind === 'server-conn')?.state).toBe('CLOSED');
+  });
+});
