@@ -5,6 +5,7 @@
 //   3. live step, in the browser: → pressed → new step rendered (next animation frame)
 //   4. seeking in a 100,000-event trace (bench/model.bench.ts)
 //   5. the first page's JavaScript
+//   6. predicting a plan (the sandbox predicts on every edit): a 200-step random plan
 //
 // Budget: one 60 Hz frame (16.7 ms) at the median for 1–3, within a frame for 4.
 
@@ -15,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { chromium } from '@playwright/test';
 import type { ServerMessage } from '../src/protocol/messages.ts';
+import { predictPlan } from '../src/plan/predict.ts';
+import { SERVER_START } from '../src/plan/examples.ts';
+import { PLAN_FORMAT, PLAN_VERSION, type Plan, type PlanStep } from '../src/plan/types.ts';
 import { findScenario } from '../src/scenarios/index.ts';
 import { startCompanion } from '../src/server/app.ts';
 import { labAvailability } from '../src/server/lab/availability.ts';
@@ -147,6 +151,36 @@ function pageJavaScript(): void {
   console.log(`5. first page JavaScript: ${first.length} file(s), ${kb(firstSize.raw)} (${kb(firstSize.gzip)} gzip); all chunks: ${all.length} files, ${kb(allSize.raw)} (${kb(allSize.gzip)} gzip)`);
 }
 
+/** Figure 4.13 served to eight clients one after another, each echoing three lines (199 steps, near the cap of 200). */
+function largestPlan(): Plan {
+  const steps: PlanStep[] = [...SERVER_START];
+  for (let n = 1; n <= 8; n++) {
+    const client = `client#${n}`;
+    const child = `child#${n}`;
+    steps.push({ do: 'spawn', proc: client }, { proc: client, do: 'socket' }, { proc: client, do: 'connect', fd: 'sockfd' });
+    steps.push({ proc: 'parent', do: 'accept', fd: 'listenfd' }, { proc: 'parent', do: 'fork' }, { proc: 'parent', do: 'close', fd: 'connfd' }, { proc: child, do: 'close', fd: 'listenfd' });
+    for (let line = 0; line < 3; line++) {
+      steps.push({ proc: client, do: 'write', fd: 'sockfd', text: 'hello\n' }, { proc: child, do: 'read', fd: 'connfd' }, { proc: child, do: 'write', fd: 'connfd', text: 'HELLO\n' }, { proc: client, do: 'read', fd: 'sockfd' });
+    }
+    steps.push({ proc: client, do: 'close', fd: 'sockfd' }, { proc: child, do: 'read', fd: 'connfd' }, { proc: child, do: 'close', fd: 'connfd' }, { proc: child, do: 'exit', status: 0 }, { proc: client, do: 'exit', status: 0 });
+    if (n % 2 === 0) steps.push({ proc: 'parent', do: 'waitpid', nohang: true });
+  }
+  return { format: PLAN_FORMAT, version: PLAN_VERSION, title: 'eight clients, three lines each', steps };
+}
+
+/** The sandbox predicts the plan on every edit: a plan near the largest size allowed, predicted again and again. */
+function predictions(): void {
+  const plan = largestPlan();
+  for (let i = 0; i < 5; i++) predictPlan(plan); // warm up
+  const samples: number[] = [];
+  for (let i = 0; i < Math.max(20, RUNS * 10); i++) {
+    const t0 = performance.now();
+    predictPlan(plan);
+    samples.push(performance.now() - t0);
+  }
+  summary(`6. predict a ${plan.steps.length}-step plan`, samples);
+}
+
 async function main(): Promise<void> {
   const live = labAvailability();
   console.log(`forkscope bench — ${RUNS} runs of the concurrent scenario; budget ${FRAME_MS.toFixed(1)} ms (one 60 Hz frame)\n`);
@@ -168,6 +202,7 @@ async function main(): Promise<void> {
   const { benchSeek } = await import('./model.bench.ts');
   await benchSeek();
   pageJavaScript();
+  predictions();
 }
 
 main().catch((err: unknown) => {
