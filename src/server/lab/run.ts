@@ -246,12 +246,19 @@ export class LabRun {
   }
 
   /** Wait for every hold's retransmission and what it wakes; its events open the next step. A failure stops the run. */
-  private async endHolds(entry: RunEntry): Promise<void> {
-    this.busy = true;
-    try {
+  private endHolds(entry: RunEntry): Promise<void> {
+    return this.busyWhile(async () => {
       await this.drops.endHolds(this.where(entry));
       await settle(this.world, entry.id);
       this.trace.flush(null);
+    });
+  }
+
+  /** Run `work` as the step in progress; a failure in it stops the run (and is thrown again). */
+  private async busyWhile(work: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    try {
+      await work();
     } catch (err) {
       this.busy = false;
       const error = this.failure ?? asLabError(err);
@@ -280,9 +287,8 @@ export class LabRun {
    * One step: `act` starts it (and returns the processes it ends on purpose); then settle, check
    * those ended, and write the step's events, packets and kernel snapshot. A failure stops the run.
    */
-  private async runStep(label: string, act: () => Promise<LabProc[]>): Promise<void> {
-    this.busy = true;
-    try {
+  private runStep(label: string, act: () => Promise<LabProc[]>): Promise<void> {
+    return this.busyWhile(async () => {
       const t0 = performance.now();
       const ending = await act();
       const sockets = await settle(this.world, label);
@@ -297,14 +303,7 @@ export class LabRun {
       if (label !== 'start') this.steps++;
       this.snapshot(label, sockets, packets);
       this.settleTimes.push(performance.now() - t0);
-    } catch (err) {
-      this.busy = false;
-      const error = this.failure ?? asLabError(err);
-      await this.stop('error', error.message).catch(() => undefined);
-      throw error;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   /** Start a schedule entry: spawn a program, release a gate, or send a signal. */
