@@ -16,13 +16,13 @@ const content: LessonContent = {
         start: {
           title: 'Eleven states, one run',
           narration:
-            'The TCP state diagram has eleven states. On loopback five of them last only a round trip — SYN_SENT, SYN_RECEIVED, FIN_WAIT_1, CLOSING and LAST_ACK — and the lab, which waits for TCP to settle before each snapshot, never catches them.\n\n' +
-            'Here the lab loses one chosen segment at a time, at one socket. The state that segment would have ended is held until the sender retransmits it, and the snapshot shows it. The server is Figure 4.13 with one change: the parent calls shutdown(connfd, SHUT_WR) instead of close(connfd).',
+            'The TCP state diagram (RFC 9293 §3.3.2) has eleven states. On loopback five of them last only a round trip — SYN_SENT, SYN_RECEIVED, FIN_WAIT_1, CLOSING and LAST_ACK — and the lab, which waits for TCP to settle before each snapshot, never catches them on its own.\n\n' +
+            'Here the lab loses one chosen segment at a time, at one socket. The states that segment would have ended, at its receiver or through the receiver’s answer, are held until the sender’s retransmission timer sends it again, and the snapshot shows them. The server is Figure 4.13 with one change: the parent calls shutdown(connfd, SHUT_WR) instead of close(connfd).',
         },
         'parent-socket': {
           title: 'socket(): CLOSED',
           narration:
-            'socket() returned 3. The kernel lists the new socket in state CLOSED: no address, no connection. First state: CLOSED.',
+            'socket() returned 3: a new socket in state CLOSED, with no address and no connection. No TCP table lists it yet; the lab finds it through the parent’s descriptor 3. First state: CLOSED.',
         },
         'parent-listen': {
           title: 'listen(): LISTEN',
@@ -35,13 +35,13 @@ const content: LessonContent = {
         'drop-syn-ack-at-client1': {
           title: 'The lab will lose the SYN-ACK',
           narration:
-            'The lab pauses here to arm a drop: the next SYN-ACK that arrives at client 1’s socket (its descriptor 3) will be lost there. The client makes no call: a helper of the companion attaches a socket filter (a small eBPF program) to that socket from outside, and lets through every later SYN-ACK.\n\n' +
+            'The lab pauses here to arm a drop: the next SYN-ACK that arrives at client 1’s socket (its descriptor 3) will be lost there. The client makes no call: a helper of the companion attaches to that socket, from outside, a socket filter (a small eBPF program) that drops the first SYN-ACK and lets every later one through.\n\n' +
             'Nothing else changes: the snapshot is the same as before.',
         },
         'client1-connect': {
           title: 'SYN_SENT and SYN_RECEIVED, held',
           narration:
-            'connect() sends the SYN. The server’s kernel answers with a SYN-ACK, and a request socket in SYN_RECEIVED, named by no descriptor and not yet in the accept queue. The SYN-ACK crossed loopback (the Packets panel shows it) and was dropped by the client’s filter.\n\n' +
+            'connect() sends the SYN. The server’s kernel answers with a SYN-ACK and keeps a request socket in SYN_RECEIVED, named by no descriptor and not yet in the accept queue. The SYN-ACK crossed loopback (the Packets panel shows it) and was dropped by the lab’s filter on the client’s socket.\n\n' +
             'So the client is still in SYN_SENT, asleep inside connect(). Third and fourth states: SYN_SENT and SYN_RECEIVED. Both ends wait for a retransmission timer: {rto:SYN_SENT} left, said the kernel.',
         },
         'parent-accept-returns-1': {
@@ -63,13 +63,13 @@ const content: LessonContent = {
         'client1-close': {
           title: 'FIN_WAIT_1, held',
           narration:
-            'Client 1 closes its only descriptor: its FIN goes out, and is lost at the server. The server’s end never saw it: it is still ESTABLISHED, and the child still sleeps in read().\n\n' +
+            'Client 1 closes its socket, the only reference to it: its FIN goes out, and is lost at the server. TCP at the server never processed it: the server’s end is still ESTABLISHED, and the child still sleeps in read().\n\n' +
             'The client’s end, named by no descriptor now, waits in FIN_WAIT_1 for the acknowledgment of its FIN — the sixth state. The kernel will send the FIN again in {rto:FIN_WAIT_1}.',
         },
         'parent-shutdown-1': {
           title: 'Both ends closed: CLOSING',
           narration:
-            'This time the lab does not wait for the retransmission: the parent’s shutdown(connfd, SHUT_WR) goes now. The server sends its own FIN. Its acknowledgment number does not cover the client’s FIN, which the server never received.\n\n' +
+            'This time the lab does not wait for the retransmission: it releases the parent’s shutdown(connfd, SHUT_WR) right after the loss, while the client’s FIN is still missing. The server sends its own FIN, and its end enters FIN_WAIT_1. Its acknowledgment number does not cover the client’s FIN, which the server never received.\n\n' +
             'The client, in FIN_WAIT_1, receives a FIN that does not acknowledge its own: both ends have closed, and neither has the other’s ACK. The client acknowledges the server’s FIN and enters CLOSING, the seventh state. That ACK moves the server’s end to FIN_WAIT_2, the eighth.',
         },
         'client1-exit': {
@@ -80,7 +80,7 @@ const content: LessonContent = {
         },
         'child1-close-connfd': {
           title: 'Child 1 closes connfd',
-          narration: 'Child 1 closes connfd: the count drops 2 → 1. The connection is already over: no segment.',
+          narration: 'Child 1 closes connfd: the count drops 2 → 1. The socket it names is already CLOSED (the connection lives on in the two TIME_WAIT sockets): no segment.',
         },
         'child{n}-exit': {
           title: 'Child {n} exits',
@@ -94,7 +94,7 @@ const content: LessonContent = {
         'drop-syn-ack-at-client2': {
           title: 'Client 2’s SYN-ACK will be lost too',
           narration:
-            'The lab pauses here to lose client 2’s SYN-ACK as well. Not to see SYN_SENT again: a connection whose handshake had to be retransmitted keeps a long retransmission timeout (about two seconds here, against 200 ms on a fresh loopback connection), and that will hold the LAST_ACK at the end of this connection long enough to be seen, even on a busy machine.',
+            'The lab pauses here to arm a third drop: client 2’s SYN-ACK will be lost as well. Not to see SYN_SENT again: a connection whose handshake had to be retransmitted keeps a long retransmission timeout (about two seconds here, against 200 ms on a fresh loopback connection), and that will hold the LAST_ACK at the end of this connection long enough to be seen, even on a busy machine.',
         },
         'client2-connect': {
           title: 'Client 2 connects: held again',
@@ -114,7 +114,7 @@ const content: LessonContent = {
         'drop-ack-at-client2': {
           title: 'The lab will lose the last ACK',
           narration:
-            'The lab pauses here to arm a third drop: the next segment that carries only an acknowledgment and arrives at client 2’s socket will be lost. That will be the ACK of client 2’s FIN.',
+            'The lab pauses here to arm a fourth drop: the next segment that carries only an acknowledgment and arrives at client 2’s socket will be lost. That will be the ACK of client 2’s FIN.',
         },
         'client2-close': {
           title: 'LAST_ACK, held',
@@ -126,7 +126,7 @@ const content: LessonContent = {
           title: 'Why TIME_WAIT exists',
           narration:
             'First the lab waits for the retransmission: the client’s FIN again, about two seconds after the loss. The server’s end is still there to answer it, in TIME_WAIT: it sends the ACK again and restarts its 2MSL timer. The client’s end is CLOSED and gone. Then client 2 exits.\n\n' +
-            'This is what TIME_WAIT is for: the end that closed first keeps the connection long enough to acknowledge a FIN whose ACK was lost. Without it the FIN would find no connection, and the answer would be a RST.',
+            'This is the first of the two reasons for TIME_WAIT that RFC 9293 §3.3.2 gives: the end that closed first keeps the connection long enough to acknowledge again a FIN whose ACK was lost. Without it the FIN would find no connection, and the answer would be a RST. (The second: delayed segments of this connection die out before a new connection with the same addresses and ports could take them for its own.)',
         },
         'child2-close-connfd': {
           title: 'Child 2 closes connfd',
