@@ -33,15 +33,33 @@ number(const char *s, int lo, int hi, const char *what, const char *arg)
 	return (int) v;
 }
 
-/* A role: parent, parent#N, child#N, client#N (letters, digits and one '#'). */
+/* Whether s is "prefix" followed by a number from lo to hi without leading zeros. */
+static int
+numbered(const char *s, const char *prefix, int lo, int hi)
+{
+	size_t n = strlen(prefix);
+	const char *d = s + n;
+	size_t digits;
+	long v;
+
+	if (strncmp(s, prefix, n) != 0)
+		return 0;
+	digits = strspn(d, "0123456789");
+	if (digits == 0 || digits > 2 || d[digits] != '\0' || d[0] == '0')
+		return 0;
+	v = strtol(d, NULL, 10);
+	return v >= lo && v <= hi;
+}
+
+/* A role, as src/plan/types.ts ROLE_PATTERN has it: parent, parent#2–9, child#1–99, client#1–9. */
 static void
 role(char *dst, const char *s, const char *arg)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n >= PLAN_ROLE_MAX || strspn(s, "abcdefghijklmnopqrstuvwxyz#0123456789") != n)
+	if (n == 0 || n >= PLAN_ROLE_MAX)
 		err_quit("sandbox: bad role \"%s\" (in %s)", s, arg);
-	if (strcmp(s, "parent") != 0 && strncmp(s, "parent#", 7) != 0 && strncmp(s, "child#", 6) != 0 && strncmp(s, "client#", 7) != 0)
+	if (strcmp(s, "parent") != 0 && !numbered(s, "parent#", 2, 9) && !numbered(s, "child#", 1, 99) && !numbered(s, "client#", 1, 9))
 		err_quit("sandbox: unknown role \"%s\" (in %s)", s, arg);
 	memcpy(dst, s, n + 1);
 }
@@ -58,7 +76,7 @@ descriptor(struct plan_step *s, const char *f, const char *arg)
 		s->fdname = FD_SOCKFD;
 	else {
 		s->fdname = FD_NUMBER;
-		s->fd = number(f, 0, 63, "descriptor", arg);
+		s->fd = number(f, 3, 63, "descriptor", arg);	/* 0–2 carry the lab's events: never a plan's */
 	}
 }
 

@@ -11,7 +11,7 @@
 #define PLAN_STEPS_MAX 200	/* PLAN_LIMITS.steps */
 #define PLAN_TEXT_MAX  256	/* PLAN_LIMITS.text: bytes of one write */
 #define PLAN_ROLE_MAX  16
-#define PLAN_PARKS_MAX 32
+#define PLAN_PARKS_MAX (PLAN_STEPS_MAX + 1)	/* a role each, at most: the parent, and one per fork or spawn step */
 
 enum plan_action {
 	ACT_SOCKET, ACT_REUSEADDR, ACT_LINGER, ACT_BIND, ACT_LISTEN, ACT_ACCEPT,

@@ -167,6 +167,14 @@ describe('signals and processes', () => {
     expect(t.returns('child#1', 'read').map((r) => r.ret)).toEqual([0]);
   });
 
+  it('forty children, forked and killed one after another: every one the program can park (the plan is as long as parsePlan allows)', async () => {
+    const steps: PlanStep[] = [{ proc: 'parent', do: 'socket' }];
+    for (let n = 1; n <= 40; n++) steps.push({ proc: 'parent', do: 'fork' }, { do: 'kill', proc: `child#${n}`, signal: 'SIGKILL' });
+    const t = await run(plan('forty children', steps));
+    expect(t.completed).toBe(true);
+    expect(t.records.filter((r) => r.kind === 'exit' && r.signal === 'SIGKILL' && r.role.startsWith('child#'))).toHaveLength(40);
+  });
+
   it('a restarted server cannot bind while a TIME_WAIT holds the port, until it sets SO_REUSEADDR', async () => {
     // Linux shares a port with a TIME_WAIT only when the socket that left it had SO_REUSEADDR too.
     const p = plan('restart', [

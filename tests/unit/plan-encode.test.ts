@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { encodeAction, launchedRoles, sandboxArgs } from '../../src/plan/encode.ts';
 import { concurrentPlan, doubleClosePlan, lingerZeroPlan } from '../../src/plan/examples.ts';
 import { planSource } from '../../src/plan/source.ts';
-import { PLAN_FORMAT, PLAN_VERSION, type Plan } from '../../src/plan/types.ts';
+import { PLAN_FORMAT, PLAN_LIMITS, PLAN_VERSION, type Plan } from '../../src/plan/types.ts';
 
 describe('the sandbox argv of a plan', () => {
   it('gives the server launch the parent\'s and its children\'s steps, with their plan.c lines', () => {
@@ -59,5 +60,16 @@ describe('the sandbox argv of a plan', () => {
     expect(launchedRoles(plan)).toEqual(['parent', 'client#1', 'parent#2']);
     const restarted = sandboxArgs(plan, 'parent#2', 7);
     expect(restarted.filter((a) => a.startsWith('--step='))).toEqual([`--step=parent#2,${planSource(plan).stepLines[plan.steps.length - 1]},socket`]);
+  });
+});
+
+describe("the sandbox program's own limits (src/lab/planstep.h)", () => {
+  const header = readFileSync(new URL('../../src/lab/planstep.h', import.meta.url), 'utf8');
+  const define = (name: string) => header.match(new RegExp(`#define ${name}\\s+(.+?)\\s*(/\\*|$)`, 'm'))?.[1];
+
+  it('are the plan format\'s, so a plan parsePlan accepts is one the program reads', () => {
+    expect(Number(define('PLAN_STEPS_MAX'))).toBe(PLAN_LIMITS.steps);
+    expect(Number(define('PLAN_TEXT_MAX'))).toBe(PLAN_LIMITS.text);
+    expect(define('PLAN_PARKS_MAX')).toBe('(PLAN_STEPS_MAX + 1)');
   });
 });

@@ -396,7 +396,13 @@ export class LabRun {
     const signal = status === null && reported === null && this.stopping ? 'SIGKILL' : reported;
     noteExit(p);
     this.trace.push({ kind: 'exit', t, pid: p.pid, role: p.role, status, signal });
-    // In a plan every exit is an outcome (an err_sys-free program, a SIGPIPE, a kill): never a failure.
+    // The sandbox refused its argv before its first call (src/lab/planstep.c: the plan is not one
+    // the program can run): the companion's fault or a bad plan, never the student's outcome.
+    if (this.plan && !this.stopping && p.calls.last === null && signal === null && status !== 0) {
+      this.fail(new LabError('bad-plan', `the sandbox program refused the plan for ${p.role}${p.lastError ? `: ${p.lastError.trim()}` : ''}`));
+      return;
+    }
+    // In a plan every other exit is an outcome (an err_sys-free program, a SIGPIPE, a kill): never a failure.
     if (!p.exitExpected && !this.stopping && !this.plan) {
       const how = signal ? `was killed by ${signal}` : `exited with status ${status ?? 'unknown'}`;
       this.fail(new LabError('lab-failed', `${p.role} (pid ${p.pid}) ${how} unexpectedly${p.lastError ? `: ${p.lastError.trim()}` : ''}`));
