@@ -11,6 +11,7 @@ import {
   PLAN_LIMITS,
   type DropSegment,
   type FdName,
+  type PlanShutdownHow,
   type FdRef,
   type Plan,
   type PlanStep,
@@ -228,6 +229,58 @@ export function defaultStep(plan: Plan, index: number, role: string, action: Act
       return { proc: role, do: 'setrlimit', nofile: 8 };
     case 'exit':
       return { proc: role, do: 'exit', status: 0 };
+  }
+}
+
+/** The adder's argument fields, as its inputs hold them: text, unchecked (a write's text with `\\n` typed for a newline). */
+export interface StepForm {
+  /** The chosen descriptor: its name or its number, as text; '' keeps the action's default. */
+  fd: string;
+  backlog: string;
+  text: string;
+  how: PlanShutdownHow;
+  option: 'SO_REUSEADDR' | 'SO_LINGER 1 0';
+  /** SIGCHLD's disposition; 'handler-intr' is the handler without SA_RESTART (restart: false). */
+  disposition: 'handler' | 'handler-intr' | 'SIG_IGN' | 'SIG_DFL';
+  nohang: boolean;
+  nofile: string;
+  status: string;
+}
+
+export const START_FORM: StepForm = { fd: '', backlog: '5', text: 'hello\\n', how: 'SHUT_WR', option: 'SO_REUSEADDR', disposition: 'handler', nohang: false, nofile: '8', status: '0' };
+
+/** A whole number from a field, kept within [min, max]; `fallback` when the field holds none. */
+function whole(s: string, min: number, max: number, fallback: number): number {
+  const n = Number.parseInt(s, 10);
+  return Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
+/** The step the form describes, from `base` (defaultStep's step for the action): numbers clamped to the plan's caps, `\\n` in a text a newline. */
+export function stepFromForm(base: PlanStep, form: StepForm): PlanStep {
+  const step = { ...base } as PlanStep & Record<string, unknown>;
+  if ('fd' in step && form.fd !== '') step.fd = /^\d+$/.test(form.fd) ? Number(form.fd) : form.fd;
+  switch (step.do) {
+    case 'listen':
+      return { ...step, backlog: whole(form.backlog, 0, PLAN_LIMITS.backlog, 5) };
+    case 'write':
+      return { ...step, text: form.text.replace(/\\n/g, '\n') || 'hello\n' };
+    case 'shutdown':
+      return { ...step, how: form.how };
+    case 'setsockopt':
+      return form.option === 'SO_REUSEADDR'
+        ? { proc: step.proc, do: 'setsockopt', fd: step.fd, opt: 'SO_REUSEADDR' }
+        : { proc: step.proc, do: 'setsockopt', fd: step.fd, opt: 'SO_LINGER', onoff: 1, linger: 0 };
+    case 'signal':
+      if (form.disposition === 'handler-intr') return { proc: step.proc, do: 'signal', sig: 'SIGCHLD', disposition: 'handler', restart: false };
+      return { proc: step.proc, do: 'signal', sig: 'SIGCHLD', disposition: form.disposition };
+    case 'waitpid':
+      return { ...step, nohang: form.nohang };
+    case 'setrlimit':
+      return { ...step, nofile: whole(form.nofile, PLAN_LIMITS.nofile.min, PLAN_LIMITS.nofile.max, 8) };
+    case 'exit':
+      return { ...step, status: whole(form.status, 0, 255, 0) };
+    default:
+      return step;
   }
 }
 

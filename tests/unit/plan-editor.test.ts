@@ -10,6 +10,8 @@ import {
   planRoles,
   processesAt,
   removeStep,
+  START_FORM,
+  stepFromForm,
   stepText,
 } from '../../src/plan/editor.ts';
 import { parsePlan } from '../../src/plan/parse.ts';
@@ -92,6 +94,45 @@ describe('default steps', () => {
         }
       }
     }
+  });
+});
+
+describe('the step a form describes', () => {
+  const at = (step: PlanStep, form: Partial<typeof START_FORM>) => stepFromForm(step, { ...START_FORM, ...form });
+
+  it('clamps numbers to the plan\'s caps and falls back when a field holds none', () => {
+    const listen: PlanStep = { proc: 'parent', do: 'listen', fd: 'listenfd', backlog: 5 };
+    expect(at(listen, { backlog: '1000' })).toMatchObject({ backlog: 128 });
+    expect(at(listen, { backlog: '-3' })).toMatchObject({ backlog: 0 });
+    expect(at(listen, { backlog: 'many' })).toMatchObject({ backlog: 5 });
+    const rlimit: PlanStep = { proc: 'parent', do: 'setrlimit', nofile: 8 };
+    expect(at(rlimit, { nofile: '1' })).toMatchObject({ nofile: 4 });
+    expect(at(rlimit, { nofile: '99' })).toMatchObject({ nofile: 64 });
+    expect(at({ proc: 'parent', do: 'exit', status: 0 }, { status: '300' })).toMatchObject({ status: 255 });
+  });
+
+  it('reads \\n in a write\'s text as a newline, and an empty text as the default', () => {
+    const write: PlanStep = { proc: 'client#1', do: 'write', fd: 'sockfd', text: 'hello\n' };
+    expect(at(write, {})).toMatchObject({ text: 'hello\n' });
+    expect(at(write, { text: 'a\\nb\\n' })).toMatchObject({ text: 'a\nb\n' });
+    expect(at(write, { text: '' })).toMatchObject({ text: 'hello\n' });
+  });
+
+  it('names the chosen descriptor by name or by number', () => {
+    const close: PlanStep = { proc: 'parent', do: 'close', fd: 'listenfd' };
+    expect(at(close, { fd: 'connfd' })).toEqual({ proc: 'parent', do: 'close', fd: 'connfd' });
+    expect(at(close, { fd: '4' })).toEqual({ proc: 'parent', do: 'close', fd: 4 });
+    expect(at(close, { fd: '' })).toEqual(close);
+  });
+
+  it('maps the handler without restart to restart: false, and SO_LINGER to {1, 0}', () => {
+    const signal: PlanStep = { proc: 'parent', do: 'signal', sig: 'SIGCHLD', disposition: 'handler' };
+    expect(at(signal, { disposition: 'handler-intr' })).toEqual({ ...signal, restart: false });
+    expect(at(signal, { disposition: 'SIG_IGN' })).toEqual({ ...signal, disposition: 'SIG_IGN' });
+    const opt: PlanStep = { proc: 'client#1', do: 'setsockopt', fd: 'sockfd', opt: 'SO_REUSEADDR' };
+    expect(at(opt, { option: 'SO_LINGER 1 0' })).toEqual({ proc: 'client#1', do: 'setsockopt', fd: 'sockfd', opt: 'SO_LINGER', onoff: 1, linger: 0 });
+    expect(at({ proc: 'parent', do: 'waitpid', nohang: false }, { nohang: true })).toMatchObject({ nohang: true });
+    expect(at({ proc: 'parent', do: 'shutdown', fd: 'connfd', how: 'SHUT_WR' }, { how: 'SHUT_RDWR' })).toMatchObject({ how: 'SHUT_RDWR' });
   });
 });
 

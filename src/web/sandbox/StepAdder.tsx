@@ -3,59 +3,10 @@
 // What is offered comes from src/plan/editor.ts; the step is inserted at `index`.
 
 import { forwardRef, useState } from 'react';
-import { defaultStep, descriptorsFor, offeredActions, offeredOutside, processesAt, stepText, type ActionName } from '../../plan/editor.ts';
+import { defaultStep, descriptorsFor, offeredActions, offeredOutside, processesAt, START_FORM, stepFromForm, stepText, type ActionName, type StepForm } from '../../plan/editor.ts';
 import { PLAN_LIMITS, SHUTDOWN_HOWS, type Plan, type PlanShutdownHow, type PlanStep } from '../../plan/types.ts';
 
 const OUTSIDE = 'outside';
-
-/** The argument fields of the form, as text (what the inputs hold). */
-interface Args {
-  fd: string;
-  backlog: string;
-  text: string;
-  how: PlanShutdownHow;
-  option: 'SO_REUSEADDR' | 'SO_LINGER 1 0';
-  disposition: 'handler' | 'handler-intr' | 'SIG_IGN' | 'SIG_DFL';
-  nohang: boolean;
-  nofile: string;
-  status: string;
-}
-
-const START_ARGS: Args = { fd: '', backlog: '5', text: 'hello\n', how: 'SHUT_WR', option: 'SO_REUSEADDR', disposition: 'handler', nohang: false, nofile: '8', status: '0' };
-
-const whole = (s: string, min: number, max: number, fallback: number) => {
-  const n = Number.parseInt(s, 10);
-  return Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
-};
-
-/** The step the form describes, from the default step for the action. */
-function buildStep(base: PlanStep, args: Args): PlanStep {
-  const step = { ...base } as PlanStep & Record<string, unknown>;
-  if ('fd' in step && args.fd !== '') step.fd = /^\d+$/.test(args.fd) ? Number(args.fd) : args.fd;
-  switch (step.do) {
-    case 'listen':
-      return { ...step, backlog: whole(args.backlog, 0, PLAN_LIMITS.backlog, 5) };
-    case 'write':
-      return { ...step, text: args.text.replace(/\\n/g, '\n') || 'hello\n' };
-    case 'shutdown':
-      return { ...step, how: args.how };
-    case 'setsockopt':
-      return args.option === 'SO_REUSEADDR'
-        ? { proc: step.proc, do: 'setsockopt', fd: step.fd, opt: 'SO_REUSEADDR' }
-        : { proc: step.proc, do: 'setsockopt', fd: step.fd, opt: 'SO_LINGER', onoff: 1, linger: 0 };
-    case 'signal':
-      if (args.disposition === 'handler-intr') return { proc: step.proc, do: 'signal', sig: 'SIGCHLD', disposition: 'handler', restart: false };
-      return { proc: step.proc, do: 'signal', sig: 'SIGCHLD', disposition: args.disposition };
-    case 'waitpid':
-      return { ...step, nohang: args.nohang };
-    case 'setrlimit':
-      return { ...step, nofile: whole(args.nofile, PLAN_LIMITS.nofile.min, PLAN_LIMITS.nofile.max, 8) };
-    case 'exit':
-      return { ...step, status: whole(args.status, 0, 255, 0) };
-    default:
-      return step;
-  }
-}
 
 export interface StepAdderProps {
   plan: Plan;
@@ -72,13 +23,13 @@ export const StepAdder = forwardRef<HTMLSelectElement, StepAdderProps>(function 
   const outside = offeredOutside(plan, index);
   const [chosenAction, setAction] = useState<string>('');
   const action = role === OUTSIDE ? (outside[Number(chosenAction)] ? chosenAction : '0') : actions.includes(chosenAction as ActionName) ? chosenAction : (actions[0] ?? '');
-  const [args, setArgs] = useState<Args>(START_ARGS);
-  const set = <K extends keyof Args>(k: K, v: Args[K]) => setArgs((a) => ({ ...a, [k]: v }));
+  const [args, setForm] = useState<StepForm>(START_FORM);
+  const set = <K extends keyof StepForm>(k: K, v: StepForm[K]) => setForm((a) => ({ ...a, [k]: v }));
 
   const fds = role !== OUTSIDE && action ? descriptorsFor(plan, index, role, action as ActionName) : [];
   const fd = fds.some((d) => String(d.ref) === args.fd) ? args.fd : String(fds[0]?.ref ?? '');
   const base = role === OUTSIDE ? (outside[Number(action)] ?? null) : action ? defaultStep(plan, index, role, action as ActionName) : null;
-  const step = base ? (role === OUTSIDE ? base : buildStep(base, { ...args, fd })) : null;
+  const step = base ? (role === OUTSIDE ? base : stepFromForm(base, { ...args, fd })) : null;
 
   return (
     <form
@@ -138,7 +89,7 @@ export const StepAdder = forwardRef<HTMLSelectElement, StepAdderProps>(function 
   );
 });
 
-function ArgFields({ action, args, set }: { action: string; args: Args; set: <K extends keyof Args>(k: K, v: Args[K]) => void }) {
+function ArgFields({ action, args, set }: { action: string; args: StepForm; set: <K extends keyof StepForm>(k: K, v: StepForm[K]) => void }) {
   switch (action) {
     case 'listen':
       return <NumberField label="backlog" value={args.backlog} onChange={(v) => set('backlog', v)} />;
@@ -146,7 +97,7 @@ function ArgFields({ action, args, set }: { action: string; args: Args; set: <K 
       return (
         <label>
           text{' '}
-          <input value={args.text.replace(/\n/g, '\\n')} maxLength={PLAN_LIMITS.text} onChange={(e) => set('text', e.target.value)} data-testid="adder-text" />
+          <input value={args.text} maxLength={PLAN_LIMITS.text} onChange={(e) => set('text', e.target.value)} data-testid="adder-text" />
         </label>
       );
     case 'shutdown':
@@ -164,7 +115,7 @@ function ArgFields({ action, args, set }: { action: string; args: Args; set: <K 
       return (
         <label>
           option{' '}
-          <select value={args.option} onChange={(e) => set('option', e.target.value as Args['option'])} data-testid="adder-option">
+          <select value={args.option} onChange={(e) => set('option', e.target.value as StepForm['option'])} data-testid="adder-option">
             <option value="SO_REUSEADDR">SO_REUSEADDR</option>
             <option value="SO_LINGER 1 0">SO_LINGER {'{1, 0}'} (close sends RST)</option>
           </select>
@@ -174,7 +125,7 @@ function ArgFields({ action, args, set }: { action: string; args: Args; set: <K 
       return (
         <label>
           SIGCHLD{' '}
-          <select value={args.disposition} onChange={(e) => set('disposition', e.target.value as Args['disposition'])}>
+          <select value={args.disposition} onChange={(e) => set('disposition', e.target.value as StepForm['disposition'])}>
             <option value="handler">sig_chld handler (SA_RESTART)</option>
             <option value="handler-intr">sig_chld handler, no restart (EINTR)</option>
             <option value="SIG_IGN">SIG_IGN</option>
