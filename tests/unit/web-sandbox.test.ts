@@ -10,11 +10,23 @@ describe('a plan file', () => {
     expect(readPlanFile(text)).toEqual({ ok: true, plan: concurrentPlan, trace: null });
   });
 
+  /** A run's trace as the runner would write it (its header names the plan); the prediction's, unmarked. */
+  const realRunOf = (plan: typeof concurrentPlan) => {
+    const { trace } = predict(plan);
+    const { predicted: _, ...header } = trace.header;
+    return { ...trace, header };
+  };
+
   it('carries its trace as JSON Lines when there is one, and both come back', () => {
-    const { trace } = predict(concurrentPlan);
+    const trace = realRunOf(concurrentPlan);
     const back = readPlanFile(writePlanFile(concurrentPlan, trace));
     expect(back.ok && back.plan).toEqual(concurrentPlan);
     expect(back.ok && back.trace?.events.length).toBe(trace.events.length);
+  });
+
+  it('is refused when its trace is not a real run of its plan', () => {
+    expect(readPlanFile(writePlanFile(concurrentPlan, predict(concurrentPlan).trace))).toEqual({ ok: false, error: 'file: its trace is a prediction, not a real run' });
+    expect(readPlanFile(writePlanFile(concurrentPlan, realRunOf(doubleClosePlan)))).toEqual({ ok: false, error: 'file: its trace is a run of another plan' });
   });
 
   it('is refused with parsePlan\'s reason, or the trace\'s line', () => {

@@ -51,6 +51,11 @@ export function readPlanFile(text: string): ReadPlanFileResult {
     const first = trace.errors[0];
     return { ok: false, error: `file: its trace is not a valid trace (line ${first?.line ?? '?'}: ${first?.message ?? 'unknown problem'})` };
   }
+  // The page shows it as this plan's real run and compares it with the plan's prediction: it must
+  // be one (the runner writes the plan it ran in the header).
+  if (trace.trace.header.predicted) return { ok: false, error: 'file: its trace is a prediction, not a real run' };
+  const ran = parsePlan(trace.trace.header.plan); // both in parsePlan's own order of fields
+  if (!ran.ok || JSON.stringify(ran.plan) !== JSON.stringify(parsed.plan)) return { ok: false, error: 'file: its trace is a run of another plan' };
   return { ok: true, plan: parsed.plan, trace: trace.trace };
 }
 
