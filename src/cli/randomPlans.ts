@@ -12,13 +12,11 @@ import { predictPlan } from '../plan/predict.ts';
 import { randomPlan } from '../plan/random.ts';
 import type { Plan } from '../plan/types.ts';
 import { parseTrace } from '../trace/parse.ts';
+import type { PlanRunResult as FullRunResult } from '../server/lab/runPlan.ts';
 import type { Trace, TraceRecord } from '../trace/types.ts';
 
-export interface PlanRunResult {
-  records: TraceRecord[];
-  /** Pids of lab processes still alive after the run ended (none, if all is well). */
-  leftBehind: number[];
-}
+/** What the driver needs of a run (runPlan's result has it). */
+export type PlanRunResult = Pick<FullRunResult, 'records' | 'leftBehind'>;
 
 export interface RandomPlansOptions {
   n: number;

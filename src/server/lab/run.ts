@@ -152,7 +152,7 @@ export class LabRun {
     const availability = opts.plan ? sandboxAvailability() : labAvailability();
     if (!availability.live) throw new LabError('lab-unavailable', availability.reason ?? 'live runs are unavailable');
     if (opts.scenario) validateSchedule(opts.scenario);
-    const plan = opts.plan ? compilePlan(opts.plan) : null; // refuses what it cannot run (a drop step)
+    const plan = opts.plan ? compilePlan(opts.plan) : null; // the plan as the runner's steps (planSchedule.ts)
     const observer = await ResilientObserver.open(labPath('sockdiag', availability.labDir));
     let port: number;
     try {

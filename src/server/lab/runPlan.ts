@@ -1,5 +1,5 @@
-// A whole plan, run for real in one call: for the command line (`--plan FILE`) and for the
-// random-plans driver, which calls it in a loop. No fixed sleeps: each step takes as long as the
+// A whole plan, run for real in one call: for the random-plans driver (`--random-plans`, which
+// calls it in a loop) and the lab tests. No fixed sleeps: each step takes as long as the
 // kernel needs to settle, and stopping waits only until /proc shows nothing left.
 
 import { existsSync } from 'node:fs';
