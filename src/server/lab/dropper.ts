@@ -125,6 +125,18 @@ export function armDrop(labDir: string, pid: number, fd: number, segment: DropSe
 /** How long the step after a hold waits for the retransmission (a lost SYN-ACK comes again after 1 s, a FIN or data after ≥ 200 ms). */
 export const RETRANSMIT_TIMEOUT_MS = 5000;
 
+/**
+ * A socket a drop holds: the one its descriptor named, by inode, and by the addresses it had when
+ * last seen (`ends`, null before any step's end saw it): once closed it is an orphan, which no
+ * descriptor names (inode 0). The hold is the connection's: its peer's end (the addresses
+ * reversed), whose segment waits for its retransmission, is held too; a listener's, the
+ * connections it creates (they share its filter). `heldSockets` in settle.ts finds them in a sample.
+ */
+export interface HeldSocket {
+  inode: number;
+  ends: { local: string; remote: string } | null;
+}
+
 /** What a run's drops write into its trace (the runner's TraceWriter). */
 interface DropTrace {
   push(e: Pending): void;
@@ -150,9 +162,13 @@ export class RunDrops {
     this.trace.push({ kind: 'drop', t: nowNs(), pid, role, fd, segment });
   }
 
-  /** A segment is lost and its retransmission has not got through: settle takes the held state. */
-  holding(): boolean {
-    return this.drops.some((d) => d.drop.holding);
+  /**
+   * The sockets held now (a segment lost, its retransmission not through yet), or null when no drop
+   * holds: settle takes their held state, and still waits for every other socket (settle.ts).
+   */
+  holding(): HeldSocket[] | null {
+    const held = this.drops.filter((d) => d.drop.holding).map((d) => ({ inode: d.inode, ends: d.ends }));
+    return held.length > 0 ? held : null;
   }
 
   /** Wait until every hold has ended (the step after a hold, before it acts); write their retransmissions. */

@@ -1,12 +1,14 @@
 // Settling a step: wait until its effects are over before the kernel snapshot is taken. Every
 // lab process waits at a gate, sleeps in the kernel inside its pending call, or has exited; TCP
 // is in no transient state, no data is in flight or unacknowledged, and two samples agree. While a
-// drop holds a socket (its segment lost, the retransmission still to come), two agreeing samples
-// are enough: the held state is what the snapshot must show. Both
-// are repeated until a round changes nothing, since a segment can wake a process (a FIN ends a
+// drop holds a socket (its segment lost, the retransmission still to come), that socket and its
+// peer are left out of the first two checks: their held state is what the snapshot must show;
+// every other socket is still waited for. Both are repeated until a round changes nothing, since a segment can wake a process (a FIN ends a
 // read) and a process can send segments.
 
+import { portOf } from '../../trace/address.ts';
 import { TRANSIENT_TCP_STATES } from '../../trace/types.ts';
+import type { HeldSocket } from './dropper.ts';
 import { describeProc, waitsAtGate, type LabProc } from './labProcess.ts';
 import type { ProcStat } from './procfs.ts';
 import { dataInFlight, socketsKey, type ObservedSocket } from './sockets.ts';
@@ -32,10 +34,10 @@ export interface SettleWorld {
   /** The run's sockets now. */
   sampleSockets(): Promise<ObservedSocket[]>;
   /**
-   * Whether a drop has lost its segment and the retransmission has not got through yet
-   * (dropper.ts): a socket is held in a transient state, or data stays unacknowledged, on purpose.
+   * The sockets a drop holds (its segment lost, the retransmission not through yet: dropper.ts),
+   * or null when none: those stay in a transient state, or keep data unacknowledged, on purpose.
    */
-  holding(): boolean;
+  holding(): readonly HeldSocket[] | null;
   /** An error naming the step that did not settle, and why. */
   notSettled(label: string, what: string): Error;
 }
@@ -129,11 +131,39 @@ async function settleTcp(world: SettleWorld, previous: string | null, deadline: 
     world.checkStillRunning();
     const key = socketsKey(sockets);
     if (previous !== null && key !== previous) changed = true;
-    // A hold is a settled state: two agreeing samples, whatever the states (docs/drops.md).
-    const transient = !world.holding() && (sockets.some((s) => TRANSIENT_TCP_STATES.includes(s.state)) || dataInFlight(sockets));
+    // A held socket is settled in its held state (docs/drops.md); every other one is waited for.
+    const held = world.holding();
+    const exempt = held === null ? null : heldSockets(sockets, held);
+    const watched = exempt === null || exempt.size === 0 ? sockets : sockets.filter((s) => !exempt.has(s));
+    const transient = watched.some((s) => TRANSIENT_TCP_STATES.includes(s.state)) || dataInFlight(watched);
     if ((!transient && key === previous) || performance.now() > until) return { sockets, key, changed };
     previous = key;
     await backoff(i);
     if (i < 20) await immediate();
   }
+}
+
+/**
+ * The sockets of a sample that drops hold: each drop's own socket, by inode (or, once closed and an
+ * orphan with inode 0, by the addresses it had), and its peer's end (the addresses reversed: the
+ * sender of the lost segment waits for its retransmission). A listener's drop holds the connections
+ * on its port, and their peers: the sockets a listener creates share its filter, and which one
+ * lost the segment is not known.
+ */
+export function heldSockets(sockets: readonly ObservedSocket[], held: readonly HeldSocket[]): Set<ObservedSocket> {
+  const out = new Set<ObservedSocket>();
+  for (const h of held) {
+    const own = h.inode !== 0 ? sockets.find((s) => s.inode === h.inode) : undefined;
+    const ends = own ? { local: own.local, remote: own.remote } : h.ends;
+    if (ends === null) continue;
+    if (own?.state === 'LISTEN') {
+      const port = portOf(ends.local);
+      for (const s of sockets) if (port !== null && (portOf(s.local) === port || portOf(s.remote) === port)) out.add(s);
+      continue;
+    }
+    for (const s of sockets) {
+      if ((s.local === ends.local && s.remote === ends.remote) || (s.local === ends.remote && s.remote === ends.local)) out.add(s);
+    }
+  }
+  return out;
 }
