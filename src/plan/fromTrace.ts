@@ -30,7 +30,6 @@ import {
   PLAN_VERSION,
   ROLE_PATTERN,
   SHUTDOWN_HOWS,
-  kindOfRole,
   type DropSegment,
   type FdRef,
   type KillSignal,
@@ -39,23 +38,8 @@ import {
   type PlanStep,
   type ProcessAction,
 } from './types.ts';
+import { applyStep, startTable, type PlanDescriptors, type PlanTable } from './descriptors.ts';
 import { endsStep } from './walk.ts';
-
-/** What the plan knows of a process, as parsePlan counts it: descriptor numbers and the names that stand for them. */
-interface Known {
-  open: Set<number>;
-  ever: Set<number>;
-  names: Map<string, number>;
-  forks: number;
-}
-
-const fresh = (): Known => ({ open: new Set(), ever: new Set(), names: new Map(), forks: 0 });
-
-function lowestFree(open: Set<number>): number {
-  let fd = 3;
-  while (open.has(fd)) fd++;
-  return fd;
-}
 
 const clamp = (n: number, min: number, max: number): number => Math.min(max, Math.max(min, n));
 
@@ -123,7 +107,7 @@ function truncateUtf8(text: string, bytes: number): string {
  */
 export function planFromTrace(trace: Trace, upToStep: number): Plan {
   const steps: PlanStep[] = [];
-  const known = new Map<string, Known>([['parent', fresh()]]);
+  const known = startTable();
   /** Each process's calls not yet returned, innermost last (a handler's call sits on the one it interrupted). */
   const pending = new Map<number, CallEvent[]>();
   /** Processes whose accept said `ready`: its second release is the same plan step. */
@@ -149,8 +133,7 @@ export function planFromTrace(trace: Trace, upToStep: number): Plan {
       case 'spawn':
         if (e.role === 'parent' || !ROLE_PATTERN.test(e.role) || known.has(e.role)) break;
         if (e.role.startsWith('client#') && ++clients > PLAN_LIMITS.clients) break;
-        known.set(e.role, fresh());
-        add({ do: 'spawn', proc: e.role });
+        add(taken(known, { do: 'spawn', proc: e.role }));
         break;
       case 'signal':
         if (e.from === 'runner' && (KILL_SIGNALS as readonly string[]).includes(e.signal) && known.has(e.role)) {
@@ -218,8 +201,14 @@ export function planFromTrace(trace: Trace, upToStep: number): Plan {
   return checked.plan;
 }
 
+/** A step, once the plan's descriptor table has taken it (descriptors.ts). */
+function taken(table: PlanTable, step: PlanStep): PlanStep {
+  applyStep(table, step);
+  return step;
+}
+
 /** A descriptor as the plan says it: the book's name when that name stands for this number, else the number. */
-function fdRefOf(k: Known, n: number): FdRef {
+function fdRefOf(k: PlanDescriptors, n: number): FdRef {
   return ([...k.names].find(([, v]) => v === n)?.[0] as FdRef | undefined) ?? n;
 }
 
@@ -228,7 +217,7 @@ function fdRefOf(k: Known, n: number): FdRef {
  * (as parsePlan counts them); null when the plan cannot say it (no such process in the plan, a
  * descriptor the plan never opened, a call without a plan step).
  */
-function stepOf(role: string, call: CallEvent, known: Map<string, Known>): PlanStep | null {
+function stepOf(role: string, call: CallEvent, known: PlanTable): PlanStep | null {
   const k = known.get(role);
   if (!k || !ROLE_PATTERN.test(role)) return null;
   let fd: FdRef = -1;
@@ -240,23 +229,5 @@ function stepOf(role: string, call: CallEvent, known: Map<string, Known>): PlanS
   const action = actionOf(call, fd);
   if (!action) return null;
   if (action.do === 'fork' && role !== 'parent') return null;
-  const kind = kindOfRole(role);
-  switch (action.do) {
-    case 'socket':
-    case 'accept': {
-      const n = lowestFree(k.open);
-      k.open.add(n);
-      k.ever.add(n);
-      k.names.set(action.do === 'accept' ? 'connfd' : kind === 'client' ? 'sockfd' : 'listenfd', n);
-      break;
-    }
-    case 'close':
-      k.open.delete((call.args as { fd: number }).fd);
-      break;
-    case 'fork':
-      k.forks++;
-      known.set(`child#${k.forks}`, { open: new Set(k.open), ever: new Set(k.ever), names: new Map(k.names), forks: 0 });
-      break;
-  }
-  return { proc: role, ...action } as PlanStep;
+  return taken(known, { proc: role, ...action } as PlanStep);
 }

@@ -5,6 +5,7 @@
 // caps hold. It may still fail when it runs (a double close, a write after an RST): that is an
 // experiment, not a bad plan.
 
+import { applyStep, resolveFd, startTable } from './descriptors.ts';
 import {
   DROP_SEGMENTS,
   FD_NAMES,
@@ -138,32 +139,9 @@ function readStep(where: string, raw: unknown): PlanStep {
   }
 }
 
-/** What the validator knows of a process while it reads the plan in order. */
-interface Known {
-  alive: boolean;
-  /** Descriptor numbers open now, as the kernel would number them if every call succeeded. */
-  open: Set<number>;
-  /** Every descriptor number it ever had (a second close of one is an experiment, not a bad plan). */
-  ever: Set<number>;
-  names: Map<string, number>;
-  forks: number;
-}
-
-function lowestFree(open: Set<number>): number {
-  let fd = 3; // 0–2 are stdin, stdout and stderr; the reaper closes everything else
-  while (open.has(fd)) fd++;
-  return fd;
-}
-
-function copy(k: Known): Known {
-  return { alive: true, open: new Set(k.open), ever: new Set(k.ever), names: new Map(k.names), forks: 0 };
-}
-
-const fresh = (): Known => ({ alive: true, open: new Set(), ever: new Set(), names: new Map(), forks: 0 });
-
 /** Check that the steps make sense in order: processes exist, descriptors were opened, caps hold. */
 function checkOrder(steps: PlanStep[]): void {
-  const procs = new Map<string, Known>([['parent', fresh()]]);
+  const procs = startTable();
   let clients = 0;
   steps.forEach((step, i) => {
     const where = `step ${i + 1}`;
@@ -172,43 +150,19 @@ function checkOrder(steps: PlanStep[]): void {
       if (p?.alive) fail(where, `${step.proc} is already running`);
       if (p && !p.alive) fail(where, `${step.proc} has already run; spawn a new one (client#${clients + 1})`);
       if (step.proc.startsWith('client#') && ++clients > PLAN_LIMITS.clients) fail(where, `more than ${PLAN_LIMITS.clients} clients`);
-      procs.set(step.proc, fresh());
     } else {
       if (!p) fail(where, `${step.proc} does not exist yet (${step.proc.startsWith('child#') ? 'the parent has not forked it' : 'spawn it first'})`);
       if (!p.alive) fail(where, `${step.proc} has already ended`);
       const kind = kindOfRole(step.proc);
       if (step.do !== 'kill' && step.do !== 'drop' && !ACTIONS_OF[kind].includes(step.do)) fail(where, `a ${kind} does not ${step.do} here (a ${kind} can ${ACTIONS_OF[kind].join(', ')})`);
       if ('fd' in step) {
-        const n = typeof step.fd === 'number' ? step.fd : p.names.get(step.fd);
+        const n = resolveFd(p, step.fd);
         if (n === undefined) fail(where, `${step.proc} has no descriptor named ${step.fd} yet`);
         if (!p.ever.has(n)) fail(where, `${step.proc}'s descriptor ${n} was never opened`);
       }
-      switch (step.do) {
-        case 'socket':
-        case 'accept': {
-          const fd = lowestFree(p.open);
-          p.open.add(fd);
-          p.ever.add(fd);
-          p.names.set(step.do === 'accept' ? 'connfd' : kind === 'client' ? 'sockfd' : 'listenfd', fd);
-          break;
-        }
-        case 'close': {
-          const n = typeof step.fd === 'number' ? step.fd : p.names.get(step.fd)!;
-          p.open.delete(n);
-          break;
-        }
-        case 'fork': {
-          if (step.proc !== 'parent') fail(where, 'only the server\'s parent forks in a plan (its children are child#1, child#2 …)');
-          p.forks++;
-          procs.set(`child#${p.forks}`, copy(p));
-          break;
-        }
-        case 'exit':
-        case 'kill':
-          p.alive = false;
-          break;
-      }
+      if (step.do === 'fork' && step.proc !== 'parent') fail(where, 'only the server\'s parent forks in a plan (its children are child#1, child#2 …)');
     }
+    applyStep(procs, step);
     const alive = [...procs.values()].filter((k) => k.alive).length;
     if (alive > PLAN_LIMITS.processes) fail(where, `more than ${PLAN_LIMITS.processes} processes at once`);
   });

@@ -9,6 +9,7 @@
 //   - a drop acts on a process from outside, as a scenario's (docs/drops.md); a descriptor it
 //     names by name (connfd …) is resolved here, as the plan's order says (dropFds).
 
+import { applyStep, resolveFd, startTable } from '../../plan/descriptors.ts';
 import { sandboxArgs } from '../../plan/encode.ts';
 import { planSource, type PlanSource } from '../../plan/source.ts';
 import { kindOfRole, planStepLabel, type DropSegment, type FdRef, type KillSignal, type Plan, type PlanStep } from '../../plan/types.ts';
@@ -39,34 +40,20 @@ export interface CompiledPlan {
 
 /**
  * The descriptor number each drop step names, by step index: a number as given; a name
- * (listenfd, connfd, sockfd) as the plan's order binds it — the lowest free descriptor at the
- * socket() or accept() that named it, a forked child inheriting its parent's names (parse.ts
- * checks the same order). A name the plan never bound is refused.
+ * (listenfd, connfd, sockfd) as the plan's order binds it (src/plan/descriptors.ts, which
+ * parsePlan checks the plan with). A name the plan never bound is refused.
  */
 export function dropFds(plan: Plan): Map<number, number> {
-  const procs = new Map<string, { open: Set<number>; names: Map<string, number> }>([['parent', { open: new Set(), names: new Map() }]]);
-  let forks = 0;
+  const table = startTable();
   const out = new Map<number, number>();
-  const resolve = (names: Map<string, number>, ref: FdRef) => (typeof ref === 'number' ? ref : names.get(ref));
   plan.steps.forEach((step, i) => {
-    if (step.do === 'spawn') return void procs.set(step.proc, { open: new Set(), names: new Map() });
-    const p = procs.get(step.proc);
-    if (!p) return;
-    if (step.do === 'drop') {
-      const fd = resolve(p.names, step.fd);
+    const p = table.get(step.proc);
+    if (step.do === 'drop' && p) {
+      const fd = resolveFd(p, step.fd);
       if (fd === undefined) throw new LabError('bad-plan', `step ${i + 1} drops a ${step.segment} at ${step.proc}'s ${String(step.fd)}, which names no descriptor yet`);
       out.set(i, fd);
-    } else if (step.do === 'socket' || step.do === 'accept') {
-      let fd = 3;
-      while (p.open.has(fd)) fd++;
-      p.open.add(fd);
-      p.names.set(step.do === 'accept' ? 'connfd' : kindOfRole(step.proc) === 'client' ? 'sockfd' : 'listenfd', fd);
-    } else if (step.do === 'close') {
-      const fd = resolve(p.names, step.fd);
-      if (fd !== undefined) p.open.delete(fd);
-    } else if (step.do === 'fork') {
-      procs.set(`child#${++forks}`, { open: new Set(p.open), names: new Map(p.names) });
     }
+    applyStep(table, step);
   });
   return out;
 }
