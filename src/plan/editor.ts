@@ -5,7 +5,6 @@
 // to see EBADF), and parsePlan stays the one judge of whether a plan is well-formed.
 
 import {
-  DROP_SEGMENTS,
   isProcessStep,
   kindOfRole,
   PLAN_LIMITS,
@@ -13,6 +12,7 @@ import {
   type FdName,
   type PlanShutdownHow,
   type FdRef,
+  type KillSignal,
   type Plan,
   type PlanStep,
   type ProcessAction,
@@ -152,13 +152,14 @@ export function planRoles(plan: Plan): string[] {
 
 export type ActionName = ProcessAction['do'];
 
-/** Which descriptors of `role` (before step `index`) an action may name: those it makes sense on. */
-export function descriptorsFor(plan: Plan, index: number, role: string, action: ActionName): DescriptorChoice[] {
+/** Which descriptors of `role` (before step `index`) an action may name: those it makes sense on. A drop (from outside) may name any socket the process has open: a fresh one before connect (to lose the SYN-ACK), a listener, a connected one. */
+export function descriptorsFor(plan: Plan, index: number, role: string, action: ActionName | 'drop'): DescriptorChoice[] {
   const p = simulate(plan.steps, index).get(role);
   if (!p) return [];
   const fits = (f: FdState): boolean => {
     switch (action) {
       case 'setsockopt':
+      case 'drop':
         return f.open;
       case 'bind':
         return f.open && f.origin === 'socket' && !f.bound;
@@ -245,9 +246,13 @@ export interface StepForm {
   nohang: boolean;
   nofile: string;
   status: string;
+  /** A kill's signal. */
+  signal: KillSignal;
+  /** Which segment a drop loses. */
+  segment: DropSegment;
 }
 
-export const START_FORM: StepForm = { fd: '', backlog: '5', text: 'hello\\n', how: 'SHUT_WR', option: 'SO_REUSEADDR', disposition: 'handler', nohang: false, nofile: '8', status: '0' };
+export const START_FORM: StepForm = { fd: '', backlog: '5', text: 'hello\\n', how: 'SHUT_WR', option: 'SO_REUSEADDR', disposition: 'handler', nohang: false, nofile: '8', status: '0', signal: 'SIGTERM', segment: 'FIN' };
 
 /** A whole number from a field, kept within [min, max]; `fallback` when the field holds none. */
 function whole(s: string, min: number, max: number, fallback: number): number {
@@ -279,12 +284,21 @@ export function stepFromForm(base: PlanStep, form: StepForm): PlanStep {
       return { ...step, nofile: whole(form.nofile, PLAN_LIMITS.nofile.min, PLAN_LIMITS.nofile.max, 8) };
     case 'exit':
       return { ...step, status: whole(form.status, 0, 255, 0) };
+    case 'kill':
+      return { ...step, signal: form.signal };
+    case 'drop':
+      return { ...step, segment: form.segment };
     default:
       return step;
   }
 }
 
-/** What can be done from outside as step `index`: start the next client or a restarted server, kill a live process, drop a segment at a connected socket. */
+/**
+ * What can be done from outside as step `index`: start the next client or a restarted server, kill
+ * a live process, drop a segment at a socket a live process has open. A kill and a drop come with
+ * defaults (SIGTERM; a FIN at the first open socket): the form chooses the signal
+ * (KILL_SIGNALS), the socket (descriptorsFor … 'drop') and the segment (DROP_SEGMENTS).
+ */
 export function offeredOutside(plan: Plan, index: number): PlanStep[] {
   const procs = simulate(plan.steps, index);
   const all = planRoles(plan);
@@ -307,13 +321,31 @@ export function offeredOutside(plan: Plan, index: number): PlanStep[] {
   }
   for (const p of procs.values()) {
     if (!p.alive) continue;
-    const conn = choices(p).find((c) => c.open && p.fds.get(c.fd)?.connected);
-    if (conn) out.push({ do: 'drop', proc: p.role, fd: conn.ref, segment: 'FIN' as DropSegment });
+    const socket = choices(p).find((c) => c.open);
+    if (socket) out.push({ do: 'drop', proc: p.role, fd: socket.ref, segment: 'FIN' });
   }
   return out;
 }
 
-export const DROPPABLE: readonly DropSegment[] = DROP_SEGMENTS;
+/** How an outside step reads in the adder's action menu, before its signal or segment is chosen: "start client#2", "kill child#1", "drop a segment at client#1". */
+export function outsideChoiceText(step: PlanStep): string {
+  switch (step.do) {
+    case 'kill':
+      return `kill ${step.proc}`;
+    case 'drop':
+      return `drop a segment at ${step.proc}`;
+    default:
+      return stepText(step);
+  }
+}
+
+/** The segments a drop can lose, as the adder names them (the handshake's last ACK and a FIN's ACK are 'ACK'). */
+export const DROP_SEGMENT_TEXT: Readonly<Record<DropSegment, string>> = {
+  'SYN-ACK': 'SYN-ACK (the answer to connect)',
+  ACK: 'ACK (an acknowledgment only)',
+  FIN: 'FIN',
+  data: 'data',
+};
 
 // ---------- edits: each returns a new plan ----------
 

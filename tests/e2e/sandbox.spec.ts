@@ -102,6 +102,42 @@ test.describe('the static site, no companion', () => {
     await expect(page.getByTestId('source').getByRole('tab', { name: /plan\.c/ })).toBeVisible();
   });
 
+  test('composes a drop at a client\'s fresh socket and a kill, choosing segment and signal by keyboard', async ({ page }) => {
+    await page.goto(`${STATIC}/?view=sandbox`);
+    await page.getByTestId('example-plans').selectOption({ label: 'an empty plan' });
+    const add = () => page.getByTestId('adder-add').press('Enter');
+    await page.getByTestId('adder-action').selectOption('socket');
+    await add();
+    await page.getByTestId('adder-proc').selectOption('outside');
+    await page.getByTestId('adder-action').selectOption({ label: 'start client#1' });
+    await add();
+    await page.getByTestId('adder-proc').selectOption('client#1');
+    await page.getByTestId('adder-action').selectOption('socket');
+    await add();
+
+    const adder = page.getByRole('form', { name: 'Add a step' });
+    // From outside: a drop at any socket a process has open (the parent's listener, the client's unconnected socket).
+    await page.getByTestId('adder-proc').selectOption('outside');
+    await expect(page.getByTestId('adder-action').locator('option')).toHaveText(['start client#2', 'kill parent', 'kill client#1', 'drop a segment at parent', 'drop a segment at client#1']);
+    await page.getByTestId('adder-action').selectOption({ label: 'drop a segment at client#1' });
+    await expect(adder.getByTestId('adder-fd')).toHaveValue('sockfd');
+    const segment = adder.getByTestId('adder-segment');
+    await expect(segment).toHaveAccessibleName(/^segment/);
+    await expect(segment.locator('option')).toHaveCount(4);
+    await segment.focus();
+    await segment.selectOption('SYN-ACK');
+    await expect(adder.locator('.adder-preview')).toHaveText("drop the next SYN-ACK at client#1's sockfd");
+    await add();
+
+    await page.getByTestId('adder-action').selectOption({ label: 'kill parent' });
+    await adder.getByTestId('adder-signal').selectOption('SIGKILL');
+    await add();
+    expect(await calls(page)).toEqual(['socket', 'spawn', 'socket', 'drop', 'kill']);
+    await expect(row(page, 3)).toContainText("drop the next SYN-ACK at client#1's sockfd");
+    await expect(row(page, 4)).toContainText('kill parent (SIGKILL)');
+    await expect(page.getByTestId('plan-check')).toHaveAttribute('data-ok', 'true');
+  });
+
   test('a bad plan file is refused with the reason, and the plan is kept', async ({ page }) => {
     await page.goto(`${STATIC}/${sandboxHref(twoClientsPlan)}`);
     await expect(rows(page)).toHaveCount(20);

@@ -1,10 +1,24 @@
 // Adding a step: choose the process (or "from outside"), then one of the actions that make
-// sense for it at that point, then its arguments (a descriptor it has, the text to write …).
+// sense for it at that point, then its arguments (a descriptor it has, the text to write, a
+// kill's signal, a drop's socket and segment …).
 // What is offered comes from src/plan/editor.ts; the step is inserted at `index`.
 
 import { forwardRef, useState } from 'react';
-import { defaultStep, descriptorsFor, offeredActions, offeredOutside, processesAt, START_FORM, stepFromForm, stepText, type ActionName, type StepForm } from '../../plan/editor.ts';
-import { PLAN_LIMITS, SHUTDOWN_HOWS, type Plan, type PlanShutdownHow, type PlanStep } from '../../plan/types.ts';
+import {
+  defaultStep,
+  descriptorsFor,
+  DROP_SEGMENT_TEXT,
+  offeredActions,
+  offeredOutside,
+  outsideChoiceText,
+  processesAt,
+  START_FORM,
+  stepFromForm,
+  stepText,
+  type ActionName,
+  type StepForm,
+} from '../../plan/editor.ts';
+import { DROP_SEGMENTS, KILL_SIGNALS, PLAN_LIMITS, SHUTDOWN_HOWS, type DropSegment, type KillSignal, type Plan, type PlanShutdownHow, type PlanStep } from '../../plan/types.ts';
 
 const OUTSIDE = 'outside';
 
@@ -26,10 +40,12 @@ export const StepAdder = forwardRef<HTMLSelectElement, StepAdderProps>(function 
   const [args, setForm] = useState<StepForm>(START_FORM);
   const set = <K extends keyof StepForm>(k: K, v: StepForm[K]) => setForm((a) => ({ ...a, [k]: v }));
 
-  const fds = role !== OUTSIDE && action ? descriptorsFor(plan, index, role, action as ActionName) : [];
-  const fd = fds.some((d) => String(d.ref) === args.fd) ? args.fd : String(fds[0]?.ref ?? '');
   const base = role === OUTSIDE ? (outside[Number(action)] ?? null) : action ? defaultStep(plan, index, role, action as ActionName) : null;
-  const step = base ? (role === OUTSIDE ? base : stepFromForm(base, { ...args, fd })) : null;
+  // From outside, only a drop names a descriptor (of the process it is done to).
+  const fdAction = role === OUTSIDE ? (base?.do === 'drop' ? 'drop' : null) : (action as ActionName);
+  const fds = base && fdAction ? descriptorsFor(plan, index, base.proc, fdAction) : [];
+  const fd = fds.some((d) => String(d.ref) === args.fd) ? args.fd : String(fds[0]?.ref ?? '');
+  const step = base ? stepFromForm(base, { ...args, fd }) : null;
 
   return (
     <form
@@ -58,7 +74,7 @@ export const StepAdder = forwardRef<HTMLSelectElement, StepAdderProps>(function 
           {role === OUTSIDE
             ? outside.map((s, i) => (
                 <option key={i} value={String(i)}>
-                  {stepText(s)}
+                  {outsideChoiceText(s)}
                 </option>
               ))
             : actions.map((a) => (
@@ -80,7 +96,7 @@ export const StepAdder = forwardRef<HTMLSelectElement, StepAdderProps>(function 
           </select>
         </label>
       )}
-      <ArgFields action={role === OUTSIDE ? '' : action} args={args} set={set} />
+      <ArgFields action={base?.do ?? ''} args={args} set={set} />
       <button type="submit" disabled={!step} data-testid="adder-add">
         Add
       </button>
@@ -143,6 +159,30 @@ function ArgFields({ action, args, set }: { action: string; args: StepForm; set:
       return <NumberField label="descriptors" value={args.nofile} onChange={(v) => set('nofile', v)} />;
     case 'exit':
       return <NumberField label="status" value={args.status} onChange={(v) => set('status', v)} />;
+    case 'kill':
+      return (
+        <label>
+          signal{' '}
+          <select value={args.signal} onChange={(e) => set('signal', e.target.value as KillSignal)} data-testid="adder-signal">
+            {KILL_SIGNALS.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+      );
+    case 'drop':
+      return (
+        <label>
+          segment{' '}
+          <select value={args.segment} onChange={(e) => set('segment', e.target.value as DropSegment)} data-testid="adder-segment">
+            {DROP_SEGMENTS.map((s) => (
+              <option key={s} value={s}>
+                {DROP_SEGMENT_TEXT[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      );
     default:
       return null;
   }
