@@ -1,10 +1,13 @@
 /*
  * dropper.c — lose the next segment of one kind arriving at one socket.
  *
- *     dropper PID FD SEGMENT        SEGMENT: SYN-ACK | ACK | FIN | data
+ *     dropper PID FD INODE SEGMENT        SEGMENT: SYN-ACK | ACK | FIN | data
  *
  * A plan's `drop` step (src/plan/types.ts).  The socket is the one that
- * process PID's descriptor FD names; the lab program itself makes no call:
+ * process PID's descriptor FD names, and it must be socket INODE (the one the
+ * runner found there): if the lab process has ended and its pid was taken by
+ * another program, we refuse rather than filter that program's socket.  The
+ * lab program itself makes no call:
  * we take our own descriptor for its socket with pidfd_getfd(2) (Linux 5.6),
  * attach a socket filter to the socket (the filter belongs to the socket, not
  * to a descriptor), and close our descriptor again, before we say "armed".
@@ -32,6 +35,12 @@
  * When the drop cannot be armed, one line and exit 1:
  *
  *     {"kind":"unavailable","errno":"EPERM","error":"bpf(BPF_PROG_LOAD): …"}
+ *
+ * When FD of PID is not socket INODE, one line and exit 3, with nothing attached:
+ *
+ *     {"kind":"refused","error":"pid 123 fd 4 is inode 999, not the expected socket inode 777: …"}
+ *
+ * Bad arguments: a usage message on stderr and exit 2.
  */
 #define _GNU_SOURCE 1
 
@@ -43,7 +52,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -219,6 +230,33 @@ load_filter(const struct kind *k, int map, char *log, size_t logsize)
 	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
 
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: dropper PID FD INODE SYN-ACK|ACK|FIN|data\n");
+	exit(2);
+}
+
+/* A decimal number in [min, max], all of `s` (no sign, no space), or usage and exit 2. */
+static long long
+number(const char *s, const char *what, long long min, long long max)
+{
+	char *end;
+	long long n;
+
+	if (s[0] < '0' || s[0] > '9') {
+		fprintf(stderr, "dropper: %s \"%s\" is not a number\n", what, s);
+		usage();
+	}
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max) {
+		fprintf(stderr, "dropper: %s \"%s\" is not a number from %lld to %lld\n", what, s, min, max);
+		usage();
+	}
+	return n;
+}
+
 static const struct kind *
 kind_named(const char *name)
 {
@@ -233,14 +271,15 @@ main(int argc, char **argv)
 {
 	static char log[65536];
 	const struct kind *k;
+	struct stat st;
 	int pid, fd, pidfd, sock, map, prog, reported = 0;
+	unsigned long long inode;
 
-	if (argc != 4 || (k = kind_named(argv[3])) == NULL) {
-		fprintf(stderr, "usage: dropper PID FD SYN-ACK|ACK|FIN|data\n");
-		exit(2);
-	}
-	pid = atoi(argv[1]);
-	fd = atoi(argv[2]);
+	if (argc != 5 || (k = kind_named(argv[4])) == NULL)
+		usage();
+	pid = (int) number(argv[1], "PID", 1, INT_MAX);
+	fd = (int) number(argv[2], "FD", 0, INT_MAX);
+	inode = (unsigned long long) number(argv[3], "INODE", 1, LLONG_MAX);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if ((map = counter_map()) < 0)
@@ -254,6 +293,16 @@ main(int argc, char **argv)
 		unavailable("pidfd_open");
 	if ((sock = syscall(SYS_pidfd_getfd, pidfd, fd, 0)) < 0)
 		unavailable("pidfd_getfd");
+	if (fstat(sock, &st) < 0)
+		unavailable("fstat");
+	if (!S_ISSOCK(st.st_mode) || (unsigned long long) st.st_ino != inode) {
+		/* pidfd_open pinned the process: this is what PID's FD names now, and not ours to touch */
+		printf("{\"kind\":\"refused\",\"error\":\"pid %d fd %d is %s %llu, not the expected socket inode %llu: "
+		       "the process that held it has ended or closed it (a reused pid?); nothing attached\"}\n",
+		       pid, fd, S_ISSOCK(st.st_mode) ? "socket inode" : "a non-socket, inode",
+		       (unsigned long long) st.st_ino, inode);
+		exit(3);
+	}
 	if (setsockopt(sock, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)) < 0)
 		unavailable("setsockopt(SO_ATTACH_BPF)");
 	close(sock);		/* the socket keeps the filter; only the process's descriptors remain */

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { labAvailability, labPath } from '../../src/server/lab/availability.ts';
 import { armDrop, dropperPath, type ArmedDrop } from '../../src/server/lab/dropper.ts';
+import { socketFds } from '../../src/server/lab/procfs.ts';
 import { ResilientObserver, type ObservedSocket } from '../../src/server/lab/sockets.ts';
 import type { DropSegment } from '../../src/plan/types.ts';
 
@@ -17,6 +18,8 @@ const labDir = labAvailability().labDir;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const fdOf = (s: net.Socket | net.Server) => (s as unknown as { _handle: { fd: number } })._handle.fd;
+/** The inode of the socket this process's descriptor `fd` names (as the runner finds it). */
+const inodeOf = (fd: number) => socketFds(process.pid).find((s) => s.fd === fd)!.inode;
 
 interface Pair {
   server: net.Server;
@@ -82,7 +85,7 @@ async function holdThenRelease(o: ResilientObserver, port: number, drop: ArmedDr
 }
 
 async function arm(s: net.Socket | net.Server, segment: DropSegment): Promise<ArmedDrop> {
-  const drop = await armDrop(labDir, process.pid, fdOf(s), segment);
+  const drop = await armDrop(labDir, process.pid, fdOf(s), inodeOf(fdOf(s)), segment);
   opened.push(drop);
   return drop;
 }
@@ -134,6 +137,23 @@ describe.runIf(ROOT)('a drop armed on a socket as root', () => {
     expect(after).toEqual(['client TIME_WAIT', 'server TIME_WAIT']);
   });
 
+  it('refuses a descriptor that names another socket than the inode it was given (a reused pid), and attaches nothing', async () => {
+    const { client, conn } = await pair();
+    const other = inodeOf(fdOf(client));
+    await expect(armDrop(labDir, process.pid, fdOf(conn), other, 'data')).rejects.toMatchObject({
+      code: 'lab-failed',
+      message: `the dropper refused to drop at pid ${process.pid} fd ${fdOf(conn)}: pid ${process.pid} fd ${fdOf(conn)} is socket inode ${inodeOf(fdOf(conn))}, not the expected socket inode ${other}: the process that held it has ended or closed it (a reused pid?); nothing attached`,
+    });
+    const r = spawnSync(dropperPath(labDir), [String(process.pid), String(fdOf(conn)), String(other), 'data'], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ kind: 'refused' });
+    // no filter on conn: the first data segment arrives
+    conn.resume();
+    const got = new Promise<string>((r) => conn.once('data', (b: Buffer) => r(b.toString())));
+    client.write('hello\n');
+    expect(await got).toBe('hello\n');
+  });
+
   it('loses one data segment, and only one: its retransmission is read', async () => {
     const { client, conn } = await pair();
     const drop = await arm(conn, 'data');
@@ -151,22 +171,36 @@ describe.runIf(ROOT && spawnSync('setpriv', ['--version']).status === 0)('a drop
   it('is refused by the runner with the reason and what it needs', async () => {
     const { server } = await listen();
     const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
-    await expect(armDrop(labDir, process.pid, fdOf(server), 'ACK', nobody)).rejects.toMatchObject({
+    await expect(armDrop(labDir, process.pid, fdOf(server), inodeOf(fdOf(server)), 'ACK', nobody)).rejects.toMatchObject({
       code: 'lab-unavailable',
       message: expect.stringMatching(/^cannot drop segments here \(bpf\(BPF_MAP_CREATE\): Operation not permitted\): a drop step needs root/),
     });
   });
 
   it('is refused when the dropper is not built', async () => {
-    await expect(armDrop('/nonexistent', process.pid, 0, 'ACK')).rejects.toMatchObject({ code: 'lab-unavailable', message: expect.stringContaining('not built') });
+    await expect(armDrop('/nonexistent', process.pid, 0, 1, 'ACK')).rejects.toMatchObject({ code: 'lab-unavailable', message: expect.stringContaining('not built') });
   });
 
   it('is refused with the reason, and the socket is left as it was', () => {
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', dropperPath(labDir), String(process.pid), '0', 'ACK'], { encoding: 'utf8' });
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', dropperPath(labDir), String(process.pid), '0', '1', 'ACK'], { encoding: 'utf8' });
     expect(r.status).toBe(1);
     const line = JSON.parse(r.stdout.trim()) as { kind: string; errno: string; error: string };
     expect(line.kind).toBe('unavailable');
     expect(line.errno).toBe('EPERM');
     expect(line.error).toMatch(/^bpf\(/);
+  });
+});
+
+describe('the dropper\'s arguments', () => {
+  it.each([
+    ['a pid that is not a number', ['12x', '3', '1', 'ACK']],
+    ['a negative descriptor', ['1', '-3', '1', 'ACK']],
+    ['an inode out of range', ['1', '3', '99999999999999999999', 'ACK']],
+    ['no inode', ['1', '3', 'ACK']],
+  ])('refuses %s with its usage, exit 2', (_, args) => {
+    const r = spawnSync(dropperPath(labDir), args, { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('usage: dropper PID FD INODE SYN-ACK|ACK|FIN|data');
+    expect(r.stdout).toBe('');
   });
 });

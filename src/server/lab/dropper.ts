@@ -3,9 +3,12 @@
 // takes its own descriptor for the socket (pidfd_getfd), attaches a one-shot eBPF socket filter
 // and closes that descriptor before it says "armed", so the lab process makes no extra call and
 // the descriptor counts never change. It needs root (CAP_BPF, and ptrace rights over the lab
-// process); where it is not allowed the drop is refused with the helper's reason.
+// process); where it is not allowed the drop is refused with the helper's reason. The helper is
+// given the socket's inode too, and refuses a descriptor that names another file (the lab process
+// ended, and its pid went to another program): root never filters a socket not the run's.
 //
-//   armDrop(labDir, pid, fd, segment)   an ArmedDrop, or rejects with LabError 'lab-unavailable' (why)
+//   armDrop(labDir, pid, fd, inode, segment)   an ArmedDrop, or rejects with LabError
+//                                              'lab-unavailable' (why) or 'lab-failed' (another socket)
 //   drop.state                          'armed' → 'dropped' → 'passed'
 //   drop.passed                         resolves once the retransmission got through
 //   drop.close()                        kill the helper (the filter stays on the socket, harmless)
@@ -75,15 +78,18 @@ export class ArmedDrop {
   }
 }
 
-/** Arm a drop on the socket that process `pid`'s descriptor `fd` names (`command` goes before the helper's path: tests run it as another user). */
-export function armDrop(labDir: string, pid: number, fd: number, segment: DropSegment, command: readonly string[] = []): Promise<ArmedDrop> {
+/**
+ * Arm a drop on socket `inode`, which process `pid`'s descriptor `fd` names (the helper checks it;
+ * `command` goes before the helper's path: tests run it as another user).
+ */
+export function armDrop(labDir: string, pid: number, fd: number, inode: number, segment: DropSegment, command: readonly string[] = []): Promise<ArmedDrop> {
   const path = dropperPath(labDir);
   try {
     accessSync(path, constants.X_OK);
   } catch {
     return Promise.reject(new LabError('lab-unavailable', `a drop step needs build/lab/dropper, which is not built (run npm run build:lab)`));
   }
-  const [file, ...args] = [...command, path, String(pid), String(fd), segment];
+  const [file, ...args] = [...command, path, String(pid), String(fd), String(inode), segment];
   const helper = spawn(file!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const drop = new ArmedDrop(helper, pid, fd, segment);
   let errors = '';
@@ -106,6 +112,9 @@ export function armDrop(labDir: string, pid: number, fd: number, segment: DropSe
       if (line.kind === 'armed') {
         armed = true;
         resolve(drop);
+      } else if (line.kind === 'refused') {
+        const why = typeof line.error === 'string' ? line.error : text;
+        reject(new LabError('lab-failed', `the dropper refused to drop at pid ${pid} fd ${fd}: ${why}`));
       } else {
         const why = typeof line.error === 'string' ? line.error : text;
         reject(new LabError('lab-unavailable', `cannot drop segments here (${why}): a drop step needs root (CAP_BPF to load the socket filter, and the right to take the lab process's descriptor with pidfd_getfd)`));
@@ -157,7 +166,7 @@ export class RunDrops {
   async arm(pid: number, role: string, fd: number, segment: DropSegment): Promise<void> {
     const inode = socketFds(pid).find((s) => s.fd === fd)?.inode;
     if (inode === undefined) throw new LabError('lab-failed', `a drop at ${role}'s fd ${fd}: that descriptor names no socket`);
-    const drop = await armDrop(this.labDir, pid, fd, segment);
+    const drop = await armDrop(this.labDir, pid, fd, inode, segment);
     this.drops.push({ drop, role, inode, ends: null, lostWritten: false, written: false });
     this.trace.push({ kind: 'drop', t: nowNs(), pid, role, fd, segment });
   }
