@@ -113,3 +113,25 @@ export function decodePlanParam(param: string): { ok: true; text: string } | { o
 export function sandboxHref(plan?: Plan): string {
   return formatRoute({ view: 'sandbox', plan: plan ? encodePlanParam(plan) : null });
 }
+
+/**
+ * Modes of the lesson view named by a bare parameter: &present (presenter mode, for the room),
+ * &embed (a minimal frame for a course page's iframe, recorded traces only), &notes (the
+ * presenter's notes window). `&present=0` (or off, false) is off; any other value is on.
+ */
+export type ViewFlag = 'present' | 'embed' | 'notes';
+
+export function flagOn(search: string, flag: ViewFlag): boolean {
+  const value = new URLSearchParams(search).get(flag);
+  return value !== null && !/^(0|off|false|no)$/i.test(value.trim());
+}
+
+/** `search` with `flag` set (as a bare `&flag`) or removed, every other parameter kept in order. */
+export function withFlag(search: string, flag: ViewFlag, on: boolean): string {
+  const params = new URLSearchParams(search);
+  params.delete(flag);
+  if (on) params.append(flag, '');
+  // A bare flag reads better than `present=`.
+  const s = params.toString().replace(new RegExp(`(^|&)${flag}=(?=&|$)`), `$1${flag}`);
+  return s ? `?${s}` : '?';
+}

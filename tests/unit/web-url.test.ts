@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampStep, decodePlanParam, encodePlanParam, formatRoute, lessonHref, parseRoute, questionsOn, sandboxHref, socketUrl, stepIndicatorText, traceUrl } from '../../src/web/url.ts';
+import { clampStep, decodePlanParam, encodePlanParam, formatRoute, lessonHref, parseRoute, questionsOn, sandboxHref, socketUrl, stepIndicatorText, traceUrl, flagOn, withFlag } from '../../src/web/url.ts';
 import { concurrentPlan } from '../../src/plan/examples.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import { parsePlan } from '../../src/plan/parse.ts';
@@ -97,5 +97,26 @@ describe('the sandbox URL', () => {
     expect(bad.ok && parsePlan(bad.text)).toEqual({ ok: false, error: 'step 1: parent has no descriptor named connfd yet' });
     const cut = decodePlanParam(encodePlanParam(concurrentPlan).slice(0, 40));
     expect(cut.ok && parsePlan(cut.text)).toMatchObject({ ok: false });
+  });
+});
+
+describe('view flags: present, embed, notes', () => {
+  it('reads a bare flag as on and 0/off/false as off', () => {
+    expect(flagOn('?lesson=concurrent&step=3&present', 'present')).toBe(true);
+    expect(flagOn('?lesson=concurrent&present=1', 'present')).toBe(true);
+    expect(flagOn('?lesson=concurrent&present=0', 'present')).toBe(false);
+    expect(flagOn('?lesson=concurrent&present=off', 'present')).toBe(false);
+    expect(flagOn('?lesson=concurrent', 'present')).toBe(false);
+    expect(flagOn('?lesson=concurrent&embed', 'present')).toBe(false);
+  });
+  it('sets and clears a flag, keeping the other parameters', () => {
+    expect(withFlag('?lesson=concurrent&step=3', 'present', true)).toBe('?lesson=concurrent&step=3&present');
+    expect(withFlag('?lesson=concurrent&present&step=3', 'present', false)).toBe('?lesson=concurrent&step=3');
+    expect(withFlag('?lesson=concurrent&present=1&step=3', 'present', true)).toBe('?lesson=concurrent&step=3&present');
+    expect(withFlag('?embed', 'embed', false)).toBe('?');
+  });
+  it('keeps flags when the step changes', () => {
+    const search = withFlag('?lesson=concurrent&step=3', 'present', true);
+    expect(flagOn(formatRoute({ view: 'lesson', lesson: 'concurrent', part: null, step: 4 }, search), 'present')).toBe(true);
   });
 });
