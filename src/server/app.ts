@@ -9,7 +9,7 @@ import { WebSocketServer } from 'ws';
 import { MAX_PLAN_MESSAGE_BYTES, PROTOCOL_VERSION, type ServerMessage } from '../protocol/messages.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { sandboxAvailability } from './lab/availability.ts';
-import { allowedHostNames, checkHttpHost, checkUpgrade, type GuardConfig } from './guard.ts';
+import { allowedHostNames, bindsAllInterfaces, checkHttpHost, checkUpgrade, checkUpgradePeer, type GuardConfig } from './guard.ts';
 import { RunSlots, Session, type SessionLimits } from './session.ts';
 import { createStaticHandler } from './static.ts';
 
@@ -22,6 +22,8 @@ export interface CompanionOptions {
   live: { live: boolean; reason: string | null; sandbox?: boolean };
   limits?: Partial<SessionLimits>;
   token?: string;
+  /** Who may frame an embedded lesson (a CSP frame-ancestors source list; default `*`). */
+  frameAncestors?: string;
 }
 
 export interface Companion {
@@ -53,10 +55,20 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
   const slots = new RunSlots(limits.maxRuns);
   const sessions = new Set<Session>();
   const guard: GuardConfig = { port: options.port, hostNames: allowedHostNames(options.host), token };
-  const serveStatic = createStaticHandler(options.distDir, token);
+  const serveStatic = createStaticHandler(options.distDir, token, { frameAncestors: options.frameAncestors });
+  // On every interface, the machine's addresses are read again (at most once a second) when a
+  // Host is not among them: an interface may have come up (the classroom's network) after the start.
+  let namesReadAt = Date.now();
+  const hostAllowed = (host: string | undefined): boolean => {
+    if (checkHttpHost(host, guard)) return true;
+    if (!bindsAllInterfaces(options.host) || Date.now() - namesReadAt < 1000) return false;
+    namesReadAt = Date.now();
+    guard.hostNames = allowedHostNames(options.host);
+    return checkHttpHost(host, guard);
+  };
 
   const server = createServer((req, res) => {
-    if (!checkHttpHost(req.headers.host, guard)) {
+    if (!hostAllowed(req.headers.host)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`Host "${req.headers.host ?? ''}" is not this companion\n`);
       return;
     }
@@ -81,6 +93,13 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     try {
+      // Another machine never gets a live run, token or not; its Host may not be known yet either.
+      const peer = checkUpgradePeer(req.socket.remoteAddress);
+      if (!peer.ok) {
+        refuse(socket, peer.status, peer.reason);
+        return;
+      }
+      hostAllowed(req.headers.host);
       const verdict = checkUpgrade(req.url, { host: req.headers.host, origin: req.headers.origin }, guard);
       if (!verdict.ok) {
         refuse(socket, verdict.status, verdict.reason);

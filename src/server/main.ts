@@ -5,7 +5,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortInUseError, startCompanion, type Companion } from './app.ts';
+import { bindsAllInterfaces, thisMachine } from './guard.ts';
 import { labAvailability } from './lab/availability.ts';
+import { parseFrameAncestors } from './static.ts';
 import { stopAllRuns } from './lab/run.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,18 +19,21 @@ interface Args {
   port: number;
   portGiven: boolean;
   rebuild: boolean;
+  /** Who may frame an embedded lesson (CSP frame-ancestors), `*` unless told. */
+  frameAncestors: string;
 }
 
 function usage(problem: string): never {
   console.error(`forkscope: ${problem}`);
-  console.error('usage: npm start -- [--port N] [--host ADDRESS] [--rebuild]   (or FORKSCOPE_PORT, FORKSCOPE_HOST)');
+  console.error('usage: npm start -- [--port N] [--host ADDRESS] [--frame-ancestors "ORIGIN …"] [--rebuild]   (or FORKSCOPE_PORT, FORKSCOPE_HOST, FORKSCOPE_FRAME_ANCESTORS)');
   process.exit(2);
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
   // An empty variable counts as unset: `listen(port, '')` would listen on every interface.
-  const args: Args = { host: env.FORKSCOPE_HOST || '127.0.0.1', port: DEFAULT_PORT, portGiven: false, rebuild: false };
+  const args: Args = { host: env.FORKSCOPE_HOST || '127.0.0.1', port: DEFAULT_PORT, portGiven: false, rebuild: false, frameAncestors: '*' };
   let rawPort = env.FORKSCOPE_PORT || undefined;
+  let rawAncestors = env.FORKSCOPE_FRAME_ANCESTORS || undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -39,8 +44,14 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Args {
     };
     if (name === '--port') rawPort = value();
     else if (name === '--host') args.host = value();
+    else if (name === '--frame-ancestors') rawAncestors = value();
     else if (name === '--rebuild') args.rebuild = true;
     else usage(`unknown option "${arg}"`);
+  }
+  if (rawAncestors !== undefined) {
+    const parsed = parseFrameAncestors(rawAncestors);
+    if (!parsed.ok) usage(`--frame-ancestors: ${parsed.error}`);
+    args.frameAncestors = parsed.sources;
   }
   if (rawPort !== undefined) {
     const port = Number(rawPort);
@@ -84,7 +95,7 @@ async function listen(args: Args, distDir: string): Promise<Companion> {
   for (let attempt = 0; ; attempt++) {
     const port = args.port === 0 ? 0 : args.port + attempt;
     try {
-      return await startCompanion({ host: args.host, port, distDir, live });
+      return await startCompanion({ host: args.host, port, distDir, live, frameAncestors: args.frameAncestors });
     } catch (err) {
       if (!(err instanceof PortInUseError)) throw err;
       if (args.portGiven && args.port !== 0) {
@@ -105,13 +116,17 @@ async function listen(args: Args, distDir: string): Promise<Companion> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), process.env);
   if (!['127.0.0.1', 'localhost', '::1'].includes(args.host)) {
-    console.warn(`forkscope: listening on ${args.host}, not loopback: other machines can open the lessons; only a browser on this machine gets the token that live runs need`);
+    console.warn(`forkscope: listening on ${args.host}, not loopback: other machines can open the recorded lessons; live runs only on this machine (only a browser here gets the token, and another machine's WebSocket is refused)`);
   }
   ensureLabBuild();
   const distDir = await ensureWebBuild(args.rebuild);
   const companion = await listen(args, distDir);
   const live = labAvailability();
   console.log(`forkscope: open ${companion.url}`);
+  if (bindsAllInterfaces(args.host)) {
+    const others = thisMachine().addresses.filter((a) => !a.startsWith('127.') && a !== '::1' && !a.startsWith('fe80:'));
+    for (const a of others) console.log(`forkscope: other machines: http://${a.includes(':') ? `[${a}]` : a}:${companion.port}/ (recorded lessons and presenter mode; live runs only here)`);
+  }
   console.log(live.live ? 'forkscope: live lessons ready (real C programs on loopback)' : `forkscope: live lessons unavailable: ${live.reason}; recorded lessons still work`);
 
   let stopping = false;

@@ -1,9 +1,13 @@
 // Serves the built web app (dist/). index.html gets this run's token in a meta tag, so
-// only pages served by this companion can open its WebSocket.
+// only pages served by this companion can open its WebSocket. No page may be framed (clickjacking)
+// but the index asked for in embed mode (?…&embed), which never carries the token: an embedded
+// lesson plays recorded traces and runs nothing.
 
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { flagOn } from '../web/url.ts';
+import { isLoopback, LIVE_ONLY_HERE } from './guard.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,15 +23,60 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const SECURITY_HEADERS = {
+const BASE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
 };
 
-export function injectToken(html: string, token: string): string {
-  const tag = `<meta name="forkscope-token" content="${token}" />`;
+/** Who may frame what: nobody, for every response but the embed index (also for assets and errors: harmless, and safe). */
+const NO_FRAMING = {
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+};
+
+const SECURITY_HEADERS = { ...BASE_HEADERS, ...NO_FRAMING };
+
+/** The framing headers of the index: embed mode may be framed by `frameAncestors` (a CSP source list), any other page by nobody. */
+export function indexFramingHeaders(embed: boolean, frameAncestors = '*'): Record<string, string> {
+  // X-Frame-Options has no "these sites" value that browsers honour (ALLOW-FROM is gone): leave it out and let CSP say who.
+  return embed ? { 'Content-Security-Policy': `frame-ancestors ${frameAncestors}` } : { ...NO_FRAMING };
+}
+
+/** Which index a request gets: the token only for a page on this machine, never in embed mode; another machine is told why live runs are off. */
+export type IndexVariant = 'token' | 'other-machine' | 'plain';
+
+export function indexVariant(search: string, peer: string | undefined): { variant: IndexVariant; embed: boolean } {
+  if (flagOn(search, 'embed')) return { variant: 'plain', embed: true };
+  return { variant: isLoopback(peer) ? 'token' : 'other-machine', embed: false };
+}
+
+/**
+ * A `--frame-ancestors` value as a CSP source list, or why not: `*`, `'self'`, schemes (`https:`)
+ * and origins (`https://course.example.edu`, `https://*.example.edu:8443`), space-separated.
+ * Anything else (a `;` or `,`, quotes, paths) is refused, so it cannot add another directive.
+ */
+export function parseFrameAncestors(value: string): { ok: true; sources: string } | { ok: false; error: string } {
+  const sources = value.trim().split(/\s+/).filter(Boolean);
+  if (sources.length === 0) return { ok: false, error: 'no source given (e.g. "https://course.example.edu" or "*")' };
+  const source = /^(\*|'self'|'none'|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*:\/\/)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?\/?)$/i;
+  const bad = sources.find((s) => !source.test(s));
+  if (bad !== undefined) return { ok: false, error: `"${bad}" is not a frame-ancestors source (a scheme like https:, an origin like https://course.example.edu, 'self' or *)` };
+  if (sources.includes("'none'") && sources.length > 1) return { ok: false, error: "'none' cannot be combined with other sources" };
+  return { ok: true, sources: sources.join(' ') };
+}
+
+function injectMeta(html: string, name: string, content: string): string {
+  const tag = `<meta name="${name}" content="${content}" />`;
   return html.includes('</head>') ? html.replace('</head>', `    ${tag}\n  </head>`) : tag + html;
+}
+
+export function injectToken(html: string, token: string): string {
+  return injectMeta(html, 'forkscope-token', token);
+}
+
+/** The page for another machine says why it gets no live runs (the lesson's notice shows it). */
+export function injectOtherMachine(html: string): string {
+  return injectMeta(html, 'forkscope-no-live', LIVE_ONLY_HERE);
 }
 
 /** Resolve a URL path inside `root`, or null if it escapes it. */
@@ -43,27 +92,27 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep) ? full : null;
 }
 
-/** Whether a peer address is this machine's loopback (IPv4, IPv6, or IPv4-mapped). */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4.startsWith('127.') || address === '::1';
+export { isLoopback };
+
+export interface StaticOptions {
+  /** Who may frame an embedded lesson: a CSP frame-ancestors source list (default `*`). */
+  frameAncestors?: string;
 }
 
-export function createStaticHandler(distDir: string, token: string) {
-  let cached: { mtimeMs: number; plain: string; withToken: string } | null = null;
+export function createStaticHandler(distDir: string, token: string, options: StaticOptions = {}) {
+  let cached: { mtimeMs: number; pages: Record<IndexVariant, string> } | null = null;
   /**
    * The page, with the token only for a browser on this machine: live runs start processes here.
    * Re-read when dist/ is rebuilt under a running companion, so it never names assets that are gone.
    */
-  async function index(forLoopbackPeer: boolean): Promise<string> {
+  async function index(variant: IndexVariant): Promise<string> {
     const file = join(distDir, 'index.html');
     const { mtimeMs } = await stat(file);
     if (!cached || cached.mtimeMs !== mtimeMs) {
       const plain = await readFile(file, 'utf8');
-      cached = { mtimeMs, plain, withToken: injectToken(plain, token) };
+      cached = { mtimeMs, pages: { plain, token: injectToken(plain, token), 'other-machine': injectOtherMachine(plain) } };
     }
-    return forLoopbackPeer ? cached.withToken : cached.plain;
+    return cached.pages[variant];
   }
 
   return async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -71,10 +120,17 @@ export function createStaticHandler(distDir: string, token: string) {
       res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end('method not allowed\n');
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const path = url.pathname;
     if (path === '/' || path === '/index.html') {
-      const body = await index(isLoopback(req.socket.remoteAddress));
-      res.writeHead(200, { 'Content-Type': CONTENT_TYPES['.html']!, 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
+      const { variant, embed } = indexVariant(url.search, req.socket.remoteAddress);
+      const body = await index(variant);
+      res.writeHead(200, {
+        'Content-Type': CONTENT_TYPES['.html']!,
+        'Cache-Control': 'no-store',
+        ...BASE_HEADERS,
+        ...indexFramingHeaders(embed, options.frameAncestors),
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
