@@ -56,13 +56,11 @@ export async function startCompanion(options: CompanionOptions): Promise<Compani
   const sessions = new Set<Session>();
   const guard: GuardConfig = { port: options.port, hostNames: allowedHostNames(options.host), token };
   const serveStatic = createStaticHandler(options.distDir, token, { frameAncestors: options.frameAncestors });
-  // On every interface, the machine's addresses are read again (at most once a second) when a
-  // Host is not among them: an interface may have come up (the classroom's network) after the start.
-  let namesReadAt = Date.now();
+  // On every interface, the machine's addresses are read again when a Host is not among them: an
+  // interface may have come up (the classroom's network) after the start. Cheap, and only on a miss.
   const hostAllowed = (host: string | undefined): boolean => {
     if (checkHttpHost(host, guard)) return true;
-    if (!bindsAllInterfaces(options.host) || Date.now() - namesReadAt < 1000) return false;
-    namesReadAt = Date.now();
+    if (!bindsAllInterfaces(options.host)) return false;
     guard.hostNames = allowedHostNames(options.host);
     return checkHttpHost(host, guard);
   };
