@@ -80,6 +80,16 @@ describe('web session: live when the companion can, recorded otherwise', () => {
     expect(s.context.done).toBe(true);
   });
 
+  it('without a token, says the reason the companion gave (another machine) instead', async () => {
+    const machine = sessionMachine.provide({ actors: { socket: fakeCompanion().actor, loadTrace: loadRecorded } });
+    const actor = createActor(machine, {
+      input: { scenario: 'concurrent', toStep: 0, socketUrl: null, offlineReason: 'live runs only on the machine running the companion', traceUrl: '/traces/concurrent.jsonl' },
+    });
+    actor.start();
+    const s = await settled(actor, (s) => s.matches({ recorded: 'ready' }));
+    expect(s.context.notice).toBe('Playing a recorded trace of the real programs. Live runs are unavailable: live runs only on the machine running the companion.');
+  });
+
   it('goes live on hello, runs to the URL’s step, and steps on request', async () => {
     const c = fakeCompanion();
     const actor = start(c, loadRecorded, 2);

@@ -31,6 +31,11 @@ function pageToken(): string | null {
   return content ? content : null;
 }
 
+/** Why the companion gave this page no token, when it says (another machine: live runs only on its own). */
+function pageNoLiveReason(): string | null {
+  return document.querySelector('meta[name="forkscope-no-live"]')?.getAttribute('content')?.trim() || null;
+}
+
 export interface LessonPartOptions {
   lesson: LessonInfo;
   part: LessonPartInfo;
@@ -49,6 +54,7 @@ export function useLessonPart({ lesson, part, scenario, partContent, initialStep
     scenario: scenario.id,
     toStep: Math.min(Math.max(0, initialStep), total - 1),
     socketUrl: recordedOnly ? null : socketUrl(window.location.href, import.meta.env.BASE_URL, pageToken()),
+    offlineReason: pageNoLiveReason(),
     traceUrl: traceUrl(import.meta.env.BASE_URL, scenario.id),
   }));
   const session = useSession(input);

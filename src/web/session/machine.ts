@@ -38,6 +38,8 @@ export interface SessionInput {
   toStep: number;
   /** ws(s)://…/ws?token=…, or null when the page was not served by a companion. */
   socketUrl: string | null;
+  /** Why there is no socket, when it is not that the page was not served by a companion (another machine, an embedded frame). */
+  offlineReason?: string | null;
   /** Where the recorded trace is, e.g. /traces/concurrent.jsonl */
   traceUrl: string;
   /** How long to wait for the companion's hello. */
@@ -51,6 +53,7 @@ export interface SessionContext {
   plan: Plan | null;
   toStep: number;
   socketUrl: string | null;
+  offlineReason: string;
   traceUrl: string;
   helloTimeoutMs: number;
   mode: Mode;
@@ -142,6 +145,7 @@ export const sessionMachine = setup({
     plan: input.plan ?? null,
     toStep: input.toStep,
     socketUrl: input.socketUrl,
+    offlineReason: input.offlineReason || NOT_SERVED_BY_COMPANION,
     traceUrl: input.traceUrl,
     helloTimeoutMs: input.helloTimeoutMs ?? 5000,
     mode: 'connecting',
@@ -160,7 +164,7 @@ export const sessionMachine = setup({
     choosing: {
       always: [
         { guard: 'hasSocket', target: 'online' },
-        { target: 'recorded', actions: assign({ notice: fallback(NOT_SERVED_BY_COMPANION) }) },
+        { target: 'recorded', actions: assign({ notice: ({ context }) => fallback(context.offlineReason) }) },
       ],
     },
     online: {
