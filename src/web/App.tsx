@@ -5,14 +5,17 @@ import { lazy, Suspense, useMemo } from 'react';
 import { findLessonInfo, findPart, LESSON_CATALOG } from '../lessons/index.ts';
 import { loadLessonContent } from '../lessons/load.ts';
 import { findScenario } from '../scenarios/index.ts';
+import { FramedRefusal } from './embed/FramedRefusal.tsx';
+import { isFramed, mayDraw } from './embed/framing.ts';
 import { Home } from './lesson/Home.tsx';
 import type { ContentResult } from './lesson/LessonView.tsx';
-import { parseRoute, questionsOn } from './url.ts';
+import { flagOn, parseRoute, questionsOn } from './url.ts';
 
 // The lesson (model, session, figure) is its own chunk, and each lesson's text another: the
 // lesson list needs neither. Both start loading at once.
 const LessonView = lazy(() => import('./lesson/LessonView.tsx').then((m) => ({ default: m.LessonView })));
 const SandboxView = lazy(() => import('./sandbox/SandboxView.tsx').then((m) => ({ default: m.SandboxView })));
+const EmbedView = lazy(() => import('./embed/EmbedView.tsx').then((m) => ({ default: m.EmbedView })));
 
 function contentOf(id: string): Promise<ContentResult> {
   return loadLessonContent(id).then(
@@ -23,11 +26,15 @@ function contentOf(id: string): Promise<ContentResult> {
 
 type Page =
   | { kind: 'home'; problem?: string }
+  /** In another page's frame, but not an embedded lesson: not drawn (clickjacking). */
+  | { kind: 'framed' }
   | { kind: 'sandbox'; plan: string | null }
-  | { kind: 'lesson'; props: Omit<Parameters<typeof LessonView>[0], 'ref'> };
+  | { kind: 'lesson'; embed: boolean; props: Omit<Parameters<typeof LessonView>[0], 'ref'> };
 
 function choosePage(search: string): Page {
   const route = parseRoute(search);
+  const embed = flagOn(search, 'embed');
+  if (!mayDraw(isFramed(window), embed, route.view === 'lesson')) return { kind: 'framed' };
   if (route.view === 'home') return { kind: 'home' };
   if (route.view === 'sandbox') return { kind: 'sandbox', plan: route.plan };
   const lesson = findLessonInfo(route.lesson);
@@ -36,11 +43,12 @@ function choosePage(search: string): Page {
   if (!part) return { kind: 'home', problem: `The lesson “${lesson.title}” has no part called “${route.part}”. Choose one below.` };
   const scenario = findScenario(part.scenario);
   if (!scenario) return { kind: 'home', problem: `The scenario “${part.scenario}” of “${lesson.title}” is not in this build.` };
-  return { kind: 'lesson', props: { lesson, part, scenario, content: contentOf(lesson.id), initialStep: route.step, questions: questionsOn(search) } };
+  return { kind: 'lesson', embed, props: { lesson, part, scenario, content: contentOf(lesson.id), initialStep: route.step, questions: questionsOn(search) } };
 }
 
 export function App() {
   const page = useMemo(() => choosePage(window.location.search), []);
+  if (page.kind === 'framed') return <FramedRefusal href={window.location.href} />;
   if (page.kind === 'home') return <Home lessons={LESSON_CATALOG} problem={page.problem} />;
   if (page.kind === 'sandbox') {
     return (
@@ -51,7 +59,7 @@ export function App() {
   }
   return (
     <Suspense fallback={<p className="panel-wait">Loading the lesson…</p>}>
-      <LessonView {...page.props} />
+      {page.embed ? <EmbedView {...page.props} /> : <LessonView {...page.props} />}
     </Suspense>
   );
 }

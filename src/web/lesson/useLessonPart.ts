@@ -22,7 +22,7 @@ import { answerOf } from '../progress/progress.ts';
 import { markSeen, recordAnswer, useProgress } from '../progress/useProgress.ts';
 import type { SessionInput } from '../session/machine.ts';
 import { useSession } from '../session/useSession.ts';
-import { formatRoute, lessonHref, socketUrl, traceUrl } from '../url.ts';
+import { formatRoute, socketUrl, traceUrl } from '../url.ts';
 import { useLessonNav } from './useLessonNav.ts';
 
 function pageToken(): string | null {
@@ -72,7 +72,11 @@ export function useLessonPart({ lesson, part, scenario, partContent, initialStep
     },
     [questions, partContent, scenario, skipped, progress, lesson.id, part.id],
   );
-  const onPastEnd = useMemo(() => (following ? () => window.location.assign(lessonHref(lesson.id, following.id)) : null), [following, lesson.id]);
+  // The next part keeps the page's flags (&embed, &present, &questions=off).
+  const onPastEnd = useMemo(
+    () => (following ? () => window.location.assign(formatRoute({ view: 'lesson', lesson: lesson.id, part: following.id, step: 0 }, window.location.search)) : null),
+    [following, lesson.id],
+  );
   const nav = useLessonNav({ initialStep, total, available, liveMore: mode === 'live' && !view.done, inFlight: view.inFlight, requestStep, mustAsk, onPastEnd });
   const { shown, asking } = nav;
 
