@@ -29,6 +29,11 @@ function pageToken(): string | null {
   return content ? content : null;
 }
 
+/** Why the companion gave this page no token, when it says (another machine: live runs only on its own). */
+function pageNoLiveReason(): string | null {
+  return document.querySelector('meta[name="forkscope-no-live"]')?.getAttribute('content')?.trim() || null;
+}
+
 /** The plan a link opens with, or the default one and why the link's was refused. */
 function openingPlan(param: string | null): { plan: Plan; problem: string | null } {
   if (param === null) return { plan: concurrentPlan, problem: null };
@@ -57,6 +62,8 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
   const predicted = prediction?.ok ? prediction.run : null;
   const predictedOutcome = useMemo<Outcome | null>(() => (predicted ? summarizeOutcome(predicted.trace) : null), [predicted]);
   const token = useMemo(pageToken, []);
+  const noLive = useMemo(pageNoLiveReason, []);
+  const needsCompanion = noLive ? `Running for real: ${noLive}` : 'Running for real needs the companion (npm start)';
   const questions = useMemo(() => (check.ok ? guessQuestions(check.plan) : []), [check]);
   const [answers, setAnswers] = useState<Answers>({});
   const answer = useCallback((id: string, option: string) => setAnswers((a) => ({ ...a, [id]: option })), []);
@@ -118,7 +125,7 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
           type="button"
           aria-pressed={stage.kind === 'real'}
           disabled={!check.ok || token === null}
-          title={token === null ? 'Running for real needs the companion (npm start)' : 'Run the plan on the real kernel'}
+          title={token === null ? needsCompanion : 'Run the plan on the real kernel'}
           onClick={() => setStage((s) => ({ kind: 'real', run: s.kind === 'real' ? s.run + 1 : 1 }))}
           data-testid="run-real"
         >
@@ -162,7 +169,17 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
             onChange={edit}
             aside={
               <>
-                {token === null && <p className="plan-hint">Running for real needs the companion (<code>npm start</code>); the prediction works anywhere.</p>}
+                {token === null && (
+                  <p className="plan-hint">
+                    {noLive ? (
+                      <>Running for real: {noLive}. The prediction works here too.</>
+                    ) : (
+                      <>
+                        Running for real needs the companion (<code>npm start</code>); the prediction works anywhere.
+                      </>
+                    )}
+                  </p>
+                )}
                 <PlanFiles plan={plan} trace={realTrace} onOpen={open} onRefuse={refuse} />
                 <GuessCard questions={questions} answers={answers} onAnswer={answer} />
               </>
