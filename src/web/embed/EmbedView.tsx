@@ -15,8 +15,8 @@ import { useLessonPart } from '../lesson/useLessonPart.ts';
 import { useQuestionKeys } from '../lesson/useQuestionKeys.ts';
 import { useStepKeys } from '../lesson/useStepKeys.ts';
 import { FigurePanel } from '../panels/Figure.tsx';
-import { Narration } from '../panels/Narration.tsx';
 import { TraceProblems } from '../panels/TraceProblems.tsx';
+import { EmbedNarration } from './EmbedNarration.tsx';
 import { fullLessonHref } from './framing.ts';
 import './embed.css';
 
@@ -81,8 +81,8 @@ function EmbedPart(props: LessonViewProps & { partContent: LessonPartContent }) 
   const narration = question ? (
     <QuestionCard question={question.question} step={asking!} resolve={resolve} onChoose={state.choose} onSkip={state.skip} />
   ) : (
-    <Narration
-      key={current}
+    <EmbedNarration
+      at={current}
       step={lessonStep(partContent, scenario, current)}
       resolve={resolve}
       before={state.reveal ? <Reveal question={state.reveal.question} answer={state.reveal.answer} resolve={resolve} /> : undefined}
