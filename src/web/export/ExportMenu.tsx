@@ -8,9 +8,9 @@ import { traceText } from '../../trace/text.ts';
 import type { LessonPartState } from '../lesson/useLessonPart.ts';
 import { FigurePanel } from '../panels/Figure.tsx';
 import { stepFactsText } from '../stepFacts.ts';
-import { flagOn, formatRoute, withFlag } from '../url.ts';
 import { figurePng, opaqueBackground, PNG_WIDTH, saveFile, standaloneFigure } from './figureImage.ts';
 import { stepFileName, traceFileName } from './fileNames.ts';
+import { handoutHref } from './handoutLink.ts';
 import { useTraceImport } from './TraceImports.tsx';
 import './export.css';
 
@@ -34,12 +34,6 @@ async function copyText(text: string): Promise<boolean> {
   const ok = document.execCommand('copy');
   area.remove();
   return ok;
-}
-
-/** The handout of this part: the lesson's URL with &handout (its other parameters kept). */
-export function handoutHref(lesson: string, part: string | null, step: number, search: string): string {
-  const withoutPresent = flagOn(search, 'present') ? withFlag(search, 'present', false) : search;
-  return withFlag(formatRoute({ view: 'lesson', lesson, part, step }, withoutPresent), 'handout', true);
 }
 
 export function ExportMenu({ lesson, part, state }: { lesson: LessonInfo; part: LessonPartInfo; state: LessonPartState }) {
