@@ -39,7 +39,9 @@ async function copyText(text: string): Promise<boolean> {
 export function ExportMenu({ lesson, part, state }: { lesson: LessonInfo; part: LessonPartInfo; state: LessonPartState }) {
   const [open, setOpen] = useState(false);
   const [status, setStatus] = useState('');
-  const [figure, setFigure] = useState<FigureKind | null>(null);
+  /** The figure file asked for (a new `id` each time), drawn off screen until it is saved. */
+  const [figure, setFigure] = useState<{ kind: FigureKind; id: number } | null>(null);
+  const savedFigure = useRef(0);
   const wrap = useRef<HTMLDivElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
   const stage = useRef<HTMLDivElement>(null);
@@ -67,27 +69,26 @@ export function ExportMenu({ lesson, part, state }: { lesson: LessonInfo; part: 
   // The figure is drawn off screen for the file (the Packets tab may be showing, and the panel's
   // size and scrolling must not shape the file): once that copy is on the page, save it.
   useEffect(() => {
-    if (!figure || step === null) return;
+    // Once per request (StrictMode runs an effect twice in development).
+    if (!figure || step === null || savedFigure.current === figure.id) return;
+    savedFigure.current = figure.id;
+    const { kind } = figure;
     const svg = stage.current?.querySelector('svg');
     const background = stage.current ? opaqueBackground([getComputedStyle(stage.current).backgroundColor]) : '#ffffff';
-    let stale = false;
     void (async () => {
       try {
         if (!svg) throw new Error('the figure was not drawn');
         const file = standaloneFigure(svg, background);
-        const name = stepFileName(lesson.id, part.id, step, figure);
-        if (figure === 'svg') saveFile(name, new Blob([file.text], { type: 'image/svg+xml' }));
+        const name = stepFileName(lesson.id, part.id, step, kind);
+        if (kind === 'svg') saveFile(name, new Blob([file.text], { type: 'image/svg+xml' }));
         else saveFile(name, await figurePng(file));
-        if (!stale) setStatus(`Saved ${name}${figure === 'png' ? ` (${PNG_WIDTH} px wide)` : ''}.`);
+        setStatus(`Saved ${name}${kind === 'png' ? ` (${PNG_WIDTH} px wide)` : ''}.`);
       } catch (err) {
-        if (!stale) setStatus(`The figure could not be saved: ${err instanceof Error ? err.message : String(err)}.`);
+        setStatus(`The figure could not be saved: ${err instanceof Error ? err.message : String(err)}.`);
       } finally {
-        if (!stale) setFigure(null);
+        setFigure(null);
       }
     })();
-    return () => {
-      stale = true;
-    };
   }, [figure, step, lesson.id, part.id]);
 
   const factsText = () => {
@@ -142,10 +143,10 @@ export function ExportMenu({ lesson, part, state }: { lesson: LessonInfo; part: 
         File <span aria-hidden="true">▾</span>
       </button>
       <div id={menuId} className="export-items" role="group" aria-label="Export, open and print" hidden={!open}>
-        <button type="button" disabled={!ready || figure !== null} onClick={() => setFigure('svg')} data-testid="export-svg">
+        <button type="button" disabled={!ready || figure !== null} onClick={() => setFigure({ kind: 'svg', id: savedFigure.current + 1 })} data-testid="export-svg">
           Figure as SVG
         </button>
-        <button type="button" disabled={!ready || figure !== null} onClick={() => setFigure('png')} data-testid="export-png">
+        <button type="button" disabled={!ready || figure !== null} onClick={() => setFigure({ kind: 'png', id: savedFigure.current + 1 })} data-testid="export-png">
           Figure as PNG <span className="export-note">{PNG_WIDTH} px wide</span>
         </button>
         <button type="button" disabled={!ready} onClick={saveFacts} data-testid="export-facts">
