@@ -1,4 +1,5 @@
-// Export, import and print in the lesson view, against the static build (recorded traces): the
+// Export, import and print in the lesson view, against the static build (recorded traces; the last
+// test against the companion, for a live run's trace so far): the
 // figure as a standalone SVG and as a PNG, the step's facts as text, the trace as JSON Lines that
 // opens again; a trace opened by the picker and by drag and drop; bad files refused with their
 // line, the lesson untouched; the handout and the lesson view in print media.
@@ -127,13 +128,20 @@ test('the trace saved as JSONL opens again, by the picker and by drag and drop, 
   await expect(page.getByTestId('figure')).toBeVisible();
   await expect(page.getByTestId('process-row')).not.toHaveCount(0);
 
-  // Dropped on the page: the file just saved plays in this lesson's part.
+  // Dragged over the page, a file is told where it goes; dropped, the file just saved plays in this lesson's part.
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['…'], 'over.jsonl'));
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByText('Drop a trace file (.jsonl) to play it here')).toBeVisible();
   await page.evaluate((source) => {
     const data = new DataTransfer();
     data.items.add(new File([source], 'dropped.jsonl', { type: 'application/x-ndjson' }));
     document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   }, markedTrace('dropped-kernel'));
   await expect(page.getByTestId('mode-notice')).toContainText('“dropped.jsonl” (concurrent, recorded on linux dropped-kernel');
+  await expect(page.getByText('Drop a trace file (.jsonl) to play it here')).toHaveCount(0);
   await atStep(page, 0);
   await page.keyboard.press('ArrowRight');
   await atStep(page, 1);
@@ -211,4 +219,26 @@ test('the handout: every step with its figure and narration, printed without chr
   await expect(page.getByTestId('tcp-diagram')).toBeHidden();
   const fig = await page.getByTestId('figure').boundingBox();
   expect(fig!.height).toBeGreaterThan(300);
+});
+
+test('a live run’s trace so far is saved as such, and opens again as a recorded trace', async ({ page }) => {
+  await page.goto('/?lesson=concurrent&step=3&questions=off');
+  await expect(page.getByTestId('mode-badge')).toHaveText('live');
+  await atStep(page, 3);
+  await page.getByTestId('export-toggle').click();
+  const saved = await download(page, 'export-trace');
+  expect(saved.name).toBe('forkscope-concurrent-live-so-far.jsonl');
+  await expect(page.getByTestId('export-status')).toHaveText(/the live run so far/);
+  const parsed = parseTrace(saved.data.toString('utf8'));
+  if (!parsed.ok) throw new Error(`the saved live trace does not parse: ${JSON.stringify(parsed.errors)}`);
+  const steps = parsed.trace.events.filter((e) => e.kind === 'kernel').length;
+  expect(steps).toBeGreaterThanOrEqual(4);
+  expect(steps).toBeLessThan(TOTAL);
+
+  await page.getByTestId('import-trace-input').setInputFiles({ name: saved.name, mimeType: 'application/x-ndjson', buffer: saved.data });
+  await expect(page.getByTestId('mode-notice')).toContainText(`“${saved.name}”`);
+  await expect(page.getByTestId('mode-badge')).toHaveText('recorded');
+  await atStep(page, 0);
+  await page.keyboard.press('End');
+  await atStep(page, steps - 1);
 });

@@ -45,6 +45,7 @@ function contentFor(id: string, current: LessonViewProps): Promise<ContentResult
 export function TraceImports({ base, render }: { base: LessonViewProps; render: (props: LessonViewProps) => ReactNode }) {
   const [opened, setOpened] = useState<Opened | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
   const shown = opened?.props ?? base;
   const current = useRef(shown);
   current.current = shown;
@@ -79,18 +80,27 @@ export function TraceImports({ base, render }: { base: LessonViewProps; render: 
   useEffect(() => {
     const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
     const over = (e: DragEvent) => {
-      if (hasFiles(e)) e.preventDefault();
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    // Leaving the window (no element to go to) ends the hint; so does a drop.
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
     };
     const drop = (e: DragEvent) => {
+      setDragging(false);
       const file = e.dataTransfer?.files[0];
       if (!file) return;
       e.preventDefault();
       openFile(file);
     };
     window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
     window.addEventListener('drop', drop);
     return () => {
       window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
       window.removeEventListener('drop', drop);
     };
   }, [openFile]);
@@ -101,6 +111,11 @@ export function TraceImports({ base, render }: { base: LessonViewProps; render: 
       <Suspense fallback={<p className="panel-wait">Loading the lesson…</p>}>
         <Fragment key={opened?.serial ?? 0}>{render(shown)}</Fragment>
       </Suspense>
+      {dragging && (
+        <div className="import-drop-hint" aria-hidden="true">
+          Drop a trace file (.jsonl) to play it here
+        </div>
+      )}
       {problem && (
         <div className="import-problem" role="alert" data-testid="import-problem">
           <p>{problem}</p>
