@@ -14,7 +14,9 @@ export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
-  workers: 1,
+  // Two workers: the recorded parts (one page each on the static server) run side by side; the
+  // tests of one file run in order unless the file says otherwise. FORKSCOPE_E2E_WORKERS=1 to debug.
+  workers: Number(process.env.FORKSCOPE_E2E_WORKERS ?? 2),
   retries: 0,
   timeout: 60_000,
   reporter: process.env.CI ? [['list']] : [['list']],

@@ -117,9 +117,9 @@ export function sandboxHref(plan?: Plan): string {
 /**
  * Modes of the lesson view named by a bare parameter: &present (presenter mode, for the room),
  * &embed (a minimal frame for a course page's iframe, recorded traces only), &notes (the
- * presenter's notes window). `&present=0` (or off, false) is off; any other value is on.
+ * presenter's notes window), &handout (every step of the part on one page, to print). `&present=0` (or off, false) is off; any other value is on.
  */
-export type ViewFlag = 'present' | 'embed' | 'notes';
+export type ViewFlag = 'present' | 'embed' | 'notes' | 'handout';
 
 export function flagOn(search: string, flag: ViewFlag): boolean {
   const value = new URLSearchParams(search).get(flag);

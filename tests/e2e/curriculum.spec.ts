@@ -187,6 +187,8 @@ async function stepToEnd(page: Page, total: number, answerOf: (step: number) => 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
 test.describe('every lesson part, from its recorded trace', () => {
+  // Each part is its own page on the static server: they can run side by side.
+  test.describe.configure({ mode: 'parallel' });
   for (const { lesson, part } of PARTS) {
     test(`${lesson.number}. ${lesson.title} — ${part.title}`, async ({ page }) => {
       const scenario = findScenario(part.scenario)!;

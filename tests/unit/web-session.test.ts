@@ -251,3 +251,30 @@ describe('a sandbox plan', () => {
     expect(s.context.notice).toMatch(/does not run sandbox plans/);
   });
 });
+
+describe('a trace opened from a file', () => {
+  it('goes straight to recorded.ready, never opens the socket or fetches, and names the file', async () => {
+    const companion = fakeCompanion();
+    let fetched = false;
+    const loader = fromPromise<LoadResult, { url: string }>(async () => {
+      fetched = true;
+      return { ok: true, trace: recorded };
+    });
+    const machine = sessionMachine.provide({ actors: { socket: companion.actor, loadTrace: loader } });
+    const actor = createActor(machine, {
+      input: { scenario: 'concurrent', toStep: 3, socketUrl: 'ws://127.0.0.1/ws?token=t', traceUrl: '/traces/concurrent.jsonl', trace: recorded, traceName: 'mine.jsonl' },
+    });
+    actor.start();
+    const s = actor.getSnapshot();
+    expect(s.matches({ recorded: 'ready' })).toBe(true);
+    expect(s.context.mode).toBe('recorded');
+    expect(s.context.done).toBe(true);
+    expect(s.context.steps).toBe(recorded.events.filter((e) => e.kind === 'kernel').length);
+    expect(s.context.replay!.trace.events).toHaveLength(recorded.events.length);
+    expect(s.context.notice).toMatch(/^Playing the trace from the file “mine\.jsonl” \(concurrent, recorded on linux /i);
+    expect(fetched).toBe(false);
+    expect(companion.sent).toEqual([]);
+    actor.send({ type: 'next' });
+    expect(actor.getSnapshot().matches({ recorded: 'ready' })).toBe(true);
+  });
+});

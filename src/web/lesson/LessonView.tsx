@@ -1,7 +1,7 @@
 // One part of a lesson, drawn with every panel (its state is useLessonPart's). The figure and
 // the narration load with the view; the other panels arrive as separate chunks.
 
-import { use, useMemo } from 'react';
+import { lazy, Suspense, use, useMemo } from 'react';
 import {
   lessonStep,
   nextLesson,
@@ -13,6 +13,9 @@ import {
 } from '../../lessons/index.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { findScenario } from '../../scenarios/index.ts';
+import { ExportMenu } from '../export/ExportMenu.tsx';
+import { TraceImports, type ImportedTrace } from '../export/TraceImports.tsx';
+import { flagOn } from '../url.ts';
 import { DisagreementBanner } from '../panels/DisagreementBanner.tsx';
 import { Narration } from '../panels/Narration.tsx';
 import { TraceProblems } from '../panels/TraceProblems.tsx';
@@ -28,6 +31,8 @@ import { TopBar } from './TopBar.tsx';
 import { useLessonPart } from './useLessonPart.ts';
 import { useQuestionKeys } from './useQuestionKeys.ts';
 import { useStepKeys } from './useStepKeys.ts';
+
+const Handout = lazy(() => import('../export/Handout.tsx').then((m) => ({ default: m.Handout })));
 
 const stepCount = (id: string) => {
   const s = findScenario(id);
@@ -45,9 +50,23 @@ export interface LessonViewProps {
   initialStep: number;
   /** Ask the part's questions before their steps (off with ?questions=off). */
   questions?: boolean;
+  /** A trace opened from a file, played instead of the companion's or the recorded one. */
+  imported?: ImportedTrace | null;
 }
 
 export function LessonView(props: LessonViewProps) {
+  // &handout: every step of the part, for print.
+  if (flagOn(window.location.search, 'handout')) {
+    return (
+      <Suspense fallback={<p className="panel-wait">Loading the handout…</p>}>
+        <Handout {...props} />
+      </Suspense>
+    );
+  }
+  return <TraceImports base={props} render={(shown) => <LessonContentView {...shown} />} />;
+}
+
+function LessonContentView(props: LessonViewProps) {
   const result = use(props.content);
   const partContent = result.ok ? result.content.parts[props.part.id] : undefined;
   if (!partContent) {
@@ -91,6 +110,7 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
       <TopBar lesson={lesson} part={part} score={lessonSummary(state.progress, lesson, stepCount)}>
         <ModeBadge mode={mode} header={view.header} />
         <ExperimentFromHere replay={replay} step={shown} />
+        <ExportMenu lesson={lesson} part={part} state={state} />
         <Controls
           shown={shown}
           total={state.total}

@@ -17,6 +17,7 @@ import {
 } from '../../lessons/index.ts';
 import type { ModelSnapshot } from '../../model/types.ts';
 import type { Scenario } from '../../scenarios/types.ts';
+import type { Trace } from '../../trace/types.ts';
 import { afterPaint, afterPaintOrLeave } from '../afterPaint.ts';
 import { answerOf } from '../progress/progress.ts';
 import { markSeen, recordAnswer, useProgress } from '../progress/useProgress.ts';
@@ -46,16 +47,20 @@ export interface LessonPartOptions {
   questions?: boolean;
   /** Never run live (an embedded frame, the notes window): play the recorded trace. */
   recordedOnly?: boolean;
+  /** Play this trace, opened from a file (checked: of this part's scenario), instead of any other. */
+  imported?: { trace: Trace; fileName: string } | null;
 }
 
-export function useLessonPart({ lesson, part, scenario, partContent, initialStep, questions = true, recordedOnly = false }: LessonPartOptions) {
+export function useLessonPart({ lesson, part, scenario, partContent, initialStep, questions = true, recordedOnly = false, imported = null }: LessonPartOptions) {
   const total = stepTotal(scenario);
   const [input] = useState<SessionInput>(() => ({
     scenario: scenario.id,
     toStep: Math.min(Math.max(0, initialStep), total - 1),
-    socketUrl: recordedOnly ? null : socketUrl(window.location.href, import.meta.env.BASE_URL, pageToken()),
+    socketUrl: recordedOnly || imported ? null : socketUrl(window.location.href, import.meta.env.BASE_URL, pageToken()),
     offlineReason: pageNoLiveReason(),
     traceUrl: traceUrl(import.meta.env.BASE_URL, scenario.id),
+    trace: imported?.trace ?? null,
+    traceName: imported?.fileName,
   }));
   const session = useSession(input);
   const { view, requestStep } = session;

@@ -6,6 +6,7 @@
 import { parsePlan } from '../../plan/parse.ts';
 import type { Plan } from '../../plan/types.ts';
 import { parseTrace } from '../../trace/parse.ts';
+import { traceText } from '../../trace/text.ts';
 import type { Trace } from '../../trace/types.ts';
 
 export interface PlanFile {
@@ -15,11 +16,6 @@ export interface PlanFile {
 }
 
 export type ReadPlanFileResult = ({ ok: true } & PlanFile) | { ok: false; error: string };
-
-/** JSON Lines of a trace: the header, then one event per line. */
-export function traceText(trace: Trace): string {
-  return [trace.header, ...trace.events].map((r) => JSON.stringify(r)).join('\n') + '\n';
-}
 
 export function writePlanFile(plan: Plan, trace: Trace | null): string {
   if (!trace) return `${JSON.stringify(plan, null, 2)}\n`;

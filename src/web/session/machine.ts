@@ -7,6 +7,9 @@
 //                                                 ├──▶ recorded.ready
 //                                                 └──▶ recorded.broken (the trace file is bad: line and reason)
 //
+// A trace the reader opened from a file (input.trace, already checked) skips all of that: choosing
+// goes straight to recorded.ready, the notice naming the file.
+//
 // A sandbox plan (input.plan) runs the same way with `start-plan`, once the companion's hello
 // says sandbox: true; a plan has no recorded trace, so where a lesson falls back to one the
 // plan's session ends in recorded.unavailable, its notice saying why.
@@ -44,6 +47,10 @@ export interface SessionInput {
   traceUrl: string;
   /** How long to wait for the companion's hello. */
   helloTimeoutMs?: number;
+  /** A trace opened from a file (checked by the caller): played at once, no companion, no fetch. */
+  trace?: Trace | null;
+  /** The file `trace` came from, for the notice. */
+  traceName?: string;
 }
 
 export type Mode = 'connecting' | 'live' | 'recorded';
@@ -56,6 +63,9 @@ export interface SessionContext {
   offlineReason: string;
   traceUrl: string;
   helloTimeoutMs: number;
+  /** A trace opened from a file, played instead of the companion's or the recorded one. */
+  trace: Trace | null;
+  traceName: string | null;
   mode: Mode;
   /** Why the lesson plays from a recorded trace (null when live, or while connecting). */
   notice: string | null;
@@ -106,6 +116,18 @@ function fallback(why: string): string {
   return `${FALLBACK_PREFIX}${why.replace(/\.$/, '')}.`;
 }
 
+/** What the page says when it plays a trace opened from a file. */
+export function importedNotice(fileName: string | null, header: TraceHeader): string {
+  const when = header.recordedAt.slice(0, 10);
+  return `Playing the trace from the file “${fileName ?? 'a file'}” (${header.scenario.id}, recorded on ${header.platform.os} ${header.platform.release}${when ? `, ${when}` : ''}), not the companion's.`;
+}
+
+/** The context a complete trace gives the session (a recorded one, or one opened from a file). */
+function fromTrace(trace: Trace, revision: number): Partial<SessionContext> {
+  const replay = createReplay(trace);
+  return { header: trace.header, replay, steps: replay.stepCount, revision: revision + 1, done: true, problems: null };
+}
+
 /** Why a plan cannot run for real, from the notice a lesson would show. */
 export function planUnavailableNotice(notice: string | null): string {
   const why = notice?.startsWith(FALLBACK_PREFIX) ? notice.slice(FALLBACK_PREFIX.length) : (notice ?? 'the companion is not there.');
@@ -130,6 +152,7 @@ export const sessionMachine = setup({
   delays: { helloTimeout: ({ context }) => context.helloTimeoutMs },
   guards: {
     hasSocket: ({ context }) => context.socketUrl !== null,
+    hasTrace: ({ context }) => context.trace !== null,
     runDone: ({ context }) => context.done,
     isPlan: ({ context }) => context.plan !== null,
     canStep: ({ context }) => !context.done && !context.inFlight,
@@ -148,6 +171,8 @@ export const sessionMachine = setup({
     offlineReason: input.offlineReason || NOT_SERVED_BY_COMPANION,
     traceUrl: input.traceUrl,
     helloTimeoutMs: input.helloTimeoutMs ?? 5000,
+    trace: input.trace ?? null,
+    traceName: input.traceName ?? null,
     mode: 'connecting',
     notice: null,
     header: null,
@@ -163,6 +188,7 @@ export const sessionMachine = setup({
   states: {
     choosing: {
       always: [
+        { guard: 'hasTrace', target: 'recorded', actions: assign({ notice: ({ context }) => importedNotice(context.traceName, context.trace!.header) }) },
         { guard: 'hasSocket', target: 'online' },
         { target: 'recorded', actions: assign({ notice: ({ context }) => fallback(context.offlineReason) }) },
       ],
@@ -233,7 +259,11 @@ export const sessionMachine = setup({
       initial: 'choosing',
       states: {
         choosing: {
-          always: [{ guard: 'isPlan', target: 'unavailable' }, { target: 'loading' }],
+          always: [
+            { guard: 'isPlan', target: 'unavailable' },
+            { guard: 'hasTrace', target: 'ready', actions: assign(({ context }) => fromTrace(context.trace!, context.revision)) },
+            { target: 'loading' },
+          ],
         },
         /** A plan has no recorded trace: nothing to show but why. */
         unavailable: {
@@ -247,18 +277,7 @@ export const sessionMachine = setup({
               {
                 guard: ({ event }) => event.output.ok,
                 target: 'ready',
-                actions: assign(({ context, event }) => {
-                  const trace = (event.output as { ok: true; trace: Trace }).trace;
-                  const replay = createReplay(trace);
-                  return {
-                    header: trace.header,
-                    replay,
-                    steps: replay.stepCount,
-                    revision: context.revision + 1,
-                    done: true,
-                    problems: null,
-                  };
-                }),
+                actions: assign(({ context, event }) => fromTrace((event.output as { ok: true; trace: Trace }).trace, context.revision)),
               },
               {
                 target: 'broken',
