@@ -98,20 +98,21 @@ test('the static build draws an embedded lesson in a frame, and refuses to draw 
 });
 
 test('an embedded lesson fits common iframe sizes and passes axe-core', async ({ page }) => {
-  for (const [width, height] of [
-    [800, 500],
-    [640, 480],
+  // Figure 4.16 in the larger frame; the last step (a long narration, the end) in the smaller.
+  for (const [width, height, step] of [
+    [800, 500, 9],
+    [640, 480, 21],
   ] as const) {
     await page.setViewportSize({ width, height });
-    await page.goto(`${STATIC}/?lesson=concurrent&step=9&embed`);
-    await expect(page.getByTestId('step-indicator')).toHaveAttribute('data-step', '9');
+    await page.goto(`${STATIC}/?lesson=concurrent&step=${step}&embed`);
+    await expect(page.getByTestId('step-indicator')).toHaveAttribute('data-step', String(step));
     await expect(page.getByTestId('figure')).toBeVisible();
     // Nothing sticks out of the frame: the page does not scroll, and the link out is in view.
     const overflow = await page.evaluate(() => ({ x: document.documentElement.scrollWidth - innerWidth, y: document.documentElement.scrollHeight - innerHeight }));
     expect(overflow).toEqual({ x: 0, y: 0 });
     await expect(page.getByTestId('embed-open')).toBeInViewport();
     await expect(page.getByRole('button', { name: 'Next step' })).toBeInViewport();
-    await page.screenshot({ path: `${SHOTS}/embed-${width}x${height}.png` });
+    await page.screenshot({ path: `${SHOTS}/embed-${width}x${height}-step${step}.png` });
     await expectAccessible(page, `the embedded lesson at ${width}×${height}`);
   }
   // A question, in the small frame.
