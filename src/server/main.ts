@@ -124,7 +124,9 @@ async function main(): Promise<void> {
   const live = labAvailability();
   console.log(`forkscope: open ${companion.url}`);
   if (bindsAllInterfaces(args.host)) {
-    const others = thisMachine().addresses.filter((a) => !a.startsWith('127.') && a !== '::1' && !a.startsWith('fe80:'));
+    // 0.0.0.0 is IPv4 alone; :: takes both. Link-local addresses need a zone no URL can carry.
+    const v4Only = args.host === '0.0.0.0';
+    const others = thisMachine().addresses.filter((a) => !a.startsWith('127.') && a !== '::1' && !a.startsWith('fe80:') && !(v4Only && a.includes(':')));
     for (const a of others) console.log(`forkscope: other machines: http://${a.includes(':') ? `[${a}]` : a}:${companion.port}/ (recorded lessons and presenter mode; live runs only here)`);
   }
   console.log(live.live ? 'forkscope: live lessons ready (real C programs on loopback)' : `forkscope: live lessons unavailable: ${live.reason}; recorded lessons still work`);
