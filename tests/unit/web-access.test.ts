@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createReplay, parseTrace } from '../../src/model/index.ts';
 import { stepAnnouncement } from '../../src/web/lesson/StepAnnouncer.tsx';
+import { canEnd, decideEnd, decideNext } from '../../src/web/lesson/useLessonNav.ts';
 import { FIG, fitStatus, layoutFigure, statusRoom, textWidth } from '../../src/web/panels/figureLayout.ts';
 import { tabKeyTarget } from '../../src/web/panels/Panel.tsx';
 import { trappedFocusTarget } from '../../src/web/panels/useEnlarge.ts';
@@ -98,5 +99,49 @@ describe('step announcer', () => {
     );
     expect(stepAnnouncement({ step: 0, total: 5, title: 'Ready?', paragraphs: [] })).toBe('Step 1 of 5. Ready?');
     expect(stepAnnouncement({ step: null, total: 5, title: 'x', paragraphs: ['y'] })).toBe('');
+  });
+});
+
+describe('lesson nav: → and End', () => {
+  const base = { shown: 0, step: 0, total: 10, available: 10, liveMore: false, inFlight: false, asking: null };
+  const never = () => false;
+
+  it('keeps a → pressed before the first live step arrives, and one pressed while a step is on its way', () => {
+    // A fresh live lesson: the initial run is in flight, nothing shown yet.
+    expect(decideNext({ ...base, shown: null, available: 0, liveMore: true, inFlight: true }, never)).toEqual({ kind: 'queue' });
+    // Still connecting (neither live nor recorded yet).
+    expect(decideNext({ ...base, shown: null, available: 0 }, never)).toEqual({ kind: 'queue' });
+    // Step 1 asked for, not arrived: a second press waits for it rather than being dropped.
+    expect(decideNext({ ...base, shown: 0, step: 1, available: 1, liveMore: true, inFlight: true }, never)).toEqual({ kind: 'queue' });
+    expect(decideNext({ ...base, shown: 2, available: 3, liveMore: true, inFlight: true }, never)).toEqual({ kind: 'queue' });
+  });
+
+  it('steps, asks for a live step, asks a question first, passes the end', () => {
+    expect(decideNext(base, never)).toEqual({ kind: 'go', target: 1 });
+    expect(decideNext({ ...base, shown: 2, step: 2, available: 3, liveMore: true }, never)).toEqual({ kind: 'go', target: 3 });
+    expect(decideNext({ ...base, shown: 2, step: 2, available: 3, liveMore: true }, (n) => n === 3)).toEqual({ kind: 'ask', target: 3, prefetch: true });
+    expect(decideNext(base, (n) => n === 1)).toEqual({ kind: 'ask', target: 1, prefetch: false });
+    expect(decideNext({ ...base, asking: 1 }, never)).toEqual({ kind: 'none' });
+    expect(decideNext({ ...base, shown: 9, step: 9 }, never)).toEqual({ kind: 'past-end' });
+    // A finished live run that stopped short: nothing more to ask for.
+    expect(decideNext({ ...base, shown: 4, step: 4, available: 5 }, never)).toEqual({ kind: 'none' });
+  });
+
+  it('End stops before the next unanswered question and never passes it', () => {
+    expect(decideEnd(base, (n) => n === 4 || n === 7)).toEqual({ kind: 'ask', target: 4 });
+    expect(decideEnd(base, never)).toEqual({ kind: 'seek', to: 9 });
+    expect(decideEnd({ ...base, asking: 4 }, never)).toEqual({ kind: 'none' });
+    expect(canEnd({ ...base, asking: 4 })).toBe(false);
+    expect(canEnd({ ...base, shown: 9, step: 9 })).toBe(false);
+    expect(canEnd(base)).toBe(true);
+  });
+
+  it('End in a live run runs on to the end, even from step 0 with nothing more arrived', () => {
+    const live = { ...base, available: 1, liveMore: true };
+    expect(canEnd(live)).toBe(true);
+    expect(decideEnd(live, never)).toEqual({ kind: 'run-on', from: 0 });
+    expect(decideEnd({ ...live, shown: 0, available: 3 }, (n) => n === 2)).toEqual({ kind: 'ask', target: 2 });
+    // The live run is over: End goes to its last step.
+    expect(canEnd({ ...live, liveMore: false })).toBe(false);
   });
 });
