@@ -7,6 +7,7 @@ import { createReplay, parseTrace } from '../../src/model/index.ts';
 import { stepAnnouncement } from '../../src/web/lesson/StepAnnouncer.tsx';
 import { canEnd, decideEnd, decideNext } from '../../src/web/lesson/useLessonNav.ts';
 import { FIG, fitStatus, layoutFigure, statusRoom, textWidth } from '../../src/web/panels/figureLayout.ts';
+import { laterEventsText, rowKeyTarget } from '../../src/web/panels/eventText.ts';
 import { tabKeyTarget } from '../../src/web/panels/Panel.tsx';
 import { trappedFocusTarget } from '../../src/web/panels/useEnlarge.ts';
 import { stepFactsSentence } from '../../src/web/stepFacts.ts';
@@ -143,5 +144,28 @@ describe('lesson nav: → and End', () => {
     expect(decideEnd({ ...live, shown: 0, available: 3 }, (n) => n === 2)).toEqual({ kind: 'ask', target: 2 });
     // The live run is over: End goes to its last step.
     expect(canEnd({ ...live, liveMore: false })).toBe(false);
+  });
+});
+
+describe('event log', () => {
+  it('moves between rows with ↑ ↓ Home End, without wrapping', () => {
+    expect(rowKeyTarget('ArrowDown', 3, 10)).toBe(4);
+    expect(rowKeyTarget('ArrowDown', 9, 10)).toBe(9);
+    expect(rowKeyTarget('ArrowUp', 0, 10)).toBe(0);
+    expect(rowKeyTarget('Home', 5, 10)).toBe(0);
+    expect(rowKeyTarget('End', 5, 10)).toBe(9);
+    expect(rowKeyTarget('ArrowRight', 5, 10)).toBeNull();
+  });
+
+  it('says what the events after the last step are (the run’s end), not “step on”', () => {
+    const concurrent = traces.find((t) => t.name === 'concurrent.jsonl')!.replay;
+    const [, end] = concurrent.eventRangeOfStep(concurrent.stepCount - 1);
+    const later = concurrent.trace.events.slice(end + 1);
+    expect(later.length).toBeGreaterThan(0);
+    const text = laterEventsText(later, true);
+    expect(text).toBe(`${later.length} events after the last step: the run’s end (forkscope stops parent and ends the run)`);
+    expect(text).not.toMatch(/step on/);
+    expect(laterEventsText(later.slice(-1), true)).toBe('1 event after the last step: the run’s end (the run ends)');
+    expect(laterEventsText(later, false)).toBe(`${later.length} later events: step on to see them`);
   });
 });
