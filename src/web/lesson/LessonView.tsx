@@ -92,7 +92,7 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
   const announcement = stepAnnouncement({
     step: shown,
     total: state.total,
-    title: shownStep ? fillPlaceholders(shownStep.title, resolve) : '',
+    title: shownStep ? `${shownStep.figure ? `Figure ${shownStep.figure}: ` : ''}${fillPlaceholders(shownStep.title, resolve)}` : '',
     paragraphs: shownStep ? narrationParagraphs(shownStep, resolve) : [],
   });
 
