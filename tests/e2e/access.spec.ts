@@ -183,6 +183,13 @@ test.describe('keyboard and screen reader, recorded', () => {
     await page.keyboard.press('s');
     await atStep(page, FIG_4_14);
     await expect(last).toBeEnabled();
+    // Figure 4.14: the queued connection, under a heading that says what it is.
+    await expect(page.getByTestId('descriptors').getByRole('heading', { name: 'sockets held by no descriptor' })).toBeVisible();
+    // The TCP legend in words a newcomer reads, "modelled" explained on demand.
+    const legend = page.getByTestId('tcp-legend');
+    await expect(legend).toContainText('a socket’s state now');
+    await legend.getByText('(what is “modelled”?)').click();
+    await expect(legend).toContainText('too briefly for the kernel to show');
   });
 
   test('the event log at the last step names the run’s end; the figure’s status text stays in its box at 1024×768', async ({ page }) => {

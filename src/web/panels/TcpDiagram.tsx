@@ -158,10 +158,10 @@ export default memo(function TcpDiagram({ snapshot, before }: { snapshot: ModelS
         })}
       </svg>
       <div className="tcp-legend" data-testid="tcp-legend">
-        <span className="legend-now">chip</span> a socket, in its state now · <span className="legend-passed">dashed</span> a state it
-        passed through during this step{' '}
+        <span className="legend-now">chip</span> a socket’s state now · <span className="legend-passed">dashed</span> a state passed
+        through during this step{' '}
         <details className="legend-more">
-          <summary>(modelled: what is that?)</summary>
+          <summary>(what is “modelled”?)</summary>
           Some states last less than one round trip on loopback, too briefly for the kernel to show between two steps: forkscope’s
           model of TCP fills them in, and marks them “modelled”.
         </details>
