@@ -163,6 +163,16 @@ test.describe('keyboard and screen reader, recorded', () => {
     await page.keyboard.press('Escape');
     await expect(narration).not.toHaveClass(/enlarged/);
     await expect(page.getByRole('button', { name: 'Enlarge narration' })).toBeFocused();
+
+    // The enlarged figure's tabs choose the packets, which stay enlarged, focus on their tab.
+    await page.getByRole('button', { name: 'Enlarge figure' }).click();
+    await page.keyboard.press('Shift+Tab');
+    await expect(page.getByRole('tab', { name: 'Figure' })).toBeFocused();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name: 'Packets' })).toBeFocused();
+    await expect(page.getByTestId('sequence')).toHaveClass(/enlarged/);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('sequence')).not.toHaveClass(/enlarged/);
   });
 
   test('End stops before an unanswered question and is disabled while one is open', async ({ page }) => {

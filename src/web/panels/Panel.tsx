@@ -24,7 +24,7 @@ export interface PanelProps {
 export const panelBodyId = (area: string) => `panel-${area}-body`;
 
 export function Panel({ title, area, testId, children, extra, switcher, quietTitle, fitsBox }: PanelProps) {
-  const enlarge = useEnlarge();
+  const enlarge = useEnlarge(area);
   const { big } = enlarge;
   return (
     <section

@@ -27,16 +27,44 @@ export interface Enlarge {
   button: RefObject<HTMLButtonElement | null>;
 }
 
-export function useEnlarge(): Enlarge {
-  const [big, setBig] = useState(false);
+// The place (grid area) whose panel is enlarged. Where view tabs replace one panel by another in
+// the same place (Figure | Packets), the new panel starts enlarged: the instructor who enlarged
+// the figure and chose Packets wants the packets large too.
+let enlargedPlace: string | null = null;
+
+/** `place`: the panel's place in the grid, so a panel that replaces it there stays enlarged. */
+export function useEnlarge(place?: string): Enlarge {
+  const [big, setBig] = useState(() => place !== undefined && enlargedPlace === place);
   const frame = useRef<HTMLElement | null>(null);
   const button = useRef<HTMLButtonElement | null>(null);
-  const toggle = useCallback(() => setBig((b) => !b), []);
+  /** Whether `big` last changed by the user's hand (not by mounting enlarged). */
+  const toggled = useRef(false);
+  const toggle = useCallback(() => {
+    toggled.current = true;
+    setBig((b) => !b);
+  }, []);
+
+  useEffect(() => {
+    if (place === undefined) return;
+    if (big) enlargedPlace = place;
+    else if (enlargedPlace === place) enlargedPlace = null;
+  }, [big, place]);
+  useEffect(
+    () => () => {
+      // Unmounted with the view (not replaced by a tab's panel, which has read the place by now).
+      if (place !== undefined && enlargedPlace === place) setTimeout(() => {
+        if (enlargedPlace === place && !document.querySelector(`.panel.area-${CSS.escape(place)}.enlarged`)) enlargedPlace = null;
+      });
+    },
+    [place],
+  );
 
   useEffect(() => {
     if (!big) return;
-    // Focus moves into the enlarged panel: onto its Restore button, where → and ← still step.
-    button.current?.focus();
+    // Focus moves into the enlarged panel: onto its Restore button, where → and ← still step
+    // (a panel mounted enlarged by a tab leaves focus on that tab, which is inside it too).
+    if (toggled.current || !frame.current?.contains(document.activeElement)) button.current?.focus();
+    toggled.current = false;
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented) return;
       e.preventDefault();
