@@ -43,6 +43,18 @@ async function pressNextUntil(page: Page, step: number) {
   }
 }
 
+/** Press End until `step`, skipping (S) each question End stops before. */
+async function pressEndUntil(page: Page, step: number) {
+  const question = page.getByTestId('question');
+  for (let i = 0; i < 20; i++) {
+    if (Number(await indicator(page).getAttribute('data-step')) >= step) return;
+    await page.keyboard.press('End');
+    await question.or(page.locator(`[data-testid="step-indicator"][data-step="${step}"]`)).waitFor();
+    if (await question.isVisible()) await page.keyboard.press('s');
+  }
+  await atStep(page, step);
+}
+
 /** The state chip of the client's endpoint on the TCP state diagram. */
 function clientChip(page: Page) {
   return page.getByTestId('tcp-diagram').locator('.tcp-chip', { hasText: /client/i });
@@ -138,8 +150,11 @@ test.describe('live, from the companion', () => {
     await atStep(page, 1);
     await page.getByRole('button', { name: 'First step' }).click();
     await atStep(page, 0);
+    // End in a live run runs on (issue 9), but never past an unanswered question: the first is
+    // asked before Figure 4.14.
     await page.keyboard.press('End');
-    await atStep(page, 2);
+    await expect(page.getByTestId('question')).toBeVisible();
+    await atStep(page, FIG_4_14 - 1);
     await page.keyboard.press('Home');
     await atStep(page, 0);
   });
@@ -156,8 +171,8 @@ test.describe('recorded, with the companion absent', () => {
     await pressNextUntil(page, FIG_4_17);
     await expect(refCount(page, 'listener')).toHaveText('1');
     await expect(refCount(page, 'server-conn')).toHaveText('1');
-    await page.keyboard.press('End');
-    await atStep(page, LAST);
+    // End stops before each unanswered question (issue 9): skip them on the way to the last step.
+    await pressEndUntil(page, LAST);
     await expect(page.getByTestId('disagreement-banner')).toHaveCount(0);
   });
 

@@ -28,6 +28,17 @@ describe('web keys: stepping from the keyboard', () => {
     expect(stepKeyAction('End', { tagName: 'BUTTON' }, none)).toBe('last');
   });
 
+  it('leaves arrows, Home and End to widgets that move with them (tabs, sliders, listboxes, radios)', () => {
+    for (const role of ['tab', 'slider', 'listbox', 'option', 'radio']) {
+      for (const key of ['ArrowRight', 'ArrowLeft', 'Home', 'End']) expect(stepKeyAction(key, { tagName: 'DIV', role }, none), `${key} on ${role}`).toBeNull();
+    }
+    expect(stepKeyAction(' ', { tagName: 'DIV', role: 'option' }, none)).toBeNull();
+    expect(stepKeyAction('ArrowRight', { tagName: 'BUTTON', role: 'tab' }, none)).toBeNull();
+    // Other roles still step: a region or a plain button is no arrow widget.
+    expect(stepKeyAction('ArrowRight', { tagName: 'SECTION', role: 'region' }, none)).toBe('next');
+    expect(stepKeyAction('ArrowRight', { tagName: 'DIV', role: null }, none)).toBe('next');
+  });
+
   it('ignores chords', () => {
     expect(stepKeyAction('ArrowLeft', body, { alt: true, ctrl: false, meta: false })).toBeNull();
     expect(stepKeyAction('ArrowRight', body, { alt: false, ctrl: true, meta: false })).toBeNull();

@@ -28,6 +28,8 @@ export interface ControlsProps {
   onLast: () => void;
   /** The indicator's text (stepIndicatorText unless told: the sandbox numbers steps as its plan does). */
   indicator?: (shown: number, total: number) => string;
+  /** Whether the step indicator is a live region (off where the view has its own announcer). */
+  announce?: boolean;
 }
 
 export function Controls(props: ControlsProps) {
@@ -40,7 +42,7 @@ export function Controls(props: ControlsProps) {
       <button type="button" onClick={props.onPrev} disabled={!canPrev} aria-label="Previous step" title="Previous step (←)">
         <Icon kind="prev" />
       </button>
-      <span className="step-indicator" data-testid="step-indicator" data-step={shown ?? ''} aria-live="polite">
+      <span className="step-indicator" data-testid="step-indicator" data-step={shown ?? ''} aria-live={props.announce === false ? undefined : 'polite'}>
         {shown === null ? `Step – of ${total}` : (props.indicator ?? stepIndicatorText)(shown, total)}
       </span>
       <button

@@ -8,7 +8,7 @@ import type { Replay } from '../../model/index.ts';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { FigurePanel } from '../panels/Figure.tsx';
 import type { SourceFile } from '../panels/Source.tsx';
-import { Panel, ViewTabs } from '../panels/Panel.tsx';
+import { Panel, panelBodyId, ViewTabs } from '../panels/Panel.tsx';
 import { useMediaQuery } from './useMediaQuery.ts';
 
 const TcpDiagram = lazy(() => import('../panels/TcpDiagram.tsx'));
@@ -31,6 +31,8 @@ const SIDE_TABS = [
   { id: 'source', label: 'Source' },
   { id: 'log', label: 'Event log' },
 ] as const;
+const mainPanelId = () => panelBodyId('fig');
+const sidePanelId = (id: Side) => panelBodyId(id === 'source' ? 'src' : 'log');
 
 export interface LessonGridProps {
   narration: ReactNode;
@@ -56,9 +58,9 @@ export function LessonGrid(props: LessonGridProps) {
   const [main, setMain] = useState<Main>(props.views.main ?? 'figure');
   const [side, setSide] = useState<Side>(props.views.side ?? 'source');
   // Stable elements, so that the memoized panels they are passed to skip renders that change nothing.
-  const mainTabs = useMemo(() => <ViewTabs tabs={MAIN_TABS} current={main} onSelect={setMain} label="Figure or packets" />, [main]);
+  const mainTabs = useMemo(() => <ViewTabs tabs={MAIN_TABS} current={main} onSelect={setMain} label="Figure or packets" panelId={mainPanelId} />, [main]);
   const sideTabs = useMemo(
-    () => (wide ? undefined : <ViewTabs tabs={SIDE_TABS} current={side} onSelect={setSide} label="Source or event log" />),
+    () => (wide ? undefined : <ViewTabs tabs={SIDE_TABS} current={side} onSelect={setSide} label="Source or event log" panelId={sidePanelId} />),
     [wide, side],
   );
 
@@ -66,7 +68,7 @@ export function LessonGrid(props: LessonGridProps) {
     <main className={`grid${wide ? ' wide' : ''}`}>
       {props.narration}
       {main === 'figure' ? (
-        <Panel title="Figure" area="fig" switcher={mainTabs}>
+        <Panel title="Figure" area="fig" switcher={mainTabs} fitsBox>
           {snapshot ? <FigurePanel snapshot={snapshot} focusRole={actingRole} /> : <p className="panel-wait">{waitText}</p>}
         </Panel>
       ) : (

@@ -3,6 +3,7 @@
 
 import { lazy, Suspense, use, useMemo } from 'react';
 import {
+  fillPlaceholders,
   lessonStep,
   nextLesson,
   stepTotal,
@@ -17,7 +18,7 @@ import { ExportMenu } from '../export/ExportMenu.tsx';
 import { TraceImports, type ImportedTrace } from '../export/TraceImports.tsx';
 import { flagOn } from '../url.ts';
 import { DisagreementBanner } from '../panels/DisagreementBanner.tsx';
-import { Narration } from '../panels/Narration.tsx';
+import { Narration, narrationParagraphs } from '../panels/Narration.tsx';
 import { TraceProblems } from '../panels/TraceProblems.tsx';
 import { lessonSummary } from '../progress/progress.ts';
 import { ExperimentFromHere } from '../sandbox/ExperimentFromHere.tsx';
@@ -27,6 +28,7 @@ import { LessonGrid } from './LessonGrid.tsx';
 import { ModeBadge, ModeNotice } from './ModeBar.tsx';
 import { QuestionCard } from './QuestionCard.tsx';
 import { Reveal } from './Reveal.tsx';
+import { StepAnnouncer, stepAnnouncement } from './StepAnnouncer.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useLessonPart } from './useLessonPart.ts';
 import { useQuestionKeys } from './useQuestionKeys.ts';
@@ -97,7 +99,7 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
     <QuestionCard question={question.question} step={asking!} resolve={resolve} onChoose={state.choose} onSkip={state.skip} />
   ) : (
     <Narration
-      key={current}
+      at={current}
       step={lessonStep(partContent, scenario, current)}
       resolve={resolve}
       before={state.reveal ? <Reveal question={state.reveal.question} answer={state.reveal.answer} resolve={resolve} /> : undefined}
@@ -105,8 +107,17 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
     />
   );
 
+  const shownStep = shown === null ? null : lessonStep(partContent, scenario, shown);
+  const announcement = stepAnnouncement({
+    step: shown,
+    total: state.total,
+    title: shownStep ? `${shownStep.figure ? `Figure ${shownStep.figure}: ` : ''}${fillPlaceholders(shownStep.title, resolve)}` : '',
+    paragraphs: shownStep ? narrationParagraphs(shownStep, resolve) : [],
+  });
+
   return (
     <div className="lesson">
+      <StepAnnouncer text={announcement} />
       <TopBar lesson={lesson} part={part} score={lessonSummary(state.progress, lesson, stepCount)}>
         <ModeBadge mode={mode} header={view.header} />
         <ExperimentFromHere replay={replay} step={shown} />
@@ -122,6 +133,7 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
           onPrev={nav.prev}
           onNext={nav.next}
           onLast={nav.last}
+          announce={false}
         />
       </TopBar>
       {mode === 'recorded' && view.notice && <ModeNotice notice={view.notice} header={view.header} />}

@@ -21,16 +21,19 @@ function useArrows(wrap: React.RefObject<HTMLDivElement | null>, deps: unknown[]
     if (!el) return;
     const measure = () => {
       const base = el.getBoundingClientRect();
+      // Client rects are in screen pixels; the arrows are drawn in the wrapper's own CSS pixels,
+      // which differ when an enlarged panel zooms its text (CSS zoom).
+      const k = el.offsetWidth > 0 ? base.width / el.offsetWidth || 1 : 1;
       const out: Arrow[] = [];
       for (const fd of el.querySelectorAll<HTMLElement>('[data-fd-file]')) {
         const target = el.querySelector<HTMLElement>(`[data-file-id="${CSS.escape(fd.dataset.fdFile ?? '')}"]`);
         if (!target) continue;
         const a = fd.getBoundingClientRect();
         const b = target.getBoundingClientRect();
-        const x1 = a.right - base.left + 4;
-        const y1 = a.top + a.height / 2 - base.top;
-        const x2 = b.left - base.left - 2;
-        const y2 = b.top + Math.min(b.height / 2, 24) - base.top;
+        const x1 = (a.right - base.left) / k + 4;
+        const y1 = (a.top + a.height / 2 - base.top) / k;
+        const x2 = (b.left - base.left) / k - 2;
+        const y2 = (b.top + Math.min(b.height / 2, 24 * k) - base.top) / k;
         const dx = Math.max(24, (x2 - x1) / 2);
         out.push({ key: fd.dataset.fdKey ?? '', role: fd.dataset.role ?? '', d: `M ${x1} ${y1} C ${x1 + dx} ${y1}, ${x2 - dx} ${y2}, ${x2} ${y2}` });
       }
@@ -132,7 +135,7 @@ export default memo(function Descriptors({ snapshot }: { snapshot: ModelSnapshot
           })}
           {unheld.length > 0 && (
             <div className="unheld">
-              <h3 className="desc-h">sockets no descriptor names</h3>
+              <h3 className="desc-h">sockets held by no descriptor</h3>
               {unheld.map((ep) => {
                 const timer = timeWaitTimer(snapshot, ep);
                 return (

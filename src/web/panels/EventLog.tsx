@@ -1,13 +1,14 @@
 // Every event of the trace, one row each, the current step's rows highlighted; a scrubber over
-// the steps; a click on a row goes to the step that contains it. Long traces are windowed:
-// only the rows in view (and a few around them) are in the DOM.
+// the steps; a click on a row, or Enter/Space on it, goes to the step that contains it. The rows
+// are a listbox: one of them is in the Tab order, ↑/↓/Home/End move between them. Long traces
+// are windowed: only the rows in view (and a few around them) are in the DOM.
 
-import { type CSSProperties, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, type KeyboardEvent as ReactKeyboardEvent, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import type { Replay } from '../../model/index.ts';
 import { SCRUBBER_ID } from '../lesson/useStepKeys.ts';
 import { roleColor } from '../roles.ts';
 import { stepIndicatorText } from '../url.ts';
-import { eventLine, windowRange } from './eventText.ts';
+import { eventLine, laterEventsText, rowKeyTarget, windowRange } from './eventText.ts';
 import { Panel } from './Panel.tsx';
 
 export const ROW_HEIGHT = 30;
@@ -41,6 +42,33 @@ export default memo(function EventLog({ replay, revision, shown, available, tota
   const windowed = count > WINDOW_ABOVE;
   const [first, last] = windowed ? windowRange(view.top, view.height, ROW_HEIGHT, count) : [0, count];
 
+  // The row in the Tab order (roving tabindex): the one last focused, else the current step's first.
+  const [active, setActive] = useState<number | null>(null);
+  const [focusWanted, setFocusWanted] = useState(false);
+  const tabRow = active !== null && active < count ? active : range ? range[0] : 0;
+  useEffect(() => {
+    const el = list.current;
+    if (!focusWanted || !el || active === null) return;
+    const row = el.querySelector<HTMLElement>(`[data-index="${active}"]`);
+    if (row) {
+      row.focus();
+      setFocusWanted(false);
+    } else if (windowed) el.scrollTop = Math.max(0, active * ROW_HEIGHT - el.clientHeight / 2);
+  }, [focusWanted, active, first, last, windowed]);
+  const onRowKey = (e: ReactKeyboardEvent<HTMLDivElement>, i: number) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      if (replay) onSeek(replay.stepOfEvent(i));
+      return;
+    }
+    const to = rowKeyTarget(e.key, i, count);
+    if (to === null) return;
+    e.preventDefault();
+    setActive(to);
+    setFocusWanted(true);
+  };
+
   useEffect(() => {
     const el = list.current;
     if (!el) return;
@@ -73,11 +101,15 @@ export default memo(function EventLog({ replay, revision, shown, available, tota
     rows.push(
       <div
         key={i}
-        role="listitem"
+        role="option"
+        tabIndex={i === tabRow ? 0 : -1}
         className={`event-row kind-${e.kind}${current ? ' current' : ''}`}
         data-testid="event-row"
         data-index={i}
+        aria-selected={current}
         aria-current={current ? 'step' : undefined}
+        onFocus={() => setActive(i)}
+        onKeyDown={(ev) => onRowKey(ev, i)}
         style={
           {
             '--role': line.who === 'kernel' || line.who === 'run' || line.who === 'lo' ? '#555' : roleColor(line.who),
@@ -116,11 +148,18 @@ export default memo(function EventLog({ replay, revision, shown, available, tota
             {count} events
           </span>
         </label>
-        <div className="event-list" ref={list} role="list" aria-label="Trace events (click one to go to its step)">
-          {windowed ? <div style={{ height: count * ROW_HEIGHT, position: 'relative' }}>{rows}</div> : rows}
+        <div className="event-list" ref={list}>
+          <div
+            role="listbox"
+            aria-multiselectable="true"
+            aria-label="Trace events (Enter or a click goes to an event's step; the current step's are selected)"
+            style={windowed ? { height: count * ROW_HEIGHT, position: 'relative' } : undefined}
+          >
+            {rows}
+          </div>
           {later > 0 && (
             <p className="log-later" data-testid="log-later">
-              {later} later {later === 1 ? 'event' : 'events'}: step on to see {later === 1 ? 'it' : 'them'}
+              {laterEventsText(events.slice(count), shown !== null && shown >= total - 1)}
             </p>
           )}
         </div>

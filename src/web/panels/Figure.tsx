@@ -1,10 +1,11 @@
 // The figure in the manner of UNP Figures 4.14–4.17. Elements keep their keys from step to
 // step, so moves and state changes animate with CSS transitions (off under reduced motion).
 
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, memo } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, memo } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor } from '../roles.ts';
-import { figureScale, layoutFigure, type FigureBox, type FigureLoose, type FigureSlot } from './figureLayout.ts';
+import { stepFactsSentence } from '../stepFacts.ts';
+import { FIG, figureScale, layoutFigure, type FigureBox, type FigureLoose, type FigureSlot } from './figureLayout.ts';
 
 const at = (x: number, y: number, role: string): CSSProperties =>
   ({ transform: `translate(${x}px, ${y}px)`, '--role': roleColor(role) }) as CSSProperties;
@@ -20,8 +21,12 @@ function Box({ b }: { b: FigureBox }) {
       <text className="fig-pid" x={b.w - 14} y={30} textAnchor="end">
         pid {b.pid}
       </text>
-      <text className="fig-status" x={14} y={61}>
-        {b.statusText}
+      <text className="fig-status" x={FIG.statusInset} y={61}>
+        {b.statusLines.map((line, i) => (
+          <tspan key={i} x={FIG.statusInset} dy={i === 0 ? 0 : FIG.statusLineH}>
+            {line}
+          </tspan>
+        ))}
       </text>
     </g>
   );
@@ -66,10 +71,6 @@ function Loose({ l }: { l: FigureLoose }) {
   );
 }
 
-function summary(snapshot: ModelSnapshot): string {
-  const procs = snapshot.processes.map((p) => `${p.role} (pid ${p.pid})`).join(', ');
-  return `Processes and sockets at step ${snapshot.step + 1}: ${procs || 'none yet'}.`;
-}
 
 /** The size of the element that holds `ref` (its scrolling panel body). */
 function useBoxSize(ref: React.RefObject<Element | null>): { w: number; h: number } {
@@ -90,6 +91,9 @@ export const FigurePanel = memo(function FigurePanel({ snapshot, focusRole }: { 
   const layout = useMemo(() => layoutFigure(snapshot), [snapshot]);
   const svg = useRef<SVGSVGElement>(null);
   const box = useBoxSize(svg);
+  // The text alternative: what the drawing states, in words (who holds which socket, counts, states).
+  const facts = useMemo(() => stepFactsSentence(snapshot), [snapshot]);
+  const id = useId();
   // Many processes: a readable size, scrolled in the panel, rather than everything too small to read.
   const scale = figureScale(box.w, box.h, layout.width, layout.height);
   const tall = box.h > 0 && layout.height * scale > box.h + 1;
@@ -111,9 +115,14 @@ export const FigurePanel = memo(function FigurePanel({ snapshot, focusRole }: { 
       viewBox={`0 0 ${layout.width} ${layout.height}`}
       preserveAspectRatio="xMidYMin meet"
       style={tall ? { width: layout.width * scale, height: layout.height * scale } : undefined}
-      role="group"
-      aria-label={summary(snapshot)}
+      role="img"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-desc`}
     >
+      <title id={`${id}-title`}>{`Processes and sockets at step ${snapshot.step + 1}`}</title>
+      <desc id={`${id}-desc`} data-testid="figure-facts">
+        {facts}
+      </desc>
       <defs>
         <marker id="fig-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />

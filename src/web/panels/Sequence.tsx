@@ -56,13 +56,15 @@ export default memo(function Sequence({ replay, revision, snapshot, stepTitle, s
   // Keep this step's segments in view (scrolling the panel only, never the page).
   useEffect(() => {
     const el = body.current?.querySelector<SVGGElement>('g[data-current="true"]');
-    const scroller = body.current?.closest('.panel-body');
+    const scroller = body.current?.closest<HTMLElement>('.panel-body');
     if (!el || !scroller) return;
     const r = el.getBoundingClientRect();
     const b = scroller.getBoundingClientRect();
-    const heads = 48;
-    if (r.bottom > b.bottom) scroller.scrollTop += Math.min(r.bottom - b.bottom + 8, r.top - b.top - heads);
-    else if (r.top < b.top + heads) scroller.scrollTop -= b.top + heads - r.top;
+    // Rects are screen pixels, scrollTop the panel's own: they differ when an enlarged panel zooms.
+    const k = scroller.offsetHeight > 0 ? b.height / scroller.offsetHeight || 1 : 1;
+    const heads = 48 * k;
+    if (r.bottom > b.bottom) scroller.scrollTop += Math.min(r.bottom - b.bottom + 8 * k, r.top - b.top - heads) / k;
+    else if (r.top < b.top + heads) scroller.scrollTop -= (b.top + heads - r.top) / k;
   }, [current, conn?.key]);
 
   const picker =

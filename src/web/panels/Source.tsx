@@ -9,7 +9,7 @@ import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor, roleKind } from '../roles.ts';
 import { highlightC } from './cHighlight.ts';
 import { afterPaint } from '../afterPaint.ts';
-import { Panel } from './Panel.tsx';
+import { Panel, tabKeyTarget } from './Panel.tsx';
 import { processStatusText } from './processText.ts';
 import { sourceMarks, type SourceMark } from './sourceMarks.ts';
 
@@ -129,7 +129,20 @@ export default memo(function Source({ snapshot, actingRole, switcher, files: giv
   }, [marks, file, actingRole, FILES]);
 
   const tabs = (
-    <div className="src-tabs" role="tablist" aria-label="Source file">
+    <div
+      className="src-tabs"
+      role="tablist"
+      aria-label="Source file"
+      onKeyDown={(e) => {
+        // The WAI-ARIA tabs pattern: arrows (Home, End) choose a file, focus follows.
+        if (e.altKey || e.ctrlKey || e.metaKey) return;
+        const to = tabKeyTarget(e.key, FILES.findIndex((f) => f.name === file), FILES.length);
+        if (to === null) return;
+        e.preventDefault();
+        setChosen({ file: FILES[to]!.name, forStep: step });
+        e.currentTarget.querySelectorAll<HTMLElement>('[role="tab"]')[to]?.focus();
+      }}
+    >
       {FILES.map((f) => {
         const count = marks.filter((m) => m.file === f.name).length;
         return (
@@ -138,6 +151,8 @@ export default memo(function Source({ snapshot, actingRole, switcher, files: giv
             type="button"
             role="tab"
             aria-selected={file === f.name}
+            aria-controls={`src-file-${f.name.replace(/\W/g, '-')}`}
+            tabIndex={file === f.name ? 0 : -1}
             className={file === f.name ? 'on' : ''}
             onClick={() => setChosen({ file: f.name, forStep: step })}
           >
@@ -153,7 +168,7 @@ export default memo(function Source({ snapshot, actingRole, switcher, files: giv
     <Panel title="Source" area="src" testId="source" extra={tabs} switcher={switcher} quietTitle>
       <div ref={body} className="src-body">
         {FILES.map((f) => (
-          <div key={f.name} data-file={f.name} hidden={f.name !== file} role="tabpanel" aria-label={f.name}>
+          <div key={f.name} id={`src-file-${f.name.replace(/\W/g, '-')}`} data-file={f.name} hidden={f.name !== file} role="tabpanel" aria-label={f.name}>
             <Listing name={f.name} text={f.text} marks={marks.filter((m) => m.file === f.name)} active={actingRole} />
           </div>
         ))}

@@ -2,6 +2,7 @@
 // through during this step outlined and labelled "modelled", and the arrows it took drawn bold.
 // By default the view zooms to this step's part of the diagram; "Whole diagram" shows it all.
 
+import './tcpLegend.css';
 import { type CSSProperties, memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ModelSnapshot } from '../../model/types.ts';
 import { roleColor } from '../roles.ts';
@@ -156,10 +157,15 @@ export default memo(function TcpDiagram({ snapshot, before }: { snapshot: ModelS
           return chips ? <Chips key={n.id} node={n} chips={chips} /> : null;
         })}
       </svg>
-      <p className="tcp-legend" title="States passed during a step last one round trip on loopback: too brief for the kernel to show, so the model supplies them.">
-        <span className="legend-now">chip</span> = now · <span className="legend-passed">dashed</span> = passed this step
-        (modelled)
-      </p>
+      <div className="tcp-legend" data-testid="tcp-legend">
+        <span className="legend-now">chip</span> a socket’s state now · <span className="legend-passed">dashed</span> a state passed
+        through during this step{' '}
+        <details className="legend-more">
+          <summary>(what is “modelled”?)</summary>
+          Some states last less than one round trip on loopback, too briefly for the kernel to show between two steps: forkscope’s
+          model of TCP fills them in, and marks them “modelled”.
+        </details>
+      </div>
     </Panel>
   );
 });

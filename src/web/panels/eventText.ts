@@ -86,3 +86,33 @@ export function windowRange(scrollTop: number, viewport: number, rowHeight: numb
   const last = Math.min(count, Math.ceil((scrollTop + Math.max(viewport, rowHeight)) / rowHeight) + overscan);
   return [first, Math.max(first, last)];
 }
+
+/** Which row ↑, ↓, Home or End moves to from row `at` of `count` (no wrapping), or null for other keys. Pure. */
+export function rowKeyTarget(key: string, at: number, count: number): number | null {
+  if (count === 0) return null;
+  switch (key) {
+    case 'ArrowDown':
+      return Math.min(count - 1, at + 1);
+    case 'ArrowUp':
+      return Math.max(0, at - 1);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The line under the event log about the events not shown yet. Before the last step they are the
+ * steps to come; after it, the run's end (the processes forkscope stops, the end record). Pure.
+ */
+export function laterEventsText(later: readonly TraceEvent[], atLastStep: boolean): string {
+  const n = later.length;
+  const events = n === 1 ? 'event' : 'events';
+  if (!atLastStep) return `${n} later ${events}: step on to see ${n === 1 ? 'it' : 'them'}`;
+  const stopped = [...new Set(later.filter((e) => e.kind === 'exit').map((e) => ('role' in e ? String(e.role) : '')))].filter(Boolean);
+  const what = stopped.length > 0 ? `forkscope stops ${stopped.join(', ')} and ends the run` : 'the run ends';
+  return `${n} ${events} after the last step: the run’s end (${what})`;
+}

@@ -22,6 +22,8 @@ export interface FigureBox {
   side: 'client' | 'server';
   status: ProcessStatus;
   statusText: string;
+  /** The status as drawn: one line, or two when one would overflow the box (fitStatus). */
+  statusLines: string[];
   x: number;
   y: number;
   w: number;
@@ -103,15 +105,51 @@ export const FIG = {
   looseH: 54,
   /** Room below a loose socket for its kernel timer. */
   timerH: 28,
+  /** The status line's font size (.fig-status) and its inset from the box's sides. */
+  statusFont: 20,
+  statusInset: 14,
+  /** A second status line adds this much to the box's header. */
+  statusLineH: 24,
 } as const;
+
+/** Estimated width of `text` at `fontSize` units in the figure's sans font (0.6 em a character: generous for the italic). */
+export function textWidth(text: string, fontSize: number): number {
+  return text.length * 0.6 * fontSize;
+}
+
+/** The widest a status line may be in a box `boxW` wide. */
+export const statusRoom = (boxW: number) => boxW - 2 * FIG.statusInset;
+
+/**
+ * A process's status as one or two lines that fit a box `boxW` wide: the full text if it fits,
+ * else the short one, else the short one wrapped at spaces (the second line cut with … if it
+ * still overflows). Pure.
+ */
+export function fitStatus(full: string, short: string, boxW: number): string[] {
+  const room = statusRoom(boxW);
+  const fits = (t: string) => textWidth(t, FIG.statusFont) <= room;
+  if (fits(full)) return [full];
+  if (fits(short)) return [short];
+  const words = short.split(' ');
+  let first = '';
+  let i = 0;
+  while (i < words.length && fits(first ? `${first} ${words[i]}` : words[i]!)) first = first ? `${first} ${words[i++]}` : words[i++]!;
+  if (!first) first = words[i++]!;
+  let second = words.slice(i).join(' ');
+  if (!fits(second)) {
+    const max = Math.floor(room / (0.6 * FIG.statusFont));
+    second = `${second.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
+  }
+  return second ? [first, second] : [first];
+}
 
 function curve(a: Point, b: Point): string {
   const dx = (b.x - a.x) / 2;
   return `M ${a.x} ${a.y} C ${a.x + dx} ${a.y}, ${b.x - dx} ${b.y}, ${b.x} ${b.y}`;
 }
 
-function boxHeight(slotCount: number): number {
-  return FIG.headerH + slotCount * (FIG.slotH + FIG.slotGap) + (slotCount > 0 ? FIG.pad - FIG.slotGap : 0) + FIG.pad;
+function boxHeight(slotCount: number, headerH: number = FIG.headerH): number {
+  return headerH + slotCount * (FIG.slotH + FIG.slotGap) + (slotCount > 0 ? FIG.pad - FIG.slotGap : 0) + FIG.pad;
 }
 
 export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
@@ -136,16 +174,19 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
         return ep ? { fd, ep } : null;
       })
       .filter((s): s is { fd: number; ep: ModelEndpoint } => s !== null);
-    const h = boxHeight(held.length);
     const x = side === 'client' ? FIG.clientX : FIG.serverX;
     const w = side === 'client' ? FIG.clientW : FIG.serverW;
+    const full = p.interrupted?.length || p.pendingCall?.waitsIn ? processStatusShort(p) : processStatusText(p);
+    const statusLines = fitStatus(full, processStatusShort(p), w);
+    const headerH = FIG.headerH + (statusLines.length - 1) * FIG.statusLineH;
+    const h = boxHeight(held.length, headerH);
     const y = side === 'client' ? clientY : serverY;
     if (side === 'client') clientY += h + FIG.boxGap;
     else serverY += h + FIG.boxGap;
-    boxes.push({ key: `p${p.pid}`, pid: p.pid, role: p.role, side, status: p.status, statusText: p.interrupted?.length || p.pendingCall?.waitsIn ? processStatusShort(p) : processStatusText(p), x, y, w, h });
+    boxes.push({ key: `p${p.pid}`, pid: p.pid, role: p.role, side, status: p.status, statusText: full, statusLines, x, y, w, h });
 
     held.forEach(({ fd, ep }, i) => {
-      const sy = y + FIG.headerH + i * (FIG.slotH + FIG.slotGap);
+      const sy = y + headerH + i * (FIG.slotH + FIG.slotGap);
       const sx = side === 'client' ? x + w + FIG.slotOut - FIG.slotW : x - FIG.slotOut;
       slots.push({
         key: `p${p.pid}fd${fd}`,
