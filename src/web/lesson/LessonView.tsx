@@ -1,8 +1,9 @@
 // One part of a lesson, drawn with every panel (its state is useLessonPart's). The figure and
 // the narration load with the view; the other panels arrive as separate chunks.
 
-import { use, useMemo } from 'react';
+import { use, useCallback, useMemo } from 'react';
 import {
+  fillPlaceholders,
   lessonStep,
   nextLesson,
   stepTotal,
@@ -18,6 +19,12 @@ import { Narration } from '../panels/Narration.tsx';
 import { TraceProblems } from '../panels/TraceProblems.tsx';
 import { lessonSummary } from '../progress/progress.ts';
 import { ExperimentFromHere } from '../sandbox/ExperimentFromHere.tsx';
+import { CopyLink } from '../present/CopyLink.tsx';
+import { NotesView } from '../present/NotesView.tsx';
+import { PresenterView } from '../present/PresenterView.tsx';
+import { usePresenting } from '../present/usePresenting.ts';
+import { useNotesHost } from '../present/useNotesLink.ts';
+import { flagOn } from '../url.ts';
 import { Controls } from './Controls.tsx';
 import { EndCard } from './EndCard.tsx';
 import { LessonGrid } from './LessonGrid.tsx';
@@ -60,6 +67,8 @@ export function LessonView(props: LessonViewProps) {
       </main>
     );
   }
+  // The presenter's notes window: its own drawing, never a live run (src/web/present).
+  if (flagOn(window.location.search, 'notes')) return <NotesView {...props} partContent={partContent} />;
   return <LessonPart {...props} partContent={partContent} />;
 }
 
@@ -73,6 +82,26 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
   useQuestionKeys(question !== null, question?.question.choices.length ?? 0, state.choose, state.skip);
   const keys = useMemo(() => ({ next: nav.next, prev: nav.prev, first: nav.first, last: nav.last }), [nav.next, nav.prev, nav.first, nav.last]);
   useStepKeys(keys);
+
+  // Presenter mode (P, &present) draws the same state for the room; a notes window follows it.
+  const [presenting, setPresenting] = usePresenting();
+  const leavePresenting = useCallback(() => setPresenting(false), [setPresenting]);
+  const shownStep = lessonStep(partContent, scenario, current);
+  useNotesHost({
+    active: presenting,
+    lesson: lesson.id,
+    part: part.id,
+    state: {
+      shown,
+      asking,
+      total: state.total,
+      title: fillPlaceholders(shownStep.title, resolve),
+      narration: fillPlaceholders(shownStep.narration, resolve),
+    },
+    onCommand: (command) => nav[command](),
+    onSeek: nav.seek,
+  });
+  if (presenting) return <PresenterView lesson={lesson} scenario={scenario} partContent={partContent} state={state} onLeave={leavePresenting} />;
 
   const narration = question ? (
     <QuestionCard question={question.question} step={asking!} resolve={resolve} onChoose={state.choose} onSkip={state.skip} />
@@ -91,6 +120,10 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
       <TopBar lesson={lesson} part={part} score={lessonSummary(state.progress, lesson, stepCount)}>
         <ModeBadge mode={mode} header={view.header} />
         <ExperimentFromHere replay={replay} step={shown} />
+        <button type="button" className="present-enter" onClick={() => setPresenting(true)} aria-keyshortcuts="P" title="Presenter mode, for the room (P)">
+          Present
+        </button>
+        <CopyLink presenting={false} />
         <Controls
           shown={shown}
           total={state.total}

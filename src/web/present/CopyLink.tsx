@@ -1,0 +1,48 @@
+// "Copy link to this step": the page's URL (lesson, part, step, &present when presenting) to the
+// clipboard, said in a polite status; when the clipboard is refused, the link shown selected in
+// a read-only field, to copy by hand.
+
+import { useEffect, useRef, useState } from 'react';
+import './present.css';
+import { shareLink } from './shareLink.ts';
+
+export function CopyLink({ presenting, className }: { presenting: boolean; className?: string }) {
+  const [outcome, setOutcome] = useState<{ kind: 'idle' } | { kind: 'copied' } | { kind: 'refused'; link: string }>({ kind: 'idle' });
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (outcome.kind === 'refused') field.current?.select();
+  }, [outcome]);
+  const copy = async () => {
+    const link = shareLink(window.location.href, presenting);
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(link);
+      setOutcome({ kind: 'copied' });
+    } catch {
+      setOutcome({ kind: 'refused', link });
+    }
+  };
+  return (
+    <span className={`copy-link${className ? ` ${className}` : ''}`}>
+      <button type="button" data-testid="copy-link" onClick={() => void copy()} title="Copy a link to this step">
+        Copy link
+      </button>
+      <span role="status" className="copy-link-status" data-testid="copy-link-status">
+        {outcome.kind === 'copied' ? 'Link copied' : outcome.kind === 'refused' ? 'Copy this link by hand:' : ''}
+      </span>
+      {outcome.kind === 'refused' && (
+        <input
+          ref={field}
+          className="copy-link-field"
+          data-testid="copy-link-field"
+          type="text"
+          readOnly
+          value={outcome.link}
+          aria-label="Link to this step"
+          onFocus={(e) => e.currentTarget.select()}
+          onBlur={() => setOutcome({ kind: 'idle' })}
+        />
+      )}
+    </span>
+  );
+}
