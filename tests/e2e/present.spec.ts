@@ -120,3 +120,151 @@ for (const size of [
     }
   });
 }
+
+test('B blanks the screen and B or a step key brings it back without stepping; F asks for fullscreen, F again leaves it', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { fullscreenRequests: number };
+    w.fullscreenRequests = 0;
+    const original = Element.prototype.requestFullscreen;
+    Element.prototype.requestFullscreen = function (this: Element, options?: FullscreenOptions) {
+      w.fullscreenRequests += 1;
+      return original.call(this, options);
+    };
+  });
+  await page.goto(lessonUrl('concurrent', FIG_4_16, '&present'));
+  await atPresenterStep(page, FIG_4_16);
+  const blank = page.getByTestId('blank');
+  await page.keyboard.press('b');
+  await expect(blank).toBeVisible();
+  await page.keyboard.press('b');
+  await expect(blank).toHaveCount(0);
+  await atPresenterStep(page, FIG_4_16);
+  await page.keyboard.press('b');
+  await expect(blank).toBeVisible();
+  await page.keyboard.press('PageDown');
+  await expect(blank).toHaveCount(0);
+  await atPresenterStep(page, FIG_4_16);
+  await page.keyboard.press('PageDown');
+  await atPresenterStep(page, FIG_4_16 + 1);
+
+  await page.keyboard.press('f');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { fullscreenRequests: number }).fullscreenRequests)).toBe(1);
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement?.tagName ?? null)).toBe('HTML');
+  await page.keyboard.press('f');
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement)).toBeNull();
+  await expect(page.getByTestId('presenter')).toBeVisible();
+});
+
+test('a question in presenter mode: large choices, 1–4 answer, the reveal; axe-core finds nothing serious', async ({ page }) => {
+  const before = stepAfter('concurrent', 'parent-fork') - 1;
+  await page.goto(`${STATIC}/?lesson=concurrent&step=${before}&present`);
+  await atPresenterStep(page, before);
+  await expectAccessible(page, 'presenter mode, a step');
+  await page.keyboard.press('ArrowRight');
+  const choices = page.getByTestId('presenter').getByTestId('choice');
+  await expect(choices).toHaveCount(3);
+  await expect(page.getByTestId('present-figure')).toHaveCount(0);
+  const report = await presenterText(page);
+  expect(report.minPx, `smallest text “${report.smallest}”`).toBeGreaterThanOrEqual(24);
+  await page.screenshot({ path: `${SHOTS}/present-question-1280x720.png` });
+  await expectAccessible(page, 'presenter mode, a question open');
+  await page.keyboard.press('2');
+  await atPresenterStep(page, before + 1);
+  await expect(page.getByTestId('reveal')).toHaveAttribute('data-verdict', 'right');
+  await page.screenshot({ path: `${SHOTS}/present-reveal-1280x720.png` });
+  await expectAccessible(page, 'presenter mode, the reveal');
+});
+
+test('copy link: the step (and &present) to the clipboard, or the link shown to copy by hand when refused', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: STATIC });
+  await page.goto(lessonUrl('concurrent', FIG_4_16));
+  await expect(page.getByTestId('step-indicator')).toHaveAttribute('data-step', String(FIG_4_16));
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('copy-link-status')).toHaveText('Link copied');
+  await page.screenshot({ path: `${SHOTS}/lesson-copy-link-1280x720.png` });
+  const copied = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+  expect(copied.searchParams.get('lesson')).toBe('concurrent');
+  expect(copied.searchParams.get('step')).toBe(String(FIG_4_16));
+  expect(copied.searchParams.has('present')).toBe(false);
+
+  await page.keyboard.press('p');
+  await page.keyboard.press('ArrowRight');
+  await atPresenterStep(page, FIG_4_16 + 1);
+  await page.getByTestId('presenter').getByTestId('copy-link').click();
+  await expect(page.getByTestId('presenter').getByTestId('copy-link-status')).toHaveText('Link copied');
+  const presenting = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+  expect(presenting.searchParams.get('step')).toBe(String(FIG_4_16 + 1));
+  expect(presenting.searchParams.has('present')).toBe(true);
+
+  // A refused clipboard: the link, selected, in a read-only field.
+  await page.evaluate(() => {
+    navigator.clipboard.writeText = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));
+  });
+  await page.getByTestId('presenter').getByTestId('copy-link').click();
+  const field = page.getByTestId('copy-link-field');
+  await expect(field).toBeVisible();
+  await expect(field).toHaveAttribute('readonly', '');
+  expect(new URL(await field.inputValue()).searchParams.get('step')).toBe(String(FIG_4_16 + 1));
+  expect(await field.evaluate((el: HTMLInputElement) => [el.selectionStart, el.selectionEnd, el.value.length])).toEqual([0, await field.inputValue().then((v) => v.length), await field.inputValue().then((v) => v.length)]);
+});
+
+test('live: the notes window follows the presenting window and steps it, shows the question and its answer, opens no WebSocket', async ({ page, context }) => {
+  test.setTimeout(120_000);
+  const before = stepAfter('concurrent', 'parent-fork') - 1;
+  const mainSockets: string[] = [];
+  page.on('websocket', (ws) => mainSockets.push(ws.url()));
+  await page.goto(`/?lesson=concurrent&step=${before}&present`);
+  await atPresenterStep(page, before);
+  expect(mainSockets.length, 'the presenting window runs live').toBeGreaterThan(0);
+
+  // N opens the notes window: the same step, &notes instead of &present.
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('n')]);
+  await popup.waitForLoadState();
+  const popupUrl = new URL(popup.url());
+  expect(popupUrl.searchParams.has('notes')).toBe(true);
+  expect(popupUrl.searchParams.has('present')).toBe(false);
+  await popup.close();
+
+  const notes = await context.newPage();
+  const notesSockets: string[] = [];
+  notes.on('websocket', (ws) => notesSockets.push(ws.url()));
+  await notes.goto(`/?lesson=concurrent&step=0&notes`);
+  await expect(notes.getByTestId('notes-link')).toHaveAttribute('data-status', 'connected');
+  await expect(notes.getByTestId('notes-step')).toHaveAttribute('data-step', String(before));
+
+  // The room's question: the notes show it with its answer marked.
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('presenter').getByTestId('choice')).toHaveCount(3);
+  await expect(notes.getByTestId('notes-question').first()).toContainText(/Asked now/);
+  await expect(notes.getByTestId('notes-answer').first()).toHaveText(/^2 ✓ the answer$/);
+
+  // Answered in the room: the notes follow, with the narration as the room's live run fills it.
+  await page.keyboard.press('2');
+  await atPresenterStep(page, before + 1);
+  await expect(notes.getByTestId('notes-step')).toHaveAttribute('data-step', String(before + 1));
+  // The room's figure says the live child's pid (its text alternative); the notes say the same pid.
+  const facts = (await page.getByTestId('present-figure').locator('svg').getAttribute('aria-label'))!;
+  const childPid = /child#1 \(pid (\d+)\)/.exec(facts)?.[1];
+  expect(childPid, facts).toBeDefined();
+  await expect(notes.getByTestId('notes-narration')).toContainText(`pid ${childPid}`);
+  await expect(notes.getByTestId('notes-title')).toHaveText(/fork\(\)/);
+  await notes.screenshot({ path: `${SHOTS}/notes-1280x720.png` });
+  await expectAccessible(notes, 'the notes window');
+
+  // The notes step the room: a key, and the outline.
+  // (The next step asks the room a question first: PageDown in the notes opens it, PageUp closes it.)
+  await notes.keyboard.press('PageDown');
+  await expect(page.getByTestId('presenter').getByTestId('choice')).toHaveCount(3);
+  await expect(notes.getByTestId('notes-question').first()).toContainText(/Asked now, before step/);
+  await notes.keyboard.press('PageUp');
+  await expect(page.getByTestId('presenter').getByTestId('choice')).toHaveCount(0);
+  await atPresenterStep(page, before + 1);
+  await notes.getByTestId('outline-step').nth(2).click();
+  await atPresenterStep(page, 2);
+  await expect(notes.getByTestId('notes-step')).toHaveAttribute('data-step', '2');
+  await expect(notes.getByTestId('outline-step').nth(2)).toHaveAttribute('aria-current', 'step');
+
+  expect(notesSockets, 'the notes window runs nothing live').toEqual([]);
+  await page.close();
+  await expect(notes.getByTestId('notes-link')).toHaveAttribute('data-status', 'gone');
+});

@@ -120,10 +120,10 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
       <TopBar lesson={lesson} part={part} score={lessonSummary(state.progress, lesson, stepCount)}>
         <ModeBadge mode={mode} header={view.header} />
         <ExperimentFromHere replay={replay} step={shown} />
-        <button type="button" className="present-enter" onClick={() => setPresenting(true)} aria-keyshortcuts="P" title="Presenter mode, for the room (P)">
+        <button type="button" className="topbar-tool" onClick={() => setPresenting(true)} aria-keyshortcuts="P" title="Presenter mode, for the room (P)">
           Present
         </button>
-        <CopyLink presenting={false} />
+        <CopyLink presenting={false} className="in-topbar" />
         <Controls
           shown={shown}
           total={state.total}

@@ -11,6 +11,10 @@ export function CopyLink({ presenting, className }: { presenting: boolean; class
   const field = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (outcome.kind === 'refused') field.current?.select();
+    // "Link copied" has been said (and announced): let it go rather than cover the page.
+    if (outcome.kind !== 'copied') return;
+    const t = window.setTimeout(() => setOutcome({ kind: 'idle' }), 6000);
+    return () => window.clearTimeout(t);
   }, [outcome]);
   const copy = async () => {
     const link = shareLink(window.location.href, presenting);
@@ -27,22 +31,24 @@ export function CopyLink({ presenting, className }: { presenting: boolean; class
       <button type="button" data-testid="copy-link" onClick={() => void copy()} title="Copy a link to this step">
         Copy link
       </button>
-      <span role="status" className="copy-link-status" data-testid="copy-link-status">
-        {outcome.kind === 'copied' ? 'Link copied' : outcome.kind === 'refused' ? 'Copy this link by hand:' : ''}
+      <span className="copy-link-say">
+        <span role="status" className="copy-link-status" data-testid="copy-link-status">
+          {outcome.kind === 'copied' ? 'Link copied' : outcome.kind === 'refused' ? 'Copy this link by hand:' : ''}
+        </span>
+        {outcome.kind === 'refused' && (
+          <input
+            ref={field}
+            className="copy-link-field"
+            data-testid="copy-link-field"
+            type="text"
+            readOnly
+            value={outcome.link}
+            aria-label="Link to this step"
+            onFocus={(e) => e.currentTarget.select()}
+            onBlur={() => setOutcome({ kind: 'idle' })}
+          />
+        )}
       </span>
-      {outcome.kind === 'refused' && (
-        <input
-          ref={field}
-          className="copy-link-field"
-          data-testid="copy-link-field"
-          type="text"
-          readOnly
-          value={outcome.link}
-          aria-label="Link to this step"
-          onFocus={(e) => e.currentTarget.select()}
-          onBlur={() => setOutcome({ kind: 'idle' })}
-        />
-      )}
     </span>
   );
 }

@@ -132,7 +132,7 @@ function readSnapshot(snapshot: ModelSnapshot): { procs: Proc[]; loose: LooseEp[
       ep,
       role: endpointRole(snapshot, ep, ordinals.get(ep.id) ?? 1),
       side: ep.kind === 'client' ? 'client' : 'server',
-      caption: ep.queuedOn ? 'queued' : 'no fd',
+      caption: ep.queuedOn ? 'accept queue' : 'no fd',
       timer: timeWaitTimer(snapshot, ep),
       queuedOn: ep.queuedOn ?? null,
     }));
@@ -156,7 +156,7 @@ function metrics(f: number, compact: boolean): Metrics {
     : { f, row: Math.round(f * 1.6), pad: Math.round(f * 0.35), gap: Math.round(f * 0.6), margin: Math.round(f * 0.5), inset: Math.round(f * 0.5) };
 }
 
-/** The text of a slot: its descriptor name and its state (a loose one: "queued" or "no fd"). */
+/** The text of a slot: its descriptor name and its state (a loose one: "accept queue" or "no fd"). */
 function slotParts(name: string, state: TcpState, timer: string | null): { name: string; state: string } {
   return { name, state: timer ? `${state} ${timer.replace(/ left$/, '')}` : state };
 }
