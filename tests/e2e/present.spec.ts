@@ -268,3 +268,26 @@ test('live: the notes window follows the presenting window and steps it, shows t
   await page.close();
   await expect(notes.getByTestId('notes-link')).toHaveAttribute('data-status', 'gone');
 });
+
+test('too many processes for the screen (a phone): the figure scrolls at the smallest font, the acting process in view', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const step = stepAfter('many-clients', 'child3-close-listenfd');
+  await page.goto(lessonUrl('many-clients', step, '&present'));
+  await atPresenterStep(page, step);
+  const figure = page.getByTestId('present-figure');
+  await expect(figure).toHaveAttribute('data-fits', 'false');
+  await expect(figure).toHaveAttribute('tabindex', '0');
+  const report = await presenterText(page);
+  expect(report.minPx, `smallest text “${report.smallest}”`).toBeGreaterThanOrEqual(20 - 0.01);
+  expect(report.outside).toEqual([]);
+  // The process that acted (child#3) is scrolled to the middle of the figure's view.
+  const seen = await figure.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const r = el.querySelector('[data-role="child#3"]')!.getBoundingClientRect();
+    const x = r.left + r.width / 2;
+    const y = r.top + r.height / 2;
+    return x > box.left && x < box.right && y > box.top && y < box.bottom;
+  });
+  expect(seen).toBe(true);
+  await page.screenshot({ path: `${SHOTS}/present-many-390x844.png` });
+});

@@ -65,6 +65,7 @@ export const PresenterFigure = memo(function PresenterFigure({ snapshot, minFont
     const r = target.getBoundingClientRect();
     const b = el.getBoundingClientRect();
     el.scrollTop += r.top + r.height / 2 - (b.top + b.height / 2);
+    el.scrollLeft += r.left + r.width / 2 - (b.left + b.width / 2);
   }, [layout, actingRole]);
   return (
     <div
