@@ -97,6 +97,11 @@ describe('presenter facts: the sockets that matter at this step', () => {
     expect(facts.every((f) => !f.changed)).toBe(true);
     expect(facts.map((f) => f.name)).toEqual(['listening socket']);
   });
+  it('none when nothing changed and the acting process holds no socket (a child exits)', () => {
+    const many = recorded('many-clients');
+    const n = findScenario('many-clients')!.schedule.findIndex((e) => e.id === 'child3-exit') + 1;
+    expect(presenterFacts(many.atStep(n), many.atStep(n - 1), 'child#3')).toEqual([]);
+  });
   it('shows a handful at most', () => {
     const many = recorded('many-clients');
     for (let n = 1; n < many.stepCount; n++) expect(presenterFacts(many.atStep(n), many.atStep(n - 1), null).length).toBeLessThanOrEqual(PRESENTER_FACTS_MAX);
@@ -140,6 +145,18 @@ describe('presenter figure layout: few, large labels', () => {
         if (file !== 'many-clients') expect(l.fits, `${file} step ${n}`).toBe(true);
       }
     }
+  });
+  it('a client that has closed shows the socket the kernel keeps (TIME_WAIT, no fd) in its own box', () => {
+    const replay = recorded('many-clients');
+    const step = findScenario('many-clients')!.schedule.findIndex((e) => e.id === 'child5-close-connfd') + 1;
+    const l = layoutPresenterFigure(replay.atStep(step), area);
+    const box = l.boxes.find((b) => b.role === 'client#1')!;
+    const kept = l.slots.find((s) => s.role === 'client#1' && s.loose)!;
+    expect(kept.texts.map((t) => t.text).join(' ')).toMatch(/^no fd TIME_WAIT/);
+    expect(kept.x).toBeGreaterThanOrEqual(box.x);
+    expect(kept.x + kept.w).toBeLessThanOrEqual(box.x + box.w);
+    expect(kept.y).toBeGreaterThanOrEqual(box.y);
+    expect(kept.y + kept.h).toBeLessThanOrEqual(box.y + box.h);
   });
   it('many processes: compact rows (the role beside its sockets); what cannot fit at the smallest font is taller, never smaller', () => {
     const replay = recorded('many-clients');

@@ -207,6 +207,7 @@ function tryLayout(
   const slots: PresentSlot[] = [];
   const links: PresentLink[] = [];
   const y = { client: m.margin, server: m.margin };
+  const adopted = new Set<LooseEp>();
 
   for (const p of read.procs) {
     const col = p.side === 'client' ? client : server;
@@ -217,7 +218,11 @@ function tryLayout(
     let slotX: number;
     let slotW: number;
     let h: number;
-    const n = p.held.length;
+    // A process that holds no socket shows, in its own box, the one it closed that the
+    // kernel keeps (a client's TIME_WAIT): one row instead of a box and a loose row.
+    const kept = p.held.length === 0 ? read.loose.find((l) => !l.queuedOn && l.role === p.role && l.side === p.side && !adopted.has(l)) : undefined;
+    if (kept) adopted.add(kept);
+    const n = p.held.length + (kept ? 1 : 0);
     if (compact) {
       texts.push({ text: p.role, x: m.inset, y: m.pad + m.row / 2 + f * 0.35, bold: true });
       slotsTop = m.pad;
@@ -260,11 +265,33 @@ function tryLayout(
         anchor: { x: p.side === 'client' ? x + bw : x, y: sy + m.row / 2 },
       });
     });
+    if (kept) {
+      const sy = by + slotsTop;
+      const parts = slotParts(kept.caption, kept.ep.state, kept.timer);
+      slots.push({
+        key: `ep${kept.ep.id}`,
+        role: kept.role,
+        endpointId: kept.ep.id,
+        kind: kept.ep.kind,
+        state: kept.ep.state,
+        loose: true,
+        x: x + slotX,
+        y: sy,
+        w: slotW,
+        h: m.row,
+        texts: [
+          { text: parts.name, x: m.inset, y: m.row / 2 + f * 0.35 },
+          { text: parts.state, x: slotW - m.inset, y: m.row / 2 + f * 0.35, bold: true, anchor: 'end' },
+        ],
+        anchor: { x: p.side === 'client' ? x + bw : x, y: sy + m.row / 2 },
+      });
+    }
     y[p.side] += h + m.gap;
   }
 
   // Connections held by no descriptor, below their side's processes.
   for (const l of read.loose) {
+    if (adopted.has(l)) continue;
     const col = l.side === 'client' ? client : server;
     // As wide as its side's boxes: lines to it then end at the column's edge, crossing no box.
     const x = l.side === 'client' ? clientX : serverX;

@@ -60,8 +60,9 @@ function refCountOf(snapshot: ModelSnapshot, ep: ModelEndpoint): number | null {
 
 /**
  * The sockets that matter at this step: those whose TCP state or reference count changed since
- * the step before (or that appeared); when none did, those the acting process holds; when it
- * holds none, every socket still there. At most PRESENTER_FACTS_MAX, changed ones first.
+ * the step before (or that appeared); when none did, those the acting process holds (none
+ * when it holds none: a step about processes, say an exit, has no socket news). At most
+ * PRESENTER_FACTS_MAX.
  */
 export function presenterFacts(snapshot: ModelSnapshot, before: ModelSnapshot | null, actingRole: string | null): PresenterFact[] {
   const ordinals = endpointOrdinals(snapshot.endpoints);
@@ -91,8 +92,7 @@ export function presenterFacts(snapshot: ModelSnapshot, before: ModelSnapshot | 
   const held = new Set(
     (acting?.fds ?? []).map(({ fileId }) => snapshot.openFiles.find((f) => f.id === fileId)?.endpointId).filter((id): id is string => !!id),
   );
-  const mine = all.filter((f) => held.has(f.endpointId));
-  return (mine.length > 0 ? mine : all).slice(0, PRESENTER_FACTS_MAX);
+  return all.filter((f) => held.has(f.endpointId)).slice(0, PRESENTER_FACTS_MAX);
 }
 
 /** "ESTABLISHED", or "SYN_SENT → ESTABLISHED" when it changed this step. */
