@@ -84,6 +84,12 @@ export function NotesView({ lesson, part, scenario, partContent, initialStep }: 
   const answered = shown !== null ? questionBefore(partContent, scenario, shown) : null;
   const upcoming = step + 1 < state.total ? questionBefore(partContent, scenario, step + 1) : null;
 
+  // Keep the current step of a long outline in view.
+  const outline = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    outline.current?.querySelector('[aria-current="step"]')?.scrollIntoView({ block: 'nearest' });
+  }, [step]);
+
   useEffect(() => {
     document.title = `Notes · Step ${step + 1} · ${lesson.title} — forkscope`;
   }, [step, lesson.title]);
@@ -105,7 +111,7 @@ export function NotesView({ lesson, part, scenario, partContent, initialStep }: 
         </span>
         <CopyLink presenting />
       </header>
-      <p className={`notes-link${link.status === 'gone' ? ' gone' : ''}`} role="status" data-testid="notes-link" data-status={link.status}>
+      <p className={`notes-link ${link.status}`} role="status" data-testid="notes-link" data-status={link.status}>
         {link.status === 'waiting' && 'Waiting for the presenting window (this lesson in presenter mode, P)…'}
         {link.status === 'connected' && 'Following the presenting window: steps here move it too.'}
         {link.status === 'gone' && 'The presenting window has closed or left presenter mode. These notes now step on their own.'}
@@ -126,7 +132,7 @@ export function NotesView({ lesson, part, scenario, partContent, initialStep }: 
         </div>
         <nav aria-label="Lesson outline">
           <h3>Outline</h3>
-          <ol className="notes-outline">
+          <ol className="notes-outline" ref={outline}>
             {Array.from({ length: state.total }, (_, n) => (
               <li key={n}>
                 <button type="button" aria-current={n === step ? 'step' : undefined} data-testid="outline-step" onClick={() => seek(n)}>

@@ -61,12 +61,12 @@ export function PresenterView({ lesson, scenario, partContent, state, onLeave }:
       const target = el ? { tagName: el.tagName, isContentEditable: el.isContentEditable, id: el.id } : null;
       const mods = { alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey };
       const action = presentKeyAction(e.key, target, mods, true);
-      if (blank) {
-        if (action === 'blank' || stepKeyAction(e.key, target, mods) !== null) {
-          e.preventDefault();
-          setBlank(false);
-        }
-        if (action !== 'leave') return;
+      if (blank && action !== 'leave' && action !== 'toggle') {
+        // Nothing happens unseen: B or a step key brings the screen back, other keys (an
+        // answer's 1–4) wait for it.
+        if (action === 'blank' || stepKeyAction(e.key, target, mods) !== null) setBlank(false);
+        if (e.key.length === 1 || stepKeyAction(e.key, target, mods) !== null) e.preventDefault();
+        return;
       }
       if (action === null || action === 'toggle') return;
       e.preventDefault();
@@ -98,7 +98,7 @@ export function PresenterView({ lesson, scenario, partContent, state, onLeave }:
       <header className="present-head">
         {question ? (
           <h1 className="present-title" id="present-title">
-            <span className="present-tag">Predict · before step {question && nav.asking !== null ? nav.asking + 1 : ''}</span> {fillPlaceholders(question.question.prompt, resolve)}
+            <span className="present-tag">Predict · before step {(nav.asking ?? current) + 1}</span> {fillPlaceholders(question.question.prompt, resolve)}
           </h1>
         ) : (
           <h1 className="present-title" id="present-title">
