@@ -168,6 +168,13 @@ test('a question in presenter mode: large choices, 1–4 answer, the reveal; axe
   expect(report.minPx, `smallest text “${report.smallest}”`).toBeGreaterThanOrEqual(24);
   await page.screenshot({ path: `${SHOTS}/present-question-1280x720.png` });
   await expectAccessible(page, 'presenter mode, a question open');
+  // Blank, an answer key waits for the screen: nothing is chosen unseen.
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('blank')).toBeVisible();
+  await page.keyboard.press('1');
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('blank')).toHaveCount(0);
+  await expect(choices).toHaveCount(3);
   await page.keyboard.press('2');
   await atPresenterStep(page, before + 1);
   await expect(page.getByTestId('reveal')).toHaveAttribute('data-verdict', 'right');
