@@ -121,7 +121,7 @@ for (const size of [
   });
 }
 
-test('B blanks the screen and B or a step key brings it back without stepping; F asks for fullscreen, F again leaves it', async ({ page }) => {
+test('B blanks the screen and B or a step key brings it back without stepping; F asks for fullscreen, F again leaves it, Esc leaves it and presenter mode', async ({ page }) => {
   await page.addInitScript(() => {
     const w = window as unknown as { fullscreenRequests: number };
     w.fullscreenRequests = 0;
@@ -153,6 +153,12 @@ test('B blanks the screen and B or a step key brings it back without stepping; F
   await page.keyboard.press('f');
   await expect.poll(() => page.evaluate(() => document.fullscreenElement)).toBeNull();
   await expect(page.getByTestId('presenter')).toBeVisible();
+  // Esc in fullscreen leaves both.
+  await page.keyboard.press('f');
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement?.tagName ?? null)).toBe('HTML');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('presenter')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement)).toBeNull();
 });
 
 test('a question in presenter mode: large choices, 1–4 answer, the reveal; axe-core finds nothing serious', async ({ page }) => {

@@ -38,12 +38,18 @@ export function openNotesWindow(): void {
   window.open(notesHref(window.location.href), 'forkscope-notes', 'popup,width=960,height=720');
 }
 
+/** Set while F takes the page out of fullscreen, so that exit is not taken for the browser's Esc. */
+let leavingFullscreenByF = false;
+
 async function toggleFullscreen(): Promise<void> {
   try {
-    if (document.fullscreenElement) await document.exitFullscreen();
-    else await document.documentElement.requestFullscreen();
+    if (document.fullscreenElement) {
+      leavingFullscreenByF = true;
+      await document.exitFullscreen();
+    } else await document.documentElement.requestFullscreen();
   } catch {
     // Refused (no user gesture, or not allowed in this frame): presenter mode works without it.
+    leavingFullscreenByF = false;
   }
 }
 
@@ -81,6 +87,18 @@ export function PresenterView({ lesson, scenario, partContent, state, onLeave }:
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [blank, onLeave]);
+
+  // In fullscreen the browser keeps Esc to itself and only leaves fullscreen: a fullscreen
+  // left other than by F is that Esc, so presenter mode is left too.
+  useEffect(() => {
+    const onChange = () => {
+      if (document.fullscreenElement) return;
+      if (leavingFullscreenByF) leavingFullscreenByF = false;
+      else onLeave();
+    };
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, [onLeave]);
 
   const step = lessonStep(partContent, scenario, current);
   const title = fillPlaceholders(step.title, resolve);
