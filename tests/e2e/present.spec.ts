@@ -277,6 +277,13 @@ test('live: the notes window follows the presenting window and steps it, shows t
   await expect(notes.getByTestId('notes-step')).toHaveAttribute('data-step', '2');
   await expect(notes.getByTestId('outline-step').nth(2)).toHaveAttribute('aria-current', 'step');
 
+  // The notes window's link is the room's: this step, presenting.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(notes.url()).origin });
+  await notes.getByTestId('copy-link').click();
+  await expect(notes.getByTestId('copy-link-status')).toHaveText('Link copied');
+  const link = new URL(await notes.evaluate(() => navigator.clipboard.readText()));
+  expect([link.searchParams.get('step'), link.searchParams.has('present'), link.searchParams.has('notes')]).toEqual(['2', true, false]);
+
   expect(notesSockets, 'the notes window runs nothing live').toEqual([]);
   await page.close();
   await expect(notes.getByTestId('notes-link')).toHaveAttribute('data-status', 'gone');

@@ -121,7 +121,10 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
         <ModeBadge mode={mode} header={view.header} />
         <ExperimentFromHere replay={replay} step={shown} />
         <button type="button" className="topbar-tool" onClick={() => setPresenting(true)} aria-keyshortcuts="P" title="Presenter mode, for the room (P)">
-          Present
+          <svg className="tool-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+            <path d="M3 4h18v11H3z M12 15v5 M8 20h8" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round" />
+          </svg>
+          <span className="tool-label">Present</span>
         </button>
         <CopyLink presenting={false} className="in-topbar" />
         <Controls

@@ -29,7 +29,10 @@ export function CopyLink({ presenting, className }: { presenting: boolean; class
   return (
     <span className={`copy-link${className ? ` ${className}` : ''}`}>
       <button type="button" data-testid="copy-link" onClick={() => void copy()} title="Copy a link to this step">
-        Copy link
+        <svg className="tool-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+          <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1 M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+        </svg>
+        <span className="tool-label">Copy link</span>
       </button>
       <span className="copy-link-say">
         <span role="status" className="copy-link-status" data-testid="copy-link-status">
