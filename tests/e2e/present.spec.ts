@@ -261,6 +261,7 @@ test('live: the notes window follows the presenting window and steps it, shows t
   expect(childPid, facts).toBeDefined();
   await expect(notes.getByTestId('notes-narration')).toContainText(`pid ${childPid}`);
   await expect(notes.getByTestId('notes-title')).toHaveText(/fork\(\)/);
+  await expect(notes).toHaveTitle(/^Notes · Step \d+ · The concurrent server/);
   await notes.screenshot({ path: `${SHOTS}/notes-1280x720.png` });
   await expectAccessible(notes, 'the notes window');
 

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { fillPlaceholders, lessonStep, questionBefore, type LessonInfo, type LessonPartContent, type LessonPartInfo, type Question } from '../../lessons/index.ts';
 import type { Scenario } from '../../scenarios/types.ts';
+import { afterPaint } from '../afterPaint.ts';
 import { useLessonPart } from '../lesson/useLessonPart.ts';
 import { useStepKeys, type StepKeyAction } from '../lesson/useStepKeys.ts';
 import { stepIndicatorText } from '../url.ts';
@@ -90,9 +91,15 @@ export function NotesView({ lesson, part, scenario, partContent, initialStep }: 
     outline.current?.querySelector('[aria-current="step"]')?.scrollIntoView({ block: 'nearest' });
   }, [step]);
 
-  useEffect(() => {
-    document.title = `Notes · Step ${step + 1} · ${lesson.title} — forkscope`;
-  }, [step, lesson.title]);
+  // After the lesson part's own title (also set after paint), so the window says it is the notes.
+  useEffect(
+    () =>
+      afterPaint(() => {
+        document.title = `Notes · Step ${step + 1} · ${lesson.title} — forkscope`;
+      }),
+    // nav.shown too: the lesson part retitles the window whenever it changes.
+    [step, lesson.title, nav.shown],
+  );
 
   return (
     <main className="notes" data-testid="notes">
