@@ -14,6 +14,14 @@ describe('web keys: stepping from the keyboard', () => {
     expect(stepKeyAction('a', body, none)).toBeNull();
   });
 
+  it('maps a presentation clicker: PageDown next, PageUp previous, even on a focused button', () => {
+    expect(stepKeyAction('PageDown', body, none)).toBe('next');
+    expect(stepKeyAction('PageUp', body, none)).toBe('prev');
+    expect(stepKeyAction('PageDown', { tagName: 'BUTTON' }, none)).toBe('next');
+    expect(stepKeyAction('PageUp', { tagName: 'INPUT', id: 'search' }, none)).toBeNull();
+    expect(stepKeyAction('PageDown', body, { alt: false, ctrl: true, meta: false })).toBeNull();
+  });
+
   it('leaves text fields alone, but not the trace scrubber', () => {
     expect(stepKeyAction('ArrowRight', { tagName: 'INPUT', id: 'search' }, none)).toBeNull();
     expect(stepKeyAction('Home', { tagName: 'TEXTAREA' }, none)).toBeNull();

@@ -1,7 +1,7 @@
 // One part of a lesson, drawn with every panel (its state is useLessonPart's). The figure and
 // the narration load with the view; the other panels arrive as separate chunks.
 
-import { lazy, Suspense, use, useMemo } from 'react';
+import { lazy, Suspense, use, useCallback, useMemo } from 'react';
 import {
   fillPlaceholders,
   lessonStep,
@@ -16,12 +16,17 @@ import type { Scenario } from '../../scenarios/types.ts';
 import { findScenario } from '../../scenarios/index.ts';
 import { ExportMenu } from '../export/ExportMenu.tsx';
 import { TraceImports, type ImportedTrace } from '../export/TraceImports.tsx';
-import { flagOn } from '../url.ts';
 import { DisagreementBanner } from '../panels/DisagreementBanner.tsx';
 import { Narration, narrationParagraphs } from '../panels/Narration.tsx';
 import { TraceProblems } from '../panels/TraceProblems.tsx';
 import { lessonSummary } from '../progress/progress.ts';
 import { ExperimentFromHere } from '../sandbox/ExperimentFromHere.tsx';
+import { CopyLink } from '../present/CopyLink.tsx';
+import { NotesView } from '../present/NotesView.tsx';
+import { PresenterView } from '../present/PresenterView.tsx';
+import { usePresenting } from '../present/usePresenting.ts';
+import { useNotesHost } from '../present/useNotesLink.ts';
+import { flagOn } from '../url.ts';
 import { Controls } from './Controls.tsx';
 import { EndCard } from './EndCard.tsx';
 import { LessonGrid } from './LessonGrid.tsx';
@@ -81,6 +86,8 @@ function LessonContentView(props: LessonViewProps) {
       </main>
     );
   }
+  // The presenter's notes window: its own drawing, never a live run (src/web/present).
+  if (flagOn(window.location.search, 'notes')) return <NotesView {...props} partContent={partContent} />;
   return <LessonPart {...props} partContent={partContent} />;
 }
 
@@ -95,6 +102,26 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
   const keys = useMemo(() => ({ next: nav.next, prev: nav.prev, first: nav.first, last: nav.last }), [nav.next, nav.prev, nav.first, nav.last]);
   useStepKeys(keys);
 
+  // Presenter mode (P, &present) draws the same state for the room; a notes window follows it.
+  const [presenting, setPresenting] = usePresenting();
+  const leavePresenting = useCallback(() => setPresenting(false), [setPresenting]);
+  const shownStep = lessonStep(partContent, scenario, current);
+  useNotesHost({
+    active: presenting,
+    lesson: lesson.id,
+    part: part.id,
+    state: {
+      shown,
+      asking,
+      total: state.total,
+      title: fillPlaceholders(shownStep.title, resolve),
+      narration: fillPlaceholders(shownStep.narration, resolve),
+    },
+    onCommand: (command) => nav[command](),
+    onSeek: nav.seek,
+  });
+  if (presenting) return <PresenterView lesson={lesson} scenario={scenario} partContent={partContent} state={state} onLeave={leavePresenting} />;
+
   const narration = question ? (
     <QuestionCard question={question.question} step={asking!} resolve={resolve} onChoose={state.choose} onSkip={state.skip} />
   ) : (
@@ -107,12 +134,12 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
     />
   );
 
-  const shownStep = shown === null ? null : lessonStep(partContent, scenario, shown);
+  const announced = shown === null ? null : lessonStep(partContent, scenario, shown);
   const announcement = stepAnnouncement({
     step: shown,
     total: state.total,
-    title: shownStep ? `${shownStep.figure ? `Figure ${shownStep.figure}: ` : ''}${fillPlaceholders(shownStep.title, resolve)}` : '',
-    paragraphs: shownStep ? narrationParagraphs(shownStep, resolve) : [],
+    title: announced ? `${announced.figure ? `Figure ${announced.figure}: ` : ''}${fillPlaceholders(announced.title, resolve)}` : '',
+    paragraphs: announced ? narrationParagraphs(announced, resolve) : [],
   });
 
   return (
@@ -122,6 +149,13 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
         <ModeBadge mode={mode} header={view.header} />
         <ExperimentFromHere replay={replay} step={shown} />
         <ExportMenu lesson={lesson} part={part} state={state} />
+        <button type="button" className="topbar-tool" onClick={() => setPresenting(true)} aria-keyshortcuts="P" title="Presenter mode, for the room (P)">
+          <svg className="tool-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+            <path d="M3 4h18v11H3z M12 15v5 M8 20h8" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round" />
+          </svg>
+          <span className="tool-label">Present</span>
+        </button>
+        <CopyLink presenting={false} className="in-topbar" />
         <Controls
           shown={shown}
           total={state.total}

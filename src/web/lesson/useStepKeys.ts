@@ -1,4 +1,5 @@
-// Keyboard stepping: → and Space next, ← previous, Home first, End last.
+// Keyboard stepping: → Space and PageDown next, ← and PageUp previous, Home first, End last.
+// (Presentation clickers send PageDown/PageUp; some send → ← or Space.)
 // Ignored while typing in a field (the trace scrubber excepted), for Space/Enter on a
 // button or link, which activate it instead, and for arrows on a widget that moves with them
 // (tabs, sliders, listboxes, radio groups, menus: the WAI-ARIA patterns), which they belong to.
@@ -42,7 +43,10 @@ export function stepKeyAction(
     case ' ':
     case 'Spacebar':
       return activates ? null : 'next';
+    case 'PageDown':
+      return 'next';
     case 'ArrowLeft':
+    case 'PageUp':
       return 'prev';
     case 'Home':
       return 'first';
