@@ -43,7 +43,10 @@ export function Panel({ title, area, testId, children, extra, switcher, quietTit
           {big ? '✕' : '⤢'}
         </button>
       </header>
-      <div className="panel-body">{children}</div>
+      {/* Focusable, so a keyboard can scroll it (axe: scrollable-region-focusable). */}
+      <div className="panel-body" tabIndex={0} role="group" aria-label={title}>
+        {children}
+      </div>
     </section>
   );
 }

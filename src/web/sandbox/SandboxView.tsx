@@ -11,6 +11,7 @@ import type { Plan } from '../../plan/types.ts';
 import type { Trace } from '../../trace/types.ts';
 import { afterPaint } from '../afterPaint.ts';
 import { decodePlanParam, sandboxHref } from '../url.ts';
+import { ThemeSwitch } from '../theme/ThemeSwitch.tsx';
 import { GuessCard, GuessScores, type Answers } from './Guesses.tsx';
 import { OutcomeSummary } from './OutcomeSummary.tsx';
 import { PlanFiles, usePlanDrop } from './PlanFiles.tsx';
@@ -132,6 +133,7 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
       </nav>
       {badge}
       {controls}
+      <ThemeSwitch />
     </header>
   );
 
