@@ -116,7 +116,7 @@ export default memo(function EventLog({ replay, revision, shown, available, tota
             {count} events
           </span>
         </label>
-        <div className="event-list" ref={list} role="list" aria-label="Trace events (click one to go to its step)">
+        <div className="event-list" ref={list} role="list" aria-label="Trace events (click one to go to its step)" tabIndex={0}>
           {windowed ? <div style={{ height: count * ROW_HEIGHT, position: 'relative' }}>{rows}</div> : rows}
           {later > 0 && (
             <p className="log-later" data-testid="log-later">

@@ -18,7 +18,7 @@ export function Narration({ step, resolve, before, after }: NarrationProps) {
   // A new step starts at the top of its text: the caller keys this component by step, so each
   // step mounts a fresh panel (resetting the scroll by reading layout would cost a forced reflow).
   return (
-    <section className="panel area-narr narration" data-testid="narration" aria-labelledby="step-title">
+    <section className="panel area-narr narration" data-testid="narration" aria-labelledby="step-title" tabIndex={0}>
       {before}
       <h2 className="step-title" id="step-title">
         {step.figure && <span className="figure-tag">Figure {step.figure}</span>}

@@ -27,3 +27,10 @@ export function contrastRatio(a: string, b: string): number {
 /** WCAG AA: 4.5:1 for text, 3:1 for large text and graphics. */
 export const AA_TEXT = 4.5;
 export const AA_GRAPHICS = 3;
+
+/** CSS `color-mix(in srgb, a p%, b)` of two #hex colours, as #rrggbb (for tinted backgrounds). */
+export function mixHex(a: string, percentOfA: number, b: string): string {
+  const [x, y] = [parseHex(a), parseHex(b)];
+  const t = percentOfA / 100;
+  return `#${x.map((c, i) => Math.round(c * t + y[i]! * (1 - t)).toString(16).padStart(2, '0')).join('')}`;
+}

@@ -1,0 +1,195 @@
+// Accessibility and themes in real Chromium, from the static build (recorded traces): axe-core
+// finds no serious or critical violation on the lesson list, lesson views (several steps, a
+// question open, its reveal, the Packets and Event-log tabs, an enlarged panel, the end card),
+// two more lessons and the sandbox (editor, prediction and outcome, a saved run's differences),
+// in the light and the dark theme; the theme switch; the phone layout (390×844).
+
+import { expect, test, type Page } from '@playwright/test';
+import { concurrentPlan } from '../../src/plan/examples.ts';
+import { predictPlan } from '../../src/plan/predict.ts';
+import { findScenario } from '../../src/scenarios/index.ts';
+import { expectAccessible } from './axe.ts';
+
+const STATIC = process.env.FORKSCOPE_E2E_STATIC!;
+const schedule = findScenario('concurrent')!.schedule;
+const stepAfter = (id: string) => schedule.findIndex((e) => e.id === id) + 1;
+const FIG_4_14 = stepAfter('client-connect'); // asks a question first
+const FIG_4_16 = stepAfter('parent-fork'); // asks a question first
+const LAST = schedule.length;
+
+const indicator = (page: Page) => page.getByTestId('step-indicator');
+const atStep = (page: Page, step: number) => expect(indicator(page)).toHaveAttribute('data-step', String(step));
+
+/** Whether the page is drawn dark: the luminance of the body's background. */
+async function pageIsDark(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+(\.\d+)?/g)!.map(Number) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
+  });
+}
+const expectScheme = async (page: Page, scheme: 'light' | 'dark') => expect.poll(() => pageIsDark(page)).toBe(scheme === 'dark');
+
+/** A plan file carrying a run: the concurrent plan and, standing in for its real run, its prediction. */
+function planFileWithRun(): string {
+  const { records } = predictPlan(concurrentPlan);
+  const trace = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  return JSON.stringify({ plan: concurrentPlan, trace });
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`axe-core finds nothing serious in the ${scheme} theme: lesson list, lessons, sandbox`, async ({ page }) => {
+    test.setTimeout(180_000);
+    const scan = (where: string) => expectAccessible(page, `${scheme}: ${where}`);
+    await page.emulateMedia({ colorScheme: scheme });
+
+    await page.goto(`${STATIC}/?view=lessons`);
+    await page.evaluate(() => localStorage.clear()); // questions unanswered, the system's theme
+    await page.reload();
+    await expect(page.getByTestId('lesson-item').first()).toBeVisible();
+    await expectScheme(page, scheme);
+    await scan('the lesson list');
+
+    // The concurrent server: step 0, a question open, its reveal at Figure 4.14, Figure 4.16 with
+    // every tab, an enlarged panel, the end card.
+    await page.goto(`${STATIC}/?lesson=concurrent&step=0`);
+    await atStep(page, 0);
+    await expect(page.getByTestId('narration')).toBeVisible();
+    await scan('concurrent, step 0');
+
+    await page.goto(`${STATIC}/?lesson=concurrent&step=${FIG_4_14 - 1}`);
+    await atStep(page, FIG_4_14 - 1);
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('question')).toBeVisible();
+    await scan('concurrent, a question open');
+    await page.keyboard.press('1');
+    await atStep(page, FIG_4_14);
+    await expect(page.getByTestId('reveal')).toBeVisible();
+    await scan('concurrent, Figure 4.14 with the answer revealed');
+
+    for (let step = FIG_4_14 + 1; step <= FIG_4_16; step++) {
+      await page.keyboard.press('ArrowRight');
+      if (step === FIG_4_16) {
+        await expect(page.getByTestId('question')).toBeVisible();
+        await page.keyboard.press('2');
+      }
+      await atStep(page, step);
+    }
+    await expect(page.getByTestId('figure')).toBeVisible();
+    await scan('concurrent, Figure 4.16');
+    await page.getByRole('tab', { name: 'Packets' }).click();
+    await expect(page.getByRole('tab', { name: 'Packets' })).toHaveAttribute('aria-selected', 'true');
+    await page.getByRole('tab', { name: 'Event log' }).click();
+    await expect(page.getByRole('tab', { name: 'Event log' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.locator('.event-row').first()).toBeVisible();
+    await scan('concurrent, Figure 4.16, the Packets and Event-log tabs');
+    await page.getByRole('button', { name: /^Enlarge descriptors/ }).click();
+    await expect(page.locator('.panel.enlarged')).toBeVisible();
+    await scan('concurrent, the descriptors enlarged');
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.panel.enlarged')).toHaveCount(0);
+
+    await page.goto(`${STATIC}/?lesson=concurrent&step=${LAST}&questions=off`);
+    await expect(page.getByTestId('end-card')).toBeVisible();
+    await scan('concurrent, the end card');
+
+    // Two more lessons: zombies (exited and zombie rows) and every state of the TCP diagram.
+    await page.goto(`${STATIC}/?lesson=zombies&part=zombies&step=${findScenario('zombies')!.schedule.length}&questions=off`);
+    await expect(page.getByTestId('end-card')).toBeVisible();
+    await scan('zombies, the last step');
+    const everyState = findScenario('every-state')!.schedule.length;
+    await page.goto(`${STATIC}/?lesson=every-state&step=${Math.floor(everyState / 2)}&questions=off`);
+    await atStep(page, Math.floor(everyState / 2));
+    await page.getByRole('tab', { name: 'Packets' }).click();
+    await expect(page.getByRole('tab', { name: 'Packets' })).toHaveAttribute('aria-selected', 'true');
+    await scan('every state, half way, packets');
+
+    // The sandbox: the editor; the prediction to its outcome; a saved run against the prediction.
+    await page.goto(`${STATIC}/?view=sandbox`);
+    await expect(page.getByTestId('plan-step').first()).toBeVisible();
+    await scan('the sandbox editor');
+    await page.getByTestId('predict').click();
+    await expect(page.getByTestId('mode-badge')).toHaveText('predicted');
+    await page.getByRole('button', { name: 'Last step' }).click();
+    await expect(page.getByTestId('outcome')).toBeVisible();
+    await scan('the sandbox, a prediction and its outcome');
+    await page.getByRole('button', { name: 'Edit plan' }).click();
+    await page.getByTestId('import-plan').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(planFileWithRun()) });
+    await page.getByTestId('saved-run').click();
+    await expect(page.getByTestId('differences')).toBeVisible();
+    await scan('the sandbox, a saved run against the prediction');
+    await expectScheme(page, scheme);
+  });
+}
+
+test('the theme switch: a choice survives a reload and applies before the app runs; System follows the system', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${STATIC}/?view=lessons`);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  const themeSwitch = page.getByRole('combobox', { name: 'Theme' });
+  await expect(themeSwitch).toHaveValue('system');
+  await expectScheme(page, 'light');
+
+  await themeSwitch.selectOption('dark');
+  await expectScheme(page, 'dark');
+  await page.reload();
+  await expect(themeSwitch).toHaveValue('dark');
+  await expectScheme(page, 'dark');
+
+  // index.html applies the choice by itself, before any of the app's code (here: none at all).
+  await page.route('**/assets/*.js', (route) => route.abort());
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expectScheme(page, 'dark');
+  await page.unroute('**/assets/*.js');
+
+  // The lesson's top bar has the same switch: System follows the system's preference as it changes.
+  await page.goto(`${STATIC}/?lesson=concurrent&step=2&questions=off`);
+  const barSwitch = page.getByRole('banner').getByRole('combobox', { name: 'Theme' });
+  await expect(barSwitch).toHaveValue('dark');
+  await barSwitch.selectOption('system');
+  await expectScheme(page, 'light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expectScheme(page, 'dark');
+  await page.getByRole('banner').getByRole('combobox', { name: 'Theme' }).selectOption('light');
+  await expectScheme(page, 'light');
+
+  // So does the sandbox's; a broken stored value counts as System.
+  await page.goto(`${STATIC}/?view=sandbox`);
+  await expect(page.getByRole('banner').getByRole('combobox', { name: 'Theme' })).toHaveValue('light');
+  await page.evaluate(() => localStorage.setItem('forkscope.theme', '{"oops'));
+  await page.reload();
+  await expect(page.getByRole('banner').getByRole('combobox', { name: 'Theme' })).toHaveValue('system');
+  await expectScheme(page, 'dark');
+});
+
+test('a phone (390×844): the list fits its width, a lesson stacks its panels with the step controls in reach, the sandbox fits', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const fitsWidth = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+  await page.goto(`${STATIC}/?view=lessons`);
+  await expect(page.getByTestId('lesson-item').first()).toBeVisible();
+  expect(await fitsWidth(), 'the lesson list scrolls sideways').toBe(true);
+
+  await page.goto(`${STATIC}/?lesson=concurrent&step=${FIG_4_16}&questions=off`);
+  await atStep(page, FIG_4_16);
+  await expect(page.getByTestId('figure')).toBeVisible();
+  expect(await fitsWidth(), 'the lesson scrolls sideways').toBe(true);
+  // Stacked: the figure below the narration, each nearly the page's width.
+  const narration = (await page.getByTestId('narration').boundingBox())!;
+  const figure = (await page.getByRole('region', { name: 'Figure', exact: true }).boundingBox())!;
+  expect(figure.y).toBeGreaterThanOrEqual(narration.y + narration.height);
+  expect(figure.width).toBeGreaterThan(390 * 0.85);
+  // At the foot of the page the step controls are still on screen, and they work.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(844);
+  const next = page.getByRole('button', { name: 'Next step' });
+  await expect(next).toBeInViewport({ ratio: 1 });
+  await next.click();
+  await atStep(page, FIG_4_16 + 1);
+  await expectAccessible(page, 'a phone: the lesson');
+
+  await page.goto(`${STATIC}/?view=sandbox`);
+  await expect(page.getByTestId('plan-step').first()).toBeVisible();
+  expect(await fitsWidth(), 'the sandbox scrolls sideways').toBe(true);
+});
