@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { concurrentPlan } from '../../src/plan/examples.ts';
 import { predictPlan } from '../../src/plan/predict.ts';
 import { findScenario } from '../../src/scenarios/index.ts';
+import type { TraceHeader } from '../../src/trace/types.ts';
 import { expectAccessible } from './axe.ts';
 
 const STATIC = process.env.FORKSCOPE_E2E_STATIC!;
@@ -29,102 +30,113 @@ async function pageIsDark(page: Page): Promise<boolean> {
 }
 const expectScheme = async (page: Page, scheme: 'light' | 'dark') => expect.poll(() => pageIsDark(page)).toBe(scheme === 'dark');
 
-/** A plan file carrying a run: the concurrent plan and, standing in for its real run, its prediction. */
+/** A plan file carrying a run: the concurrent plan and, standing in for its real run, its prediction (unmarked as one). */
 function planFileWithRun(): string {
-  const { records } = predictPlan(concurrentPlan);
-  const trace = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const [header, ...events] = predictPlan(concurrentPlan).records;
+  const { predicted: _, ...asRun } = header as TraceHeader;
+  const trace = [asRun, ...events].map((r) => JSON.stringify(r)).join('\n') + '\n';
   return JSON.stringify({ plan: concurrentPlan, trace });
 }
 
-for (const scheme of ['light', 'dark'] as const) {
-  test(`axe-core finds nothing serious in the ${scheme} theme: lesson list, lessons, sandbox`, async ({ page }) => {
-    test.setTimeout(180_000);
-    const scan = (where: string) => expectAccessible(page, `${scheme}: ${where}`);
+const SCHEMES = ['light', 'dark'] as const;
+
+/**
+ * Scan what the page shows now in the light and then the dark theme (the system's preference,
+ * emulated). A state that changes one part of the page is scanned there alone (`include`): axe-core
+ * takes seconds a scan on a loaded machine, and the rest was scanned already.
+ */
+async function scanBothThemes(page: Page, where: string, include?: string) {
+  for (const scheme of SCHEMES) {
     await page.emulateMedia({ colorScheme: scheme });
-
-    await page.goto(`${STATIC}/?view=lessons`);
-    await page.evaluate(() => localStorage.clear()); // questions unanswered, the system's theme
-    await page.reload();
-    await expect(page.getByTestId('lesson-item').first()).toBeVisible();
     await expectScheme(page, scheme);
-    await scan('the lesson list');
-
-    // The concurrent server: step 0, a question open, its reveal at Figure 4.14, Figure 4.16 with
-    // every tab, an enlarged panel, the end card.
-    await page.goto(`${STATIC}/?lesson=concurrent&step=0`);
-    await atStep(page, 0);
-    await expect(page.getByTestId('narration')).toBeVisible();
-    await scan('concurrent, step 0');
-
-    await page.goto(`${STATIC}/?lesson=concurrent&step=${FIG_4_14 - 1}`);
-    await atStep(page, FIG_4_14 - 1);
-    await page.keyboard.press('ArrowRight');
-    await expect(page.getByTestId('question')).toBeVisible();
-    await scan('concurrent, a question open');
-    await page.keyboard.press('1');
-    await atStep(page, FIG_4_14);
-    await expect(page.getByTestId('reveal')).toBeVisible();
-    await scan('concurrent, Figure 4.14 with the answer revealed');
-
-    for (let step = FIG_4_14 + 1; step <= FIG_4_16; step++) {
-      await page.keyboard.press('ArrowRight');
-      if (step === FIG_4_16) {
-        await expect(page.getByTestId('question')).toBeVisible();
-        await page.keyboard.press('2');
-      }
-      await atStep(page, step);
-    }
-    await expect(page.getByTestId('figure')).toBeVisible();
-    await scan('concurrent, Figure 4.16');
-    await page.getByRole('tab', { name: 'Packets' }).click();
-    await expect(page.getByRole('tab', { name: 'Packets' })).toHaveAttribute('aria-selected', 'true');
-    await page.getByRole('tab', { name: 'Event log' }).click();
-    await expect(page.getByRole('tab', { name: 'Event log' })).toHaveAttribute('aria-selected', 'true');
-    await expect(page.locator('.event-row').first()).toBeVisible();
-    await scan('concurrent, Figure 4.16, the Packets and Event-log tabs');
-    await page.getByRole('button', { name: /^Enlarge descriptors/ }).click();
-    await expect(page.locator('.panel.enlarged')).toBeVisible();
-    await scan('concurrent, the descriptors enlarged');
-    await page.keyboard.press('Escape');
-    await expect(page.locator('.panel.enlarged')).toHaveCount(0);
-
-    await page.goto(`${STATIC}/?lesson=concurrent&step=${LAST}&questions=off`);
-    await expect(page.getByTestId('end-card')).toBeVisible();
-    await scan('concurrent, the end card');
-
-    // Two more lessons: zombies (exited and zombie rows) and every state of the TCP diagram.
-    await page.goto(`${STATIC}/?lesson=zombies&part=zombies&step=${findScenario('zombies')!.schedule.length}&questions=off`);
-    await expect(page.getByTestId('end-card')).toBeVisible();
-    await scan('zombies, the last step');
-    const everyState = findScenario('every-state')!.schedule.length;
-    await page.goto(`${STATIC}/?lesson=every-state&step=${Math.floor(everyState / 2)}&questions=off`);
-    await atStep(page, Math.floor(everyState / 2));
-    await page.getByRole('tab', { name: 'Packets' }).click();
-    await expect(page.getByRole('tab', { name: 'Packets' })).toHaveAttribute('aria-selected', 'true');
-    await scan('every state, half way, packets');
-
-    // The sandbox: the editor; the prediction to its outcome; a saved run against the prediction.
-    await page.goto(`${STATIC}/?view=sandbox`);
-    await expect(page.getByTestId('plan-step').first()).toBeVisible();
-    await scan('the sandbox editor');
-    await page.getByTestId('predict').click();
-    await expect(page.getByTestId('mode-badge')).toHaveText('predicted');
-    await page.getByRole('button', { name: 'Last step' }).click();
-    await expect(page.getByTestId('outcome')).toBeVisible();
-    await scan('the sandbox, a prediction and its outcome');
-    await page.getByRole('button', { name: 'Edit plan' }).click();
-    await page.getByTestId('import-plan').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(planFileWithRun()) });
-    await page.getByTestId('saved-run').click();
-    await expect(page.getByTestId('differences')).toBeVisible();
-    await scan('the sandbox, a saved run against the prediction');
-    await expectScheme(page, scheme);
-  });
+    await expectAccessible(page, `${scheme}: ${where}`, include);
+  }
 }
+
+test.beforeEach(async ({ page }) => {
+  await page.goto(`${STATIC}/?view=lessons`);
+  await page.evaluate(() => localStorage.clear()); // questions unanswered, the system's theme
+});
+
+test('axe-core finds nothing serious in either theme: the concurrent server at several steps, a question, the end card', async ({ page }) => {
+  test.setTimeout(240_000);
+  const scan = (where: string, include?: string) => scanBothThemes(page, `concurrent, ${where}`, include);
+
+  await page.goto(`${STATIC}/?lesson=concurrent&step=0`);
+  await atStep(page, 0);
+  await expect(page.getByTestId('figure')).toBeVisible();
+  await scan('step 0');
+
+  await page.goto(`${STATIC}/?lesson=concurrent&step=${FIG_4_14 - 1}`);
+  await atStep(page, FIG_4_14 - 1);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('question')).toBeVisible();
+  await scan('a question open', '[data-testid="question"]');
+  await page.keyboard.press('1');
+  await atStep(page, FIG_4_14);
+  await expect(page.getByTestId('reveal')).toBeVisible();
+  await scan('Figure 4.14 with the answer revealed', '[data-testid="narration"]');
+
+  for (let step = FIG_4_14 + 1; step <= FIG_4_16; step++) {
+    await page.keyboard.press('ArrowRight');
+    if (step === FIG_4_16) {
+      await expect(page.getByTestId('question')).toBeVisible();
+      await page.keyboard.press('2');
+    }
+    await atStep(page, step);
+  }
+  await page.getByRole('tab', { name: 'Packets' }).click();
+  await expect(page.getByRole('tab', { name: 'Packets' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tab', { name: 'Event log' }).click();
+  await expect(page.getByRole('tab', { name: 'Event log' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.event-row').first()).toBeVisible();
+  await scan('Figure 4.16, the Packets and Event-log tabs');
+  await page.getByRole('button', { name: /^Enlarge descriptors/ }).click();
+  await expect(page.locator('.panel.enlarged')).toBeVisible();
+  await scan('the descriptors enlarged', '.panel.enlarged');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.panel.enlarged')).toHaveCount(0);
+
+  await page.goto(`${STATIC}/?lesson=concurrent&step=${LAST}&questions=off`);
+  await expect(page.getByTestId('end-card')).toBeVisible();
+  await scan('the end card');
+});
+
+test('axe-core finds nothing serious in either theme: the lesson list, zombies, every state, the sandbox', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.reload();
+  await expect(page.getByTestId('lesson-item').first()).toBeVisible();
+  await scanBothThemes(page, 'the lesson list');
+
+  // Exited and zombie rows; every state of the TCP diagram, with packets.
+  await page.goto(`${STATIC}/?lesson=zombies&part=zombies&step=${findScenario('zombies')!.schedule.length}&questions=off`);
+  await expect(page.getByTestId('end-card')).toBeVisible();
+  await scanBothThemes(page, 'zombies, the last step');
+  const halfWay = Math.floor(findScenario('every-state')!.schedule.length / 2);
+  await page.goto(`${STATIC}/?lesson=every-state&step=${halfWay}&questions=off`);
+  await atStep(page, halfWay);
+  await page.getByRole('tab', { name: 'Packets' }).click();
+  await expect(page.getByRole('tab', { name: 'Packets' })).toHaveAttribute('aria-selected', 'true');
+  await scanBothThemes(page, 'every state, half way, packets');
+
+  // The sandbox: the editor; the prediction to its outcome; a saved run against the prediction.
+  await page.goto(`${STATIC}/?view=sandbox`);
+  await expect(page.getByTestId('plan-step').first()).toBeVisible();
+  await scanBothThemes(page, 'the sandbox editor');
+  await page.getByTestId('predict').click();
+  await expect(page.getByTestId('mode-badge')).toHaveText('predicted');
+  await page.getByRole('button', { name: 'Last step' }).click();
+  await expect(page.getByTestId('outcome')).toBeVisible();
+  await scanBothThemes(page, 'the sandbox, a prediction and its outcome');
+  await page.getByRole('button', { name: 'Edit plan' }).click();
+  await page.getByTestId('import-plan').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(planFileWithRun()) });
+  await page.getByTestId('saved-run').click();
+  await expect(page.getByTestId('differences')).toBeVisible();
+  await scanBothThemes(page, 'the sandbox, a saved run against the prediction');
+});
 
 test('the theme switch: a choice survives a reload and applies before the app runs; System follows the system', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(`${STATIC}/?view=lessons`);
-  await page.evaluate(() => localStorage.clear());
   await page.reload();
   const themeSwitch = page.getByRole('combobox', { name: 'Theme' });
   await expect(themeSwitch).toHaveValue('system');
