@@ -155,23 +155,26 @@ test('the theme switch: a choice survives a reload and applies before the app ru
   await expectScheme(page, 'dark');
   await page.unroute('**/assets/*.js');
 
-  // The lesson's top bar has the same switch: System follows the system's preference as it changes.
+  // The lesson's top bar has a compact switch, a button that steps system → light → dark: System
+  // follows the system's preference as it changes.
   await page.goto(`${STATIC}/?lesson=concurrent&step=2&questions=off`);
-  const barSwitch = page.getByRole('banner').getByRole('combobox', { name: 'Theme' });
-  await expect(barSwitch).toHaveValue('dark');
-  await barSwitch.selectOption('system');
+  const barSwitch = page.getByRole('banner').getByTestId('theme-switch');
+  await expect(barSwitch).toHaveAccessibleName('Theme: Dark');
+  await barSwitch.click();
+  await expect(barSwitch).toHaveAccessibleName('Theme: System');
   await expectScheme(page, 'light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await expectScheme(page, 'dark');
-  await page.getByRole('banner').getByRole('combobox', { name: 'Theme' }).selectOption('light');
+  await barSwitch.click();
+  await expect(barSwitch).toHaveAccessibleName('Theme: Light');
   await expectScheme(page, 'light');
 
   // So does the sandbox's; a broken stored value counts as System.
   await page.goto(`${STATIC}/?view=sandbox`);
-  await expect(page.getByRole('banner').getByRole('combobox', { name: 'Theme' })).toHaveValue('light');
+  await expect(page.getByRole('banner').getByTestId('theme-switch')).toHaveAccessibleName('Theme: Light');
   await page.evaluate(() => localStorage.setItem('forkscope.theme', '{"oops'));
   await page.reload();
-  await expect(page.getByRole('banner').getByRole('combobox', { name: 'Theme' })).toHaveValue('system');
+  await expect(page.getByRole('banner').getByTestId('theme-switch')).toHaveAccessibleName('Theme: System');
   await expectScheme(page, 'dark');
 });
 

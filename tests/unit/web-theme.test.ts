@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROLE_PALETTE, roleColor, roleColours } from '../../src/web/roles.ts';
 import { AA_GRAPHICS, AA_TEXT, contrastRatio, mixHex, parseHex } from '../../src/web/theme/contrast.ts';
-import { applyThemeChoice, parseThemeChoice, themeAttribute, THEME_KEY } from '../../src/web/theme/theme.ts';
+import { applyThemeChoice, nextThemeChoice, parseThemeChoice, themeAttribute, THEME_KEY } from '../../src/web/theme/theme.ts';
 
 const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
 type Scheme = 'light' | 'dark';
@@ -33,6 +33,8 @@ describe('the theme choice', () => {
     expect(parseThemeChoice('system')).toBe('system');
     for (const broken of [null, undefined, '', 'Dark', 'purple', '{"theme":"dark"}']) expect(parseThemeChoice(broken)).toBe('system');
     expect(themeAttribute('system')).toBeNull();
+    // The top bars' button steps through all three and back.
+    expect([nextThemeChoice('system'), nextThemeChoice('light'), nextThemeChoice('dark')]).toEqual(['light', 'dark', 'system']);
     const root = { dataset: {} as DOMStringMap };
     applyThemeChoice(root, 'dark');
     expect(root.dataset.theme).toBe('dark');

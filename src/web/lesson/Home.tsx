@@ -29,7 +29,7 @@ export function Home({ lessons, problem }: { lessons: readonly LessonInfo[]; pro
         forkscope <span className="home-sub">watch a real fork-per-connection TCP server, one system call at a time</span>
       </h1>
       <div className="home-tools">
-        <ThemeSwitch showLabel />
+        <ThemeSwitch />
       </div>
       {problem && (
         <p className="home-problem" role="alert">

@@ -55,7 +55,7 @@ export function TopBar({ lesson, part, score, children }: TopBarProps) {
         </span>
       )}
       {children}
-      <ThemeSwitch />
+      <ThemeSwitch compact />
     </header>
   );
 }

@@ -133,7 +133,7 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
       </nav>
       {badge}
       {controls}
-      <ThemeSwitch />
+      <ThemeSwitch compact />
     </header>
   );
 

@@ -34,3 +34,8 @@ export const THEME_LABELS: Record<ThemeChoice, string> = {
   light: 'Light',
   dark: 'Dark',
 };
+
+/** The choice after this one, for a button that steps through them: system → light → dark → system. */
+export function nextThemeChoice(choice: ThemeChoice): ThemeChoice {
+  return THEME_CHOICES[(THEME_CHOICES.indexOf(choice) + 1) % THEME_CHOICES.length]!;
+}
