@@ -168,6 +168,15 @@ test('the theme switch: a choice survives a reload and applies before the app ru
   await barSwitch.click();
   await expect(barSwitch).toHaveAccessibleName('Theme: Light');
   await expectScheme(page, 'light');
+  // Dark chosen, a print is still light: paper is white.
+  await barSwitch.click();
+  await expectScheme(page, 'dark');
+  await page.emulateMedia({ media: 'print' });
+  await expectScheme(page, 'light');
+  await page.emulateMedia({ media: 'screen' });
+  await barSwitch.click();
+  await barSwitch.click();
+  await expect(barSwitch).toHaveAccessibleName('Theme: Light');
 
   // So does the sandbox's; a broken stored value counts as System.
   await page.goto(`${STATIC}/?view=sandbox`);
