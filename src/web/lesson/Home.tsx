@@ -6,6 +6,7 @@ import type { LessonInfo } from '../../lessons/types.ts';
 import { findScenario } from '../../scenarios/index.ts';
 import { addSummaries, lessonSummary, type ProgressSummary } from '../progress/progress.ts';
 import { useProgress } from '../progress/useProgress.ts';
+import { ThemeSwitch } from '../theme/ThemeSwitch.tsx';
 import { lessonHref, sandboxHref } from '../url.ts';
 import { ProgressLine } from './ProgressLine.tsx';
 import { ResetProgress } from './ResetProgress.tsx';
@@ -27,6 +28,9 @@ export function Home({ lessons, problem }: { lessons: readonly LessonInfo[]; pro
       <h1>
         forkscope <span className="home-sub">watch a real fork-per-connection TCP server, one system call at a time</span>
       </h1>
+      <div className="home-tools">
+        <ThemeSwitch />
+      </div>
       {problem && (
         <p className="home-problem" role="alert">
           {problem}

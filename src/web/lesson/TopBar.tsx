@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { LessonInfo, LessonPartInfo } from '../../lessons/index.ts';
 import type { ProgressSummary } from '../progress/progress.ts';
+import { ThemeSwitch } from '../theme/ThemeSwitch.tsx';
 import { lessonHref } from '../url.ts';
 
 export interface TopBarProps {
@@ -54,6 +55,7 @@ export function TopBar({ lesson, part, score, children }: TopBarProps) {
         </span>
       )}
       {children}
+      <ThemeSwitch compact />
     </header>
   );
 }

@@ -112,7 +112,7 @@ export default memo(function EventLog({ replay, revision, shown, available, tota
         onKeyDown={(ev) => onRowKey(ev, i)}
         style={
           {
-            '--role': line.who === 'kernel' || line.who === 'run' || line.who === 'lo' ? '#555' : roleColor(line.who),
+            '--role': line.who === 'kernel' || line.who === 'run' || line.who === 'lo' ? 'var(--muted)' : roleColor(line.who),
             ...(windowed ? { position: 'absolute', top: i * ROW_HEIGHT, left: 0, right: 0 } : {}),
           } as CSSProperties
         }

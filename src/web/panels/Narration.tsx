@@ -39,6 +39,7 @@ export function Narration({ step, at, resolve, before, after }: NarrationProps) 
       className={`panel area-narr narration${big ? ' enlarged' : ''}`}
       data-testid="narration"
       aria-labelledby="step-title"
+      tabIndex={0}
       role={big ? 'dialog' : undefined}
       aria-modal={big ? true : undefined}
       onKeyDown={enlarge.onKeyDown}

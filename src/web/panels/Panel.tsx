@@ -42,7 +42,8 @@ export function Panel({ title, area, testId, children, extra, switcher, quietTit
         {extra}
         <EnlargeButton big={big} onClick={enlarge.toggle} what={title} buttonRef={enlarge.button} />
       </header>
-      <div className="panel-body" {...(switcher ? { id: panelBodyId(area), role: 'tabpanel', 'aria-label': title } : {})}>
+      {/* Focusable, so a keyboard can scroll it (axe: scrollable-region-focusable); a tab's panel where tabs choose it. */}
+      <div className="panel-body" tabIndex={0} aria-label={title} {...(switcher ? { id: panelBodyId(area), role: 'tabpanel' } : { role: 'group' })}>
         {children}
       </div>
     </section>

@@ -11,6 +11,7 @@ import type { Plan } from '../../plan/types.ts';
 import type { Trace } from '../../trace/types.ts';
 import { afterPaint } from '../afterPaint.ts';
 import { decodePlanParam, sandboxHref } from '../url.ts';
+import { ThemeSwitch } from '../theme/ThemeSwitch.tsx';
 import { GuessCard, GuessScores, type Answers } from './Guesses.tsx';
 import { OutcomeSummary } from './OutcomeSummary.tsx';
 import { PlanFiles, usePlanDrop } from './PlanFiles.tsx';
@@ -139,6 +140,7 @@ export function SandboxView({ planParam }: { planParam: string | null }) {
       </nav>
       {badge}
       {controls}
+      <ThemeSwitch compact />
     </header>
   );
 

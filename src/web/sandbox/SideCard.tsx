@@ -19,7 +19,7 @@ export function SideCard({ plan, replay, step, kind, children }: SideCardProps) 
   const returns = replay && step !== null ? stepReturns(replay, step) : [];
   const stall = replay && step !== null && step === replay.stepCount - 1 ? stallOf(replay.trace) : null;
   return (
-    <section className="panel area-narr narration sandbox-side" data-testid="sandbox-side" aria-labelledby="step-title">
+    <section className="panel area-narr narration sandbox-side" data-testid="sandbox-side" aria-labelledby="step-title" tabIndex={0}>
       <h2 className="step-title" id="step-title" data-testid="step-label" data-kind={kind}>
         <span className={`run-kind ${kind}`}>{kind}</span> {step === null ? 'Waiting for the first step…' : step === 0 ? 'Start: the server is launched' : `Step ${step}. ${planStepTitle(plan, step)}`}
       </h2>
