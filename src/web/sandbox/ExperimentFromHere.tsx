@@ -22,10 +22,11 @@ export function ExperimentFromHere({ replay, step }: { replay: Replay | null; st
       className="experiment"
       data-testid="experiment-from-here"
       disabled={!replay || step === null}
+      aria-label="Experiment from here"
       onClick={() => void go()}
       title={problem ?? 'Open the calls that led here as a plan in the sandbox: change the order, predict, run it'}
     >
-      Experiment from here
+      Experiment<span className="experiment-more"> from here</span>
     </button>
   );
 }
