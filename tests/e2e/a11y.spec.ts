@@ -40,6 +40,9 @@ function planFileWithRun(): string {
 
 const SCHEMES = ['light', 'dark'] as const;
 
+// Each test has its own page and storage: the long scans run side by side with the rest.
+test.describe.configure({ mode: 'parallel' });
+
 /**
  * Scan what the page shows now in the light and then the dark theme (the system's preference,
  * emulated): every rule in the light one, and in the dark one the rules a theme can change (only

@@ -11,6 +11,7 @@ import { LESSON_CATALOG, type LessonInfo, type LessonPartInfo } from '../../src/
 import { loadLessonContent } from '../../src/lessons/load.ts';
 import { findScenario } from '../../src/scenarios/index.ts';
 import { lessonHref } from '../../src/web/url.ts';
+import { atStep } from './steps.ts';
 
 const STATIC = process.env.FORKSCOPE_E2E_STATIC!;
 const SHOTS = 'test-results/screenshots';
@@ -23,10 +24,6 @@ function href(lesson: LessonInfo, part: LessonPartInfo, step = 0): string {
 
 function indicator(page: Page) {
   return page.getByTestId('step-indicator');
-}
-
-async function atStep(page: Page, step: number) {
-  await expect(indicator(page)).toHaveAttribute('data-step', String(step));
 }
 
 function processRows(page: Page, status: string) {
@@ -168,12 +165,12 @@ async function stepToEnd(page: Page, total: number, answerOf: (step: number) => 
     await page.keyboard.press('End');
     // Live, End runs the real programs on step by step: give it the time a run takes.
     if (ask === null) {
-      await expect(indicator(page)).toHaveAttribute('data-step', String(total - 1), { timeout: 30_000 });
+      await atStep(page, total - 1, { timeout: 30_000 });
       await expect(question).toHaveCount(0);
       break;
     }
     // End stops at the question: it is asked, the panels still showing the step before it.
-    await expect(question.getByRole('heading')).toBeVisible({ timeout: 30_000 });
+    await question.getByRole('heading').waitFor({ timeout: 30_000 });
     await atStep(page, ask - 1);
     if (answered === 0) {
       const right = answerOf(ask)!;

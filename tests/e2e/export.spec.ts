@@ -10,6 +10,7 @@ import { expect, test, type Download, type Page } from '@playwright/test';
 import { findScenario } from '../../src/scenarios/index.ts';
 import { parseTrace } from '../../src/trace/parse.ts';
 import { expectAccessible } from './axe.ts';
+import { atStep } from './steps.ts';
 
 const STATIC = process.env.FORKSCOPE_E2E_STATIC!;
 const schedule = findScenario('concurrent')!.schedule;
@@ -20,10 +21,6 @@ const RECORDED = readFileSync(fileURLToPath(new URL('../../public/traces/concurr
 
 function indicator(page: Page) {
   return page.getByTestId('step-indicator');
-}
-
-async function atStep(page: Page, step: number) {
-  await expect(indicator(page)).toHaveAttribute('data-step', String(step));
 }
 
 async function download(page: Page, testId: string): Promise<{ name: string; data: Buffer }> {

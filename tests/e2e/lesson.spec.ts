@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { findScenario } from '../../src/scenarios/index.ts';
+import { atStep } from './steps.ts';
 
 const STATIC = process.env.FORKSCOPE_E2E_STATIC!;
 const SHOTS = 'test-results/screenshots';
@@ -20,10 +21,6 @@ const LAST = schedule.length;
 
 function indicator(page: Page) {
   return page.getByTestId('step-indicator');
-}
-
-async function atStep(page: Page, step: number) {
-  await expect(indicator(page)).toHaveAttribute('data-step', String(step));
 }
 
 /**
