@@ -4,10 +4,11 @@
 // embedded page never opens a WebSocket. Keys work once the frame has focus (a click in it), and
 // the frame shows when it has.
 
-import { use, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { lessonStep, type LessonPartContent } from '../../lessons/index.ts';
 import type { TraceHeader } from '../../trace/types.ts';
-import { Controls } from '../lesson/Controls.tsx';
+import { Controls, partControls } from '../lesson/Controls.tsx';
+import { usePartContent } from '../lesson/partContent.ts';
 import type { LessonViewProps } from '../lesson/LessonView.tsx';
 import { QuestionCard } from '../lesson/QuestionCard.tsx';
 import { Reveal } from '../lesson/Reveal.tsx';
@@ -21,17 +22,15 @@ import { fullLessonHref } from './framing.ts';
 import './embed.css';
 
 export function EmbedView(props: LessonViewProps) {
-  const result = use(props.content);
-  const partContent = result.ok ? result.content.parts[props.part.id] : undefined;
-  if (!partContent) {
-    const why = result.ok ? `the lesson has no text for part “${props.part.id}”` : result.message;
+  const got = usePartContent(props);
+  if ('why' in got) {
     return (
       <main className="framed-refusal">
-        <p role="alert">This lesson could not be opened: {why}.</p>
+        <p role="alert">This lesson could not be opened: {got.why}.</p>
       </main>
     );
   }
-  return <EmbedPart {...props} partContent={partContent} />;
+  return <EmbedPart {...props} partContent={got.partContent} />;
 }
 
 /** Whether this frame's document has the keyboard (it takes it on a click inside, or by Tab from the course page). */
@@ -61,7 +60,7 @@ function EmbedPart(props: LessonViewProps & { partContent: LessonPartContent }) 
   const { lesson, part, scenario, partContent } = props;
   const state = useLessonPart({ ...props, recordedOnly: true });
   const { view, nav, snapshot, question, current, resolve } = state;
-  const { shown, asking } = nav;
+  const { asking } = nav;
 
   useQuestionKeys(question !== null, question?.question.choices.length ?? 0, state.choose, state.skip);
   const keys = useMemo(() => ({ next: nav.next, prev: nav.prev, first: nav.first, last: nav.last }), [nav.next, nav.prev, nav.first, nav.last]);
@@ -110,18 +109,7 @@ function EmbedPart(props: LessonViewProps & { partContent: LessonPartContent }) 
           <span className="lesson-no">{lesson.number}.</span> {lesson.title}
           {partParam && <span className="embed-part"> · {part.title}</span>}
         </h1>
-        <Controls
-          shown={shown}
-          total={state.total}
-          canPrev={nav.canPrev}
-          canNext={nav.canNext}
-          canLast={nav.canLast}
-          busy={view.inFlight}
-          onFirst={nav.first}
-          onPrev={nav.prev}
-          onNext={nav.next}
-          onLast={nav.last}
-        />
+        <Controls {...partControls(state)} />
       </header>
       {view.problems ? (
         <TraceProblems url={state.input.traceUrl} problems={view.problems} />

@@ -3,11 +3,12 @@
 // for print. The print stylesheet (export.css) puts one step on each page, black on white, and
 // hides the bar; the Print button calls window.print(). Recorded traces only: nothing runs.
 
-import { memo, use, useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { fillPlaceholders, lessonStep, questionBefore, snapshotResolver, type LessonPartContent } from '../../lessons/index.ts';
 import type { Replay } from '../../model/index.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import type { LessonViewProps } from '../lesson/LessonView.tsx';
+import { usePartContent } from '../lesson/partContent.ts';
 import { FigurePanel } from '../panels/Figure.tsx';
 import { TraceProblems } from '../panels/TraceProblems.tsx';
 import type { SessionInput } from '../session/machine.ts';
@@ -16,19 +17,17 @@ import { traceUrl, withFlag } from '../url.ts';
 import './export.css';
 
 export function Handout(props: LessonViewProps) {
-  const result = use(props.content);
-  const partContent = result.ok ? result.content.parts[props.part.id] : undefined;
-  if (!partContent) {
-    const why = result.ok ? `the lesson has no text for part “${props.part.id}”` : result.message;
+  const got = usePartContent(props);
+  if ('why' in got) {
     return (
       <main className="home">
         <p className="home-problem" role="alert">
-          This handout could not be made: {why}. <a href="?">All lessons</a>
+          This handout could not be made: {got.why}. <a href="?">All lessons</a>
         </p>
       </main>
     );
   }
-  return <HandoutOf {...props} partContent={partContent} />;
+  return <HandoutOf {...props} partContent={got.partContent} />;
 }
 
 function HandoutOf({ lesson, part, scenario, partContent }: LessonViewProps & { partContent: LessonPartContent }) {

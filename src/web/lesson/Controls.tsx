@@ -1,4 +1,5 @@
 import { stepIndicatorText } from '../url.ts';
+import type { LessonPartState } from './useLessonPart.ts';
 
 // Drawn, not font glyphs: ⏮ and ⏭ are missing from many fonts.
 function Icon({ kind }: { kind: 'first' | 'prev' | 'next' | 'last' }) {
@@ -30,6 +31,23 @@ export interface ControlsProps {
   indicator?: (shown: number, total: number) => string;
   /** Whether the step indicator is a live region (off where the view has its own announcer). */
   announce?: boolean;
+}
+
+/** The step controls' props for a lesson part's state (every drawing of a part has the same controls). */
+export function partControls(state: LessonPartState): Omit<ControlsProps, 'indicator' | 'announce'> {
+  const { nav } = state;
+  return {
+    shown: nav.shown,
+    total: state.total,
+    canPrev: nav.canPrev,
+    canNext: nav.canNext,
+    canLast: nav.canLast,
+    busy: state.view.inFlight,
+    onFirst: nav.first,
+    onPrev: nav.prev,
+    onNext: nav.next,
+    onLast: nav.last,
+  };
 }
 
 export function Controls(props: ControlsProps) {

@@ -1,7 +1,7 @@
 // One part of a lesson, drawn with every panel (its state is useLessonPart's). The figure and
 // the narration load with the view; the other panels arrive as separate chunks.
 
-import { lazy, Suspense, use, useCallback, useMemo } from 'react';
+import { lazy, Suspense, useCallback, useMemo } from 'react';
 import {
   fillPlaceholders,
   lessonStep,
@@ -27,7 +27,7 @@ import { PresenterView } from '../present/PresenterView.tsx';
 import { usePresenting } from '../present/usePresenting.ts';
 import { useNotesHost } from '../present/useNotesLink.ts';
 import { flagOn } from '../url.ts';
-import { Controls } from './Controls.tsx';
+import { Controls, partControls } from './Controls.tsx';
 import { EndCard } from './EndCard.tsx';
 import { LessonGrid } from './LessonGrid.tsx';
 import { ModeBadge, ModeNotice } from './ModeBar.tsx';
@@ -36,6 +36,7 @@ import { Reveal } from './Reveal.tsx';
 import { StepAnnouncer, stepAnnouncement } from './StepAnnouncer.tsx';
 import { TopBar } from './TopBar.tsx';
 import { useLessonPart } from './useLessonPart.ts';
+import { usePartContent } from './partContent.ts';
 import { useQuestionKeys } from './useQuestionKeys.ts';
 import { useStepKeys } from './useStepKeys.ts';
 
@@ -74,18 +75,17 @@ export function LessonView(props: LessonViewProps) {
 }
 
 function LessonContentView(props: LessonViewProps) {
-  const result = use(props.content);
-  const partContent = result.ok ? result.content.parts[props.part.id] : undefined;
-  if (!partContent) {
-    const why = result.ok ? `the lesson has no text for part “${props.part.id}”` : result.message;
+  const got = usePartContent(props);
+  if ('why' in got) {
     return (
       <main className="home">
         <p className="home-problem" role="alert">
-          This lesson could not be opened: {why}. <a href="?">All lessons</a>
+          This lesson could not be opened: {got.why}. <a href="?">All lessons</a>
         </p>
       </main>
     );
   }
+  const { partContent } = got;
   // The presenter's notes window: its own drawing, never a live run (src/web/present).
   if (flagOn(window.location.search, 'notes')) return <NotesView {...props} partContent={partContent} />;
   return <LessonPart {...props} partContent={partContent} />;
@@ -156,19 +156,7 @@ function LessonPart(props: LessonViewProps & { partContent: LessonPartContent })
           <span className="tool-label">Present</span>
         </button>
         <CopyLink presenting={false} className="in-topbar" />
-        <Controls
-          shown={shown}
-          total={state.total}
-          canPrev={nav.canPrev}
-          canNext={nav.canNext}
-          canLast={nav.canLast}
-          busy={view.inFlight}
-          onFirst={nav.first}
-          onPrev={nav.prev}
-          onNext={nav.next}
-          onLast={nav.last}
-          announce={false}
-        />
+        <Controls {...partControls(state)} announce={false} />
       </TopBar>
       {mode === 'recorded' && view.notice && <ModeNotice notice={view.notice} header={view.header} />}
       {snapshot && snapshot.disagreements.length > 0 && <DisagreementBanner disagreements={snapshot.disagreements} />}

@@ -229,7 +229,6 @@ export function layoutFigure(snapshot: ModelSnapshot): FigureLayout {
   // Endpoints no descriptor names.
   let looseClientY = clientY;
   let looseServerY = serverY;
-  const queuedCount = new Map<string, number>();
   for (const ep of snapshot.endpoints) {
     if (ep.fileId !== null && fileById.has(ep.fileId)) continue;
     if (isGone(ep)) continue;
