@@ -24,6 +24,10 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${COMPANION_PORT}`,
     viewport: { width: 1280, height: 720 },
+    // The page's transitions (the figure's moves, 0.3–0.5 s a step) are off under reduced motion:
+    // the tests look at where things end, and a GPU-less Chromium drawing every frame of every
+    // move slows the other worker.
+    reducedMotion: 'reduce',
     // Recording a Playwright trace snapshots the page at every action: it made the suite three
     // times slower. FORKSCOPE_E2E_TRACE=1 records them (kept for failed tests) when debugging.
     trace: process.env.FORKSCOPE_E2E_TRACE ? 'retain-on-failure' : 'off',
