@@ -4,7 +4,8 @@
 // frame is short, and a new step starts at its top.
 
 import { useLayoutEffect, useRef, type ReactNode } from 'react';
-import { fillPlaceholders, type LessonStep, type PlaceholderResolver } from '../../lessons/index.ts';
+import type { LessonStep, PlaceholderResolver } from '../../lessons/index.ts';
+import { narrationParagraphs, StepTitle } from '../panels/Narration.tsx';
 
 export interface EmbedNarrationProps {
   step: LessonStep;
@@ -20,18 +21,12 @@ export function EmbedNarration({ step, at, resolve, before, after }: EmbedNarrat
   useLayoutEffect(() => {
     if (self.current) self.current.scrollTop = 0;
   }, [at]);
-  const paragraphs = fillPlaceholders(step.narration, resolve)
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean);
+  const paragraphs = narrationParagraphs(step, resolve);
   return (
     <section ref={self} className="panel area-narr narration embed-narration" data-testid="narration" aria-labelledby="step-title" tabIndex={0}>
       {before}
       <div aria-live="polite">
-        <h2 className="step-title" id="step-title">
-          {step.figure && <span className="figure-tag">Figure {step.figure}</span>}
-          {fillPlaceholders(step.title, resolve)}
-        </h2>
+        <StepTitle step={step} resolve={resolve} />
         <div className="narration-text">
           {paragraphs.map((p, i) => (
             <p key={i}>{p}</p>

@@ -49,10 +49,7 @@ export function Narration({ step, at, resolve, before, after }: NarrationProps) 
       </div>
       <div className="narration-body">
         {before}
-        <h2 className="step-title" id="step-title">
-          {step.figure && <span className="figure-tag">Figure {step.figure}</span>}
-          {fillPlaceholders(step.title, resolve)}
-        </h2>
+        <StepTitle step={step} resolve={resolve} />
         <div className="narration-text">
           {paragraphs.map((p, i) => (
             <p key={i}>{p}</p>
@@ -61,5 +58,15 @@ export function Narration({ step, at, resolve, before, after }: NarrationProps) 
         {after}
       </div>
     </section>
+  );
+}
+
+/** A step's title, with its figure's number (the heading every drawing of the narration names itself by). */
+export function StepTitle({ step, resolve }: { step: LessonStep; resolve: PlaceholderResolver }) {
+  return (
+    <h2 className="step-title" id="step-title">
+      {step.figure && <span className="figure-tag">Figure {step.figure}</span>}
+      {fillPlaceholders(step.title, resolve)}
+    </h2>
   );
 }
