@@ -161,6 +161,15 @@ function slotParts(name: string, state: TcpState, timer: string | null): { name:
   return { name, state: timer ? `${state} ${timer.replace(/ left$/, '')}` : state };
 }
 
+/** A slot's two labels, `w` wide: its name on the left, its state (bold) on the right, on one baseline. */
+function slotTexts(parts: { name: string; state: string }, w: number, m: Metrics, f: number): PresentText[] {
+  const y = m.row / 2 + f * 0.35;
+  return [
+    { text: parts.name, x: m.inset, y },
+    { text: parts.state, x: w - m.inset, y, bold: true, anchor: 'end' },
+  ];
+}
+
 function tryLayout(
   snapshot: ModelSnapshot,
   read: ReturnType<typeof readSnapshot>,
@@ -258,10 +267,7 @@ function tryLayout(
         y: sy,
         w: slotW,
         h: m.row,
-        texts: [
-          { text: parts.name, x: m.inset, y: m.row / 2 + f * 0.35 },
-          { text: parts.state, x: slotW - m.inset, y: m.row / 2 + f * 0.35, bold: true, anchor: 'end' },
-        ],
+        texts: slotTexts(parts, slotW, m, f),
         anchor: { x: p.side === 'client' ? x + bw : x, y: sy + m.row / 2 },
       });
     });
@@ -279,10 +285,7 @@ function tryLayout(
         y: sy,
         w: slotW,
         h: m.row,
-        texts: [
-          { text: parts.name, x: m.inset, y: m.row / 2 + f * 0.35 },
-          { text: parts.state, x: slotW - m.inset, y: m.row / 2 + f * 0.35, bold: true, anchor: 'end' },
-        ],
+        texts: slotTexts(parts, slotW, m, f),
         anchor: { x: p.side === 'client' ? x + bw : x, y: sy + m.row / 2 },
       });
     }
@@ -309,10 +312,7 @@ function tryLayout(
       y: sy,
       w: sw,
       h: m.row,
-      texts: [
-        { text: parts.name, x: m.inset, y: m.row / 2 + f * 0.35 },
-        { text: parts.state, x: sw - m.inset, y: m.row / 2 + f * 0.35, bold: true, anchor: 'end' },
-      ],
+      texts: slotTexts(parts, sw, m, f),
       anchor: { x: l.side === 'client' ? x + sw : x, y: sy + m.row / 2 },
     });
     if (l.queuedOn) {
