@@ -83,6 +83,8 @@ test('P enters presenter mode and Esc leaves it; &present comes back on reload; 
   await atPresenterStep(page, FIG_4_16 + 1);
   await page.keyboard.press('PageUp');
   await atPresenterStep(page, FIG_4_16);
+  // The URL follows the step once it is painted: reload after it has, as a reader would.
+  await expect.poll(() => new URL(page.url()).searchParams.get('step')).toBe(String(FIG_4_16));
   await page.reload();
   await expect(page.getByTestId('presenter')).toBeVisible();
   await atPresenterStep(page, FIG_4_16);
